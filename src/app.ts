@@ -1,0 +1,26 @@
+// The Hono application: routes and the single error handler. Handlers live in routes/.
+
+import { Hono } from "hono";
+import { ApiError, errorBody, internalError, notFound } from "./http/errors";
+import { assetRoutes } from "./routes/assets";
+import { deliver } from "./routes/delivery";
+import { stackRoutes } from "./routes/stacks";
+
+export const app = new Hono<{ Bindings: Env }>();
+
+// Public URLs first: 3 or 4 segments after /v3/assets/ (management routes have at most 2).
+app.all("/v3/assets/:api_key/:uid/:slug", deliver);
+app.all("/v3/assets/:api_key/:uid/:file_uid/:filename", deliver);
+
+app.route("/v3/stacks", stackRoutes);
+app.route("/v3/assets", assetRoutes);
+
+app.notFound(() => {
+  throw notFound();
+});
+
+app.onError((err, c) => {
+  const apiError = err instanceof ApiError ? err : internalError();
+  if (apiError.status >= 500) console.error("unhandled error", err);
+  return c.json(errorBody(apiError), apiError.status as 400, apiError.headers);
+});

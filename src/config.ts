@@ -1,0 +1,56 @@
+// The deployment's configuration ([vars] in wrangler.toml), parsed once per Env object.
+
+export interface Config {
+  /** Base of the URLs the management API returns; null: each request's own origin. */
+  publicBaseUrl: string | null;
+  /** max-age of permanent-URL responses, in seconds. */
+  permanentMaxAge: number;
+  /** Largest accepted upload, in bytes. */
+  maxUploadBytes: number;
+}
+
+export const DEFAULT_PERMANENT_MAX_AGE = 60;
+export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+const cache = new WeakMap<object, Config>();
+
+export function config(env: Env): Config {
+  let parsed = cache.get(env);
+  if (!parsed) {
+    parsed = parseConfig(env);
+    cache.set(env, parsed);
+  }
+  return parsed;
+}
+
+export function parseConfig(vars: Partial<Record<keyof Env, unknown>>): Config {
+  const base = typeof vars.PUBLIC_BASE_URL === "string" ? vars.PUBLIC_BASE_URL.trim() : "";
+  if (base !== "" && !/^https?:\/\/[^/]+$/.test(base.replace(/\/$/, ""))) {
+    throw new Error(`PUBLIC_BASE_URL must be an origin like https://assets.example.com: ${base}`);
+  }
+  return {
+    publicBaseUrl: base === "" ? null : base.replace(/\/$/, ""),
+    permanentMaxAge: nonNegativeInt(
+      vars.PERMANENT_URL_MAX_AGE,
+      DEFAULT_PERMANENT_MAX_AGE,
+      "PERMANENT_URL_MAX_AGE",
+    ),
+    maxUploadBytes: nonNegativeInt(
+      vars.MAX_UPLOAD_BYTES,
+      DEFAULT_MAX_UPLOAD_BYTES,
+      "MAX_UPLOAD_BYTES",
+    ),
+  };
+}
+
+function nonNegativeInt(value: unknown, fallback: number, name: string): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new Error(`${name} must be a whole number: ${value}`);
+  return n;
+}
+
+/** The base of URLs shown to clients: the configured one, else the request's own origin. */
+export const publicBase = (env: Env, requestUrl: string): string =>
+  config(env).publicBaseUrl ?? new URL(requestUrl).origin;

@@ -1,0 +1,40 @@
+// The JSON shapes of the management API (field names as in Contentstack's CMA).
+
+import type { AssetSnapshot, VersionRecord } from "./records";
+import { permanentPath, versionedPath } from "./urls";
+
+export function versionUrl(base: string, apiKey: string, uid: string, v: VersionRecord): string {
+  return base + versionedPath(apiKey, uid, v.fileUid, v.safeFilename);
+}
+
+export function assetView({ asset, current }: AssetSnapshot, base: string) {
+  return {
+    uid: asset.uid,
+    title: asset.title,
+    description: asset.description,
+    filename: current.filename,
+    content_type: current.contentType,
+    file_size: String(current.size),
+    sha256: current.sha256,
+    url: versionUrl(base, asset.apiKey, asset.uid, current),
+    ...(asset.slug
+      ? { permanent_url: base + permanentPath(asset.apiKey, asset.uid, asset.slug) }
+      : {}),
+    _version: current.version,
+    created_at: asset.createdAt,
+    updated_at: asset.updatedAt,
+  };
+}
+
+export function versionView(base: string, apiKey: string, uid: string, v: VersionRecord) {
+  return {
+    _version: v.version,
+    file_uid: v.fileUid,
+    filename: v.filename,
+    content_type: v.contentType,
+    file_size: String(v.size),
+    sha256: v.sha256,
+    url: versionUrl(base, apiKey, uid, v),
+    created_at: v.uploaded,
+  };
+}

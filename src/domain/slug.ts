@@ -1,0 +1,48 @@
+// The slug rules of the permanent URL (API.md, "Generating the permanent URL").
+
+export const MAX_SLUG_LENGTH = 255;
+
+const SLUG = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
+
+export type SlugCheck = { ok: true; slug: string } | { ok: false; reason: string };
+
+/** Checks a bare slug. Case-sensitive; never normalised, so look-alikes cannot collide. */
+export function checkSlug(slug: string): SlugCheck {
+  if (slug.length === 0) return { ok: false, reason: "must not be empty" };
+  if (slug.length > MAX_SLUG_LENGTH) {
+    return { ok: false, reason: `must be at most ${MAX_SLUG_LENGTH} characters` };
+  }
+  if (!SLUG.test(slug)) {
+    return {
+      ok: false,
+      reason:
+        "must use only A-Z a-z 0-9 . _ ~ - and start with a letter or digit (no '/', '%', spaces or other characters)",
+    };
+  }
+  return { ok: true, slug };
+}
+
+/**
+ * Accepts the value of `asset.permanent_url`: either a bare slug or a full URL
+ * `https://any-host/v3/assets/{api_key}/{uid}/{slug}` naming this stack and this asset.
+ */
+export function parsePermanentUrlInput(value: string, apiKey: string, assetUid: string): SlugCheck {
+  if (!/^https?:\/\//i.test(value)) return checkSlug(value);
+  let path: string;
+  try {
+    path = new URL(value).pathname;
+  } catch {
+    return { ok: false, reason: "is not a valid URL" };
+  }
+  // The raw path is checked, so percent-encoded separators stay visible and are rejected.
+  const segments = path.split("/");
+  if (segments.length !== 6 || segments[1] !== "v3" || segments[2] !== "assets") {
+    return {
+      ok: false,
+      reason: "must have the form https://host/v3/assets/{api_key}/{uid}/{slug}",
+    };
+  }
+  if (segments[3] !== apiKey) return { ok: false, reason: "names another stack's api_key" };
+  if (segments[4] !== assetUid) return { ok: false, reason: "names another asset's uid" };
+  return checkSlug(segments[5] ?? "");
+}

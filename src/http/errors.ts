@@ -1,0 +1,56 @@
+// Every error the service answers with, in one table. Bodies follow the CMA:
+// {"error_message": "...", "error_code": N, "errors": {"field": ["why"]}}.
+// Messages are deliberately generic; details go to logs, never to clients.
+
+export type FieldErrors = Record<string, string[]>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+    readonly errors?: FieldErrors,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export const apiKeyInvalid = () =>
+  new ApiError(412, 109, "The api_key header is missing or is not a valid stack api_key.");
+export const unauthorized = () =>
+  new ApiError(401, 105, "The authorization header is missing or is not valid for this stack.");
+export const assetNotFound = () => new ApiError(404, 145, "Asset was not found.");
+export const tokenNotFound = () => new ApiError(404, 146, "Management token was not found.");
+export const notFound = () => new ApiError(404, 404, "The requested resource was not found.");
+export const validationFailed = (errors: FieldErrors) =>
+  new ApiError(422, 141, "Validation failed: the request has invalid fields.", errors);
+export const permanentUrlTaken = (existing: string) =>
+  new ApiError(
+    409,
+    147,
+    `The permanent URL of this asset has already been generated and cannot be changed: ${existing}`,
+    { permanent_url: ["has already been set"] },
+  );
+export const malformedBody = (why: string) =>
+  new ApiError(400, 148, `The request body is not valid: ${why}`);
+export const tooLarge = (limit: number) =>
+  new ApiError(413, 149, `The upload is larger than the limit of ${limit} bytes.`);
+export const unsupportedMediaType = () =>
+  new ApiError(
+    415,
+    150,
+    "Unsupported Content-Type: send multipart/form-data, application/json, or raw bytes with ?filename=.",
+  );
+export const methodNotAllowed = (allow: string) =>
+  new ApiError(405, 151, "Method not allowed.", undefined, { Allow: allow });
+export const internalError = () => new ApiError(500, 500, "Internal server error.");
+
+export function errorBody(err: ApiError): Record<string, unknown> {
+  return {
+    error_message: err.message,
+    error_code: err.code,
+    ...(err.errors ? { errors: err.errors } : {}),
+  };
+}

@@ -1,0 +1,216 @@
+// One Durable Object per asset: the single, strongly consistent writer of the asset's state.
+// Every change is one synchronous storage transaction (no await inside), so concurrent requests
+// are applied one after another. After each commit the object pushes its state to the KV read
+// model and the stack's catalogue; an alarm set in the same turn retries that until it succeeds.
+
+import { DurableObject } from "cloudflare:workers";
+import { decideSlug } from "../domain/permanent-slug";
+import type { AssetRecord, AssetSnapshot, VersionRecord } from "../domain/records";
+import { assetObjectPrefix } from "../domain/urls";
+import { readModelKey, toReadModel } from "./read-model";
+import { stackStub } from "./stubs";
+
+/** A version as uploaded, before the object numbers it. */
+export type NewVersion = Omit<VersionRecord, "version">;
+
+export interface CreateInput {
+  apiKey: string;
+  uid: string;
+  title: string;
+  description: string;
+  slug: string | null;
+  version: NewVersion;
+}
+
+export interface UpdateInput {
+  version?: NewVersion;
+  title?: string;
+  description?: string;
+  slug?: string;
+}
+
+export type CreateResult = { ok: true; snapshot: AssetSnapshot } | { ok: false; reason: "exists" };
+
+export type UpdateResult =
+  | { ok: true; snapshot: AssetSnapshot }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "slug_conflict"; existing: string };
+
+/** Delay of the safety alarm set with every commit, and of retries after a failed sync. */
+const SYNC_RETRY_MS = 10_000;
+
+const ASSET = "asset";
+const SYNCED = "synced_revision";
+const versionKey = (n: number) => `version:${String(n).padStart(10, "0")}`;
+
+export class AssetObject extends DurableObject<Env> {
+  #syncChain: Promise<void> = Promise.resolve();
+
+  async create(input: CreateInput): Promise<CreateResult> {
+    const result = this.ctx.storage.transactionSync((): CreateResult => {
+      if (this.#asset()) return { ok: false, reason: "exists" };
+      const now = new Date().toISOString();
+      const asset: AssetRecord = {
+        apiKey: input.apiKey,
+        uid: input.uid,
+        title: input.title,
+        description: input.description,
+        slug: input.slug,
+        currentVersion: 1,
+        createdAt: now,
+        updatedAt: now,
+        deleted: false,
+        revision: 1,
+      };
+      const current: VersionRecord = { ...input.version, version: 1 };
+      this.ctx.storage.kv.put(ASSET, asset);
+      this.ctx.storage.kv.put(versionKey(1), current);
+      return { ok: true, snapshot: { asset, current } };
+    });
+    if (result.ok) await this.#afterCommit();
+    return result;
+  }
+
+  async update(input: UpdateInput): Promise<UpdateResult> {
+    const result = this.ctx.storage.transactionSync((): UpdateResult & { changed?: boolean } => {
+      const asset = this.#asset();
+      if (!asset || asset.deleted) return { ok: false, reason: "not_found" };
+      const next: AssetRecord = { ...asset };
+      if (input.slug !== undefined) {
+        const decision = decideSlug(asset.slug, input.slug);
+        if (decision.kind === "conflict") {
+          return { ok: false, reason: "slug_conflict", existing: decision.existing };
+        }
+        next.slug = input.slug;
+      }
+      if (input.title !== undefined) next.title = input.title;
+      if (input.description !== undefined) next.description = input.description;
+      if (input.version) {
+        next.currentVersion = asset.currentVersion + 1;
+        this.ctx.storage.kv.put(versionKey(next.currentVersion), {
+          ...input.version,
+          version: next.currentVersion,
+        });
+      }
+      const changed =
+        next.slug !== asset.slug ||
+        next.title !== asset.title ||
+        next.description !== asset.description ||
+        next.currentVersion !== asset.currentVersion;
+      // An idempotent retry (same slug, nothing else) changes nothing, not even updated_at,
+      // so the client sees exactly the body of the request that won.
+      if (changed) {
+        next.revision = asset.revision + 1;
+        next.updatedAt = new Date().toISOString();
+        this.ctx.storage.kv.put(ASSET, next);
+      }
+      return { ok: true, snapshot: this.#snapshot(changed ? next : asset), changed };
+    });
+    if (result.ok && result.changed) await this.#afterCommit();
+    if (result.ok) return { ok: true, snapshot: result.snapshot };
+    return result;
+  }
+
+  /** Marks the asset deleted; the sync then removes its read model, catalogue entry and bytes. */
+  async delete(): Promise<boolean> {
+    const deleted = this.ctx.storage.transactionSync(() => {
+      const asset = this.#asset();
+      if (!asset || asset.deleted) return false;
+      this.ctx.storage.kv.put(ASSET, {
+        ...asset,
+        deleted: true,
+        revision: asset.revision + 1,
+        updatedAt: new Date().toISOString(),
+      });
+      return true;
+    });
+    if (deleted) await this.#afterCommit();
+    return deleted;
+  }
+
+  get(): AssetSnapshot | null {
+    const asset = this.#asset();
+    return asset && !asset.deleted ? this.#snapshot(asset) : null;
+  }
+
+  /** Every version, newest first; null when the asset does not exist. */
+  versions(): VersionRecord[] | null {
+    const asset = this.#asset();
+    if (!asset || asset.deleted) return null;
+    const list = [...this.ctx.storage.kv.list<VersionRecord>({ prefix: "version:" })];
+    return list.map(([, v]) => v).reverse();
+  }
+
+  /** True when KV and the catalogue reflect the latest commit (used by tests and operators). */
+  isSynced(): boolean {
+    const asset = this.#asset();
+    return !asset || (this.ctx.storage.kv.get<number>(SYNCED) ?? 0) >= asset.revision;
+  }
+
+  override async alarm(): Promise<void> {
+    await this.#sync();
+  }
+
+  #asset(): AssetRecord | undefined {
+    return this.ctx.storage.kv.get<AssetRecord>(ASSET);
+  }
+
+  #snapshot(asset: AssetRecord): AssetSnapshot {
+    const current = this.ctx.storage.kv.get<VersionRecord>(versionKey(asset.currentVersion));
+    if (!current) throw new Error(`asset ${asset.uid} has no version ${asset.currentVersion}`);
+    return { asset, current };
+  }
+
+  async #afterCommit(): Promise<void> {
+    // The safety alarm is the retry if this instance dies before the sync below finishes.
+    await this.ctx.storage.setAlarm(Date.now() + SYNC_RETRY_MS);
+    try {
+      await this.#sync();
+    } catch (err) {
+      // The commit stands; the alarm set above retries the sync.
+      console.error("read-model sync failed; will retry", err);
+    }
+  }
+
+  /** Runs syncs one at a time, so an older state can never be written after a newer one. */
+  #sync(): Promise<void> {
+    const run = this.#syncChain.then(() => this.#syncUntilCurrent());
+    this.#syncChain = run.catch(() => undefined);
+    return run.catch(async (err) => {
+      await this.ctx.storage.setAlarm(Date.now() + SYNC_RETRY_MS);
+      throw err;
+    });
+  }
+
+  async #syncUntilCurrent(): Promise<void> {
+    for (;;) {
+      const asset = this.#asset();
+      if (!asset) return;
+      if ((this.ctx.storage.kv.get<number>(SYNCED) ?? 0) >= asset.revision) {
+        await this.ctx.storage.deleteAlarm();
+        return;
+      }
+      const key = readModelKey(asset.apiKey, asset.uid);
+      const stack = stackStub(this.env, asset.apiKey);
+      if (asset.deleted) {
+        await this.env.ASSET_INDEX.delete(key);
+        await stack.removeFromCatalog(asset.uid, asset.revision);
+        await deleteObjects(this.env.FILES, assetObjectPrefix(asset.apiKey, asset.uid));
+      } else {
+        const snapshot = this.#snapshot(asset);
+        await this.env.ASSET_INDEX.put(key, JSON.stringify(toReadModel(snapshot)));
+        await stack.putInCatalog(snapshot);
+      }
+      this.ctx.storage.kv.put(SYNCED, asset.revision);
+    }
+  }
+}
+
+async function deleteObjects(bucket: R2Bucket, prefix: string): Promise<void> {
+  for (;;) {
+    const page = await bucket.list({ prefix, limit: 1000 });
+    if (page.objects.length === 0) return;
+    await bucket.delete(page.objects.map((o) => o.key));
+    if (!page.truncated) return;
+  }
+}

@@ -1,0 +1,136 @@
+// A multipart/form-data asset form (`asset[upload]`, `asset[title]`, ...) read as a stream:
+// the file part goes to a sink chunk by chunk as it arrives, never held whole in memory.
+// multipasta parses synchronously and pushes chunks; after each network chunk the pushed file
+// chunks are written (and awaited) before the next one is read, which gives backpressure.
+
+import { decodeField, type MultipartError, make } from "multipasta";
+import { malformedBody, tooLarge, validationFailed } from "../http/errors";
+import { type StoredObject, UploadLengthError, type VersionSink } from "./version-sink";
+
+export const FILE_FIELD = "asset[upload]";
+const TEXT_FIELDS = new Set(["asset[title]", "asset[description]", "asset[permanent_url]"]);
+const MAX_FIELD_BYTES = 64 * 1024;
+const MAX_PARTS = 16;
+/** Room for boundaries, part headers and text fields on top of the file itself. */
+const FORM_OVERHEAD_BYTES = 1024 * 1024;
+
+export interface FileStart {
+  filename: string;
+  contentType: string;
+}
+
+export interface AssetForm {
+  fields: Map<string, string>;
+  /** The stored file part, or null when the form has no `asset[upload]`. */
+  stored: StoredObject | null;
+}
+
+export async function readAssetForm(
+  body: ReadableStream<Uint8Array>,
+  contentType: string,
+  maxBytes: number,
+  openSink: (file: FileStart) => VersionSink,
+): Promise<AssetForm> {
+  const fields = new Map<string, string>();
+  const queue: (Uint8Array | null)[] = [];
+  // Written by the parser's callbacks, read by the loop below.
+  const state: { failure?: Error; done?: boolean; sink?: VersionSink; stored?: StoredObject } = {};
+  const fail = (err: Error) => {
+    state.failure ??= err;
+  };
+  const parser = make({
+    headers: { "content-type": contentType },
+    maxParts: MAX_PARTS,
+    maxFieldSize: MAX_FIELD_BYTES,
+    maxPartSize: maxBytes,
+    maxTotalSize: maxBytes + FORM_OVERHEAD_BYTES,
+    isFile: (info) => info.name === FILE_FIELD,
+    onField(info, value) {
+      if (!TEXT_FIELDS.has(info.name)) {
+        fail(validationFailed({ [info.name || "(unnamed)"]: ["is not a known field"] }));
+      } else if (fields.has(info.name)) {
+        fail(validationFailed({ [info.name]: ["is given more than once"] }));
+      } else {
+        fields.set(info.name, decodeField(info, value));
+      }
+    },
+    onFile(info) {
+      if (state.sink) {
+        fail(validationFailed({ [FILE_FIELD]: ["is given more than once"] }));
+        return () => undefined;
+      }
+      if (!info.filename) {
+        fail(validationFailed({ [FILE_FIELD]: ["must be a file with a filename"] }));
+        return () => undefined;
+      }
+      state.sink = openSink({ filename: info.filename, contentType: info.contentType });
+      return (chunk) => queue.push(chunk);
+    },
+    onError(error) {
+      fail(describe(error, maxBytes));
+    },
+    onDone() {
+      state.done = true;
+    },
+  });
+
+  const reader = body.getReader();
+  const drain = async () => {
+    while (queue.length > 0 && !state.failure && state.sink) {
+      const chunk = queue.shift();
+      if (chunk === null) state.stored = await state.sink.close();
+      else if (chunk) await state.sink.write(chunk);
+    }
+  };
+  try {
+    for (;;) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch {
+        throw malformedBody("the upload stream ended with an error");
+      }
+      if (result.done) break;
+      try {
+        parser.write(result.value);
+      } catch {
+        fail(malformedBody("the multipart body could not be parsed"));
+      }
+      await drain();
+      if (state.failure) throw state.failure;
+    }
+    parser.end();
+    await drain();
+    if (state.failure) throw state.failure;
+    if (!state.done || (state.sink && !state.stored)) {
+      throw malformedBody("the multipart body ended too early");
+    }
+  } catch (err) {
+    await reader.cancel().catch(() => undefined);
+    if (state.sink && !state.stored) await state.sink.abort();
+    if (err instanceof UploadLengthError) throw malformedBody(err.message);
+    throw err;
+  }
+  return { fields, stored: state.stored ?? null };
+}
+
+function describe(error: MultipartError, maxBytes: number): Error {
+  switch (error._tag) {
+    case "ReachedLimit":
+      if (error.limit === "MaxPartSize" || error.limit === "MaxTotalSize")
+        return tooLarge(maxBytes);
+      if (error.limit === "MaxFieldSize") {
+        return validationFailed({
+          asset: [`text fields must be at most ${MAX_FIELD_BYTES} bytes`],
+        });
+      }
+      return validationFailed({ asset: [`at most ${MAX_PARTS} form parts are accepted`] });
+    case "InvalidBoundary":
+      return malformedBody("the multipart Content-Type has no valid boundary");
+    case "BadHeaders":
+    case "InvalidDisposition":
+      return malformedBody("a multipart part has invalid headers");
+    case "EndNotReached":
+      return malformedBody("the multipart body ended too early");
+  }
+}

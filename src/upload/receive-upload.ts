@@ -1,0 +1,108 @@
+// Receives an upload request (multipart form or raw body) and stores its file as a new R2
+// object, returning the version to commit and the form's text fields. Nothing is committed
+// here: the caller commits the version in the asset's Durable Object afterwards, and deletes
+// the object (discardObject) if that commit does not happen.
+
+import { displayFilename, sanitizeFilename } from "../domain/filename";
+import { newFileUid } from "../domain/ids";
+import { versionObjectKey } from "../domain/urls";
+import { malformedBody, tooLarge, unsupportedMediaType, validationFailed } from "../http/errors";
+import type { NewVersion } from "../objects/asset-object";
+import { chooseContentType } from "./content-type";
+import { readAssetForm } from "./read-multipart-form";
+import { pumpBody } from "./read-raw-body";
+import { bufferedPartsSink, fixedLengthSink, type VersionSink } from "./version-sink";
+
+export interface ReceivedUpload {
+  /** The stored file, or null for a form without `asset[upload]`. */
+  version: NewVersion | null;
+  /** R2 key of the stored file, so the caller can discard it if the commit fails. */
+  objectKey: string | null;
+  /** Text fields of a multipart form, keyed without the "asset[...]" wrapper. */
+  fields: Record<string, string>;
+}
+
+interface Target {
+  bucket: R2Bucket;
+  apiKey: string;
+  assetUid: string;
+  maxBytes: number;
+}
+
+export const isMultipart = (contentType: string) =>
+  contentType.toLowerCase().startsWith("multipart/form-data");
+
+export async function receiveUpload(request: Request, target: Target): Promise<ReceivedUpload> {
+  const contentType = request.headers.get("content-type") ?? "";
+  const length = declaredLength(request);
+  if (length !== null && length > target.maxBytes + (isMultipart(contentType) ? 1024 * 1024 : 0)) {
+    throw tooLarge(target.maxBytes);
+  }
+  const body = request.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+
+  if (isMultipart(contentType)) {
+    // Filled in when the parser meets the file part (a callback, hence the holder object).
+    const file: { opened?: OpenedVersion } = {};
+    const form = await readAssetForm(body, contentType, target.maxBytes, (start) => {
+      file.opened = openVersion(target, start.filename, start.contentType, null);
+      return file.opened.sink;
+    });
+    const fields = Object.fromEntries(
+      [...form.fields].map(([name, value]) => [name.slice("asset[".length, -1), value]),
+    );
+    const version = form.stored && file.opened ? { ...file.opened.version, ...form.stored } : null;
+    return { version, objectKey: file.opened?.key ?? null, fields };
+  }
+
+  const filename = new URL(request.url).searchParams.get("filename");
+  if (filename === null) throw unsupportedMediaType();
+  if (displayFilename(filename) === "") {
+    throw validationFailed({ filename: ["must not be empty"] });
+  }
+  const opened = openVersion(target, filename, contentType, length);
+  const stored = await pumpBody(body, opened.sink, target.maxBytes);
+  return { version: { ...opened.version, ...stored }, objectKey: opened.key, fields: {} };
+}
+
+interface OpenedVersion {
+  key: string;
+  sink: VersionSink;
+  version: Pick<NewVersion, "fileUid" | "filename" | "safeFilename" | "contentType">;
+}
+
+function openVersion(
+  target: Target,
+  filename: string,
+  declaredType: string,
+  length: number | null,
+): OpenedVersion {
+  const display = displayFilename(filename);
+  const safeFilename = sanitizeFilename(display);
+  const fileUid = newFileUid();
+  const contentType = chooseContentType(declaredType, display);
+  const key = versionObjectKey(target.apiKey, target.assetUid, fileUid, safeFilename);
+  const meta = { contentType, filename: display };
+  const sink: VersionSink =
+    length === null
+      ? bufferedPartsSink(target.bucket, key, meta)
+      : fixedLengthSink(target.bucket, key, length, meta);
+  return { key, sink, version: { fileUid, filename: display, safeFilename, contentType } };
+}
+
+function declaredLength(request: Request): number | null {
+  const header = request.headers.get("content-length");
+  if (header === null) return null;
+  if (!/^\d{1,16}$/.test(header)) throw malformedBody("Content-Length is not a number");
+  return Number(header);
+}
+
+/** Best-effort removal of an object whose version was never committed. */
+export async function discardObject(bucket: R2Bucket, key: string | null): Promise<void> {
+  if (key === null) return;
+  try {
+    await bucket.delete(key);
+  } catch (err) {
+    // Left for the orphan sweep: the object is unreachable, since no version names it.
+    console.error("could not discard an uncommitted upload", key, err);
+  }
+}

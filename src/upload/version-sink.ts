@@ -1,0 +1,134 @@
+// Where an upload's bytes go: one new, immutable R2 object per version. A SHA-256 is computed
+// while the bytes pass (no second read). R2 only stores an object once its put completes, so an
+// aborted sink leaves nothing behind.
+
+import { bytesToHex } from "../auth/token-hash";
+
+export interface StoredObject {
+  size: number;
+  sha256: string;
+  etag: string;
+  uploaded: string;
+}
+
+export interface VersionSink {
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<StoredObject>;
+  abort(): Promise<void>;
+}
+
+/** R2 requires every multipart part but the last to have the same size, at least 5 MiB. */
+export const PART_SIZE = 5 * 1024 * 1024;
+
+export class UploadLengthError extends Error {}
+
+/** What R2 keeps with the object: its type, and the display filename for downloads. */
+export interface ObjectMeta {
+  contentType: string;
+  filename: string;
+}
+
+const putOptions = (meta: ObjectMeta) => ({
+  httpMetadata: { contentType: meta.contentType },
+  customMetadata: { filename: meta.filename },
+});
+
+function hasher() {
+  const stream = new crypto.DigestStream("SHA-256");
+  const writer = stream.getWriter();
+  return {
+    write: (chunk: Uint8Array) => writer.write(chunk),
+    async hex(): Promise<string> {
+      await writer.close();
+      return bytesToHex(new Uint8Array(await stream.digest));
+    },
+  };
+}
+
+function stored(object: R2Object, sha256: string): StoredObject {
+  return {
+    size: object.size,
+    sha256,
+    etag: object.httpEtag,
+    uploaded: object.uploaded.toISOString(),
+  };
+}
+
+/** For a body of known length: streams straight into one R2 put, holding no more than a chunk. */
+export function fixedLengthSink(
+  bucket: R2Bucket,
+  key: string,
+  length: number,
+  meta: ObjectMeta,
+): VersionSink {
+  const stream = new FixedLengthStream(length);
+  const writer = stream.writable.getWriter();
+  const hash = hasher();
+  const put = bucket.put(key, stream.readable, putOptions(meta));
+  put.catch(() => undefined); // observed in close(); avoids an unhandled rejection on abort
+  let size = 0;
+  return {
+    async write(chunk) {
+      size += chunk.byteLength;
+      if (size > length) throw new UploadLengthError("more bytes than Content-Length");
+      await Promise.all([writer.write(chunk), hash.write(chunk)]);
+    },
+    async close() {
+      if (size !== length) throw new UploadLengthError("fewer bytes than Content-Length");
+      await writer.close();
+      const [object, sha256] = await Promise.all([put, hash.hex()]);
+      if (!object) throw new Error("R2 put returned no object");
+      return stored(object, sha256);
+    },
+    async abort() {
+      await writer.abort(new Error("upload aborted")).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * For a body of unknown length (a multipart file part): fills one PART_SIZE buffer at a time.
+ * A file smaller than one part becomes a single put; a larger one an R2 multipart upload.
+ */
+export function bufferedPartsSink(bucket: R2Bucket, key: string, meta: ObjectMeta): VersionSink {
+  const options = putOptions(meta);
+  const buffer = new Uint8Array(PART_SIZE);
+  const hash = hasher();
+  const parts: R2UploadedPart[] = [];
+  let filled = 0;
+  let upload: R2MultipartUpload | null = null;
+
+  async function flush(): Promise<void> {
+    upload ??= await bucket.createMultipartUpload(key, options);
+    // uploadPart has consumed the bytes once it resolves, so the buffer can be reused.
+    parts.push(await upload.uploadPart(parts.length + 1, buffer.subarray(0, filled)));
+    filled = 0;
+  }
+
+  return {
+    async write(chunk) {
+      await hash.write(chunk);
+      let offset = 0;
+      while (offset < chunk.byteLength) {
+        const n = Math.min(PART_SIZE - filled, chunk.byteLength - offset);
+        buffer.set(chunk.subarray(offset, offset + n), filled);
+        filled += n;
+        offset += n;
+        if (filled === PART_SIZE) await flush();
+      }
+    },
+    async close() {
+      const sha256 = await hash.hex();
+      if (!upload) {
+        const object = await bucket.put(key, buffer.subarray(0, filled), options);
+        if (!object) throw new Error("R2 put returned no object");
+        return stored(object, sha256);
+      }
+      if (filled > 0) await flush();
+      return stored(await upload.complete(parts), sha256);
+    },
+    async abort() {
+      await upload?.abort().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// Shared helpers for tests that go through the worker's fetch handler (SELF).
+
+import { SELF } from "cloudflare:test";
+import { expect } from "vitest";
+
+export const ADMIN_TOKEN = "test-admin-token";
+export const ORIGIN = "https://assets.test";
+
+export interface Stack {
+  apiKey: string;
+  token: string;
+  tokenUid: string;
+}
+
+export interface AssetJson {
+  uid: string;
+  title: string;
+  description: string;
+  filename: string;
+  content_type: string;
+  file_size: string;
+  sha256: string;
+  url: string;
+  permanent_url?: string;
+  _version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export const call = (path: string, init?: RequestInit) => SELF.fetch(`${ORIGIN}${path}`, init);
+
+export async function createStack(name = "Test stack"): Promise<Stack> {
+  const res = await call("/v3/stacks", {
+    method: "POST",
+    headers: { authorization: ADMIN_TOKEN, "content-type": "application/json" },
+    body: JSON.stringify({ stack: { name } }),
+  });
+  expect(res.status).toBe(201);
+  const body = (await res.json()) as {
+    stack: { api_key: string };
+    management_token: { uid: string; token: string };
+  };
+  return {
+    apiKey: body.stack.api_key,
+    token: body.management_token.token,
+    tokenUid: body.management_token.uid,
+  };
+}
+
+export const auth = (stack: Stack, extra: Record<string, string> = {}) => ({
+  api_key: stack.apiKey,
+  authorization: stack.token,
+  ...extra,
+});
+
+export function form(
+  fields: Record<string, string>,
+  file?: { name: string; bytes: Uint8Array | string; type?: string },
+) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  if (file) {
+    fd.append(
+      "asset[upload]",
+      new Blob([file.bytes], { type: file.type ?? "application/octet-stream" }),
+      file.name,
+    );
+  }
+  return fd;
+}
+
+export async function uploadAsset(
+  stack: Stack,
+  name: string,
+  bytes: Uint8Array | string,
+  fields: Record<string, string> = {},
+  type = "text/plain",
+): Promise<AssetJson> {
+  const res = await call("/v3/assets", {
+    method: "POST",
+    headers: auth(stack),
+    body: form(fields, { name, bytes, type }),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { asset: AssetJson }).asset;
+}
+
+export async function replaceAsset(
+  stack: Stack,
+  uid: string,
+  name: string,
+  bytes: Uint8Array | string,
+) {
+  const res = await call(`/v3/assets/${uid}`, {
+    method: "PUT",
+    headers: auth(stack),
+    body: form({}, { name, bytes, type: "text/plain" }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { asset: AssetJson }).asset;
+}
+
+export async function setPermanentUrl(stack: Stack, uid: string, value: string) {
+  return call(`/v3/assets/${uid}`, {
+    method: "PUT",
+    headers: auth(stack, { "content-type": "application/json" }),
+    body: JSON.stringify({ asset: { permanent_url: value } }),
+  });
+}
+
+/** Fetches a public URL and returns status and body text (always consuming the body). */
+export async function fetchText(url: string, init?: RequestInit) {
+  const res = await SELF.fetch(url, init);
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+export async function sha256Hex(bytes: Uint8Array | string): Promise<string> {
+  const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+  const digest = await crypto.subtle.digest("SHA-256", data);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}

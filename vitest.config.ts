@@ -1,0 +1,19 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Tests use their own ADMIN_TOKEN whatever a developer's .dev.vars holds (bindings set here win).
+// Setting it in process.env too satisfies wrangler's check of the required secret.
+const ADMIN_TOKEN = "test-admin-token";
+process.env.ADMIN_TOKEN = ADMIN_TOKEN;
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: { bindings: { ADMIN_TOKEN } },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+  },
+});
