@@ -10,7 +10,9 @@ export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
-      miniflare: { bindings: { ADMIN_TOKEN } },
+      // An 8 MiB upload limit keeps the 413 tests small while still exercising R2 multipart
+      // (parts are 5 MiB).
+      miniflare: { bindings: { ADMIN_TOKEN, MAX_UPLOAD_BYTES: String(8 * 1024 * 1024) } },
     }),
   ],
   test: {
