@@ -17,7 +17,8 @@ export const stackCreateSchema = z.strictObject({
   stack: z.strictObject({ name: z.string().trim().min(1).max(255) }),
 });
 
-export const listQuerySchema = z.strictObject({
+// Unknown query parameters are ignored (CMA clients send extras such as include_count).
+export const listQuerySchema = z.object({
   skip: z.coerce.number().int().min(0).max(1_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(100).default(100),
 });

@@ -1,0 +1,177 @@
+// The pure domain helpers: no I/O, so these are plain unit tests.
+
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config";
+import { displayFilename, sanitizeFilename } from "../src/domain/filename";
+import {
+  isApiKey,
+  isAssetUid,
+  isFileUid,
+  newApiKey,
+  newAssetUid,
+  newFileUid,
+  newManagementToken,
+} from "../src/domain/ids";
+import { decideSlug } from "../src/domain/permanent-slug";
+import { parsePublicPath, versionedPath, versionObjectKey } from "../src/domain/urls";
+import { chooseContentType } from "../src/upload/content-type";
+
+describe("ids", () => {
+  it("generates ids in the CMA formats, and they are random", () => {
+    expect(isApiKey(newApiKey())).toBe(true);
+    expect(isAssetUid(newAssetUid())).toBe(true);
+    expect(isFileUid(newFileUid())).toBe(true);
+    expect(newManagementToken()).toMatch(/^cs[0-9a-f]{32}$/);
+    expect(new Set(Array.from({ length: 100 }, newAssetUid)).size).toBe(100);
+  });
+
+  it.each([
+    "",
+    "blt",
+    "BLT0123456789abcdef",
+    "blt0123456789ABCDEF",
+    "blt0123456789abcde",
+    "blt0123456789abcdef0",
+  ])("rejects %j as an api_key or uid", (value) => {
+    expect(isApiKey(value)).toBe(false);
+    expect(isAssetUid(value)).toBe(false);
+  });
+});
+
+describe("decideSlug (the exactly-once rule)", () => {
+  it("sets a slug when there is none, repeats are idempotent, others conflict", () => {
+    expect(decideSlug(null, "a")).toEqual({ kind: "set" });
+    expect(decideSlug("a", "a")).toEqual({ kind: "same" });
+    expect(decideSlug("a", "b")).toEqual({ kind: "conflict", existing: "a" });
+    expect(decideSlug("a", "A")).toEqual({ kind: "conflict", existing: "a" });
+  });
+});
+
+describe("filenames", () => {
+  it.each([
+    ["photo.jpg", "photo.jpg"],
+    ["my photo.jpg", "my_photo.jpg"],
+    ["a#b%c^d+e\\f/g?h*i:j|k\"l'm<n>o{p}q=r,s.txt", "a_b_c_d_e_f_g_h_i_j_k_l_m_n_o_p_q_r_s.txt"],
+    ["..", "_.."],
+    [".", "_."],
+    ["...", "_..."],
+    ["", "file"],
+    ["\u0000\u001f", "file"],
+    ["tab\there", "tabhere"],
+    ["cafe\u0301.txt", "café.txt"],
+  ])("sanitises %j to %j", (input, expected) => {
+    expect(sanitizeFilename(input)).toBe(expected);
+  });
+
+  it("never yields a separator, a dot-only name or an empty name", () => {
+    for (const input of ["/", "//", "./..", "..\\..", "%2e%2e", " . "]) {
+      const safe = sanitizeFilename(input);
+      expect(safe).not.toMatch(/[/\\]/);
+      expect(safe).not.toMatch(/^\.+$/);
+      expect(safe.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("limits display names to 255 code points without splitting a surrogate pair", () => {
+    const name = "\u{1f600}".repeat(300);
+    const shown = displayFilename(name);
+    expect(Array.from(shown)).toHaveLength(255);
+    expect(() => encodeURIComponent(shown)).not.toThrow(); // throws on a lone surrogate
+  });
+});
+
+describe("parsePublicPath", () => {
+  const key = "blt0123456789abcdef";
+  const uid = "bltfedcba9876543210";
+  it("tells the two URL shapes apart by segment count", () => {
+    expect(parsePublicPath(`/v3/assets/${key}/${uid}/photo`)).toEqual({
+      kind: "permanent",
+      apiKey: key,
+      assetUid: uid,
+      slug: "photo",
+    });
+    expect(
+      parsePublicPath(`/v3/assets/${key}/${uid}/0123456789abcdef01234567/caf%C3%A9.txt`),
+    ).toEqual({
+      kind: "versioned",
+      apiKey: key,
+      assetUid: uid,
+      fileUid: "0123456789abcdef01234567",
+      filename: "café.txt",
+    });
+  });
+
+  it.each([
+    "/v3/assets",
+    "/v3/assets/",
+    `/v3/assets/${key}`,
+    `/v3/assets/${key}/${uid}`,
+    `/v3/assets/${key}/${uid}/`,
+    `/v3/assets/${key}//x`,
+    `/v3/assets/${key}/${uid}/a/b/c`,
+    `/v3/assets/${key}/${uid}/%E0%A4%A`,
+    "/v2/assets/a/b/c",
+  ])("returns null for %s", (path) => {
+    expect(parsePublicPath(path)).toBeNull();
+  });
+
+  it("round-trips the versioned URL of any sanitised filename", () => {
+    for (const name of ["a b.txt", "café.txt", "100%.txt", "x?y.txt", "..", "日本語.pdf"]) {
+      const safe = sanitizeFilename(name);
+      const path = versionedPath(key, uid, "0123456789abcdef01234567", safe);
+      const parsed = parsePublicPath(new URL(path, "https://h").pathname);
+      expect(parsed).toMatchObject({ kind: "versioned", filename: safe });
+      expect(versionObjectKey(key, uid, "0123456789abcdef01234567", safe)).toBe(
+        `${key}/${uid}/0123456789abcdef01234567/${safe}`,
+      );
+    }
+  });
+});
+
+describe("chooseContentType", () => {
+  it.each([
+    ["image/jpeg", "x.bin", "image/jpeg"],
+    ["IMAGE/PNG; charset=x", "x.bin", "image/png"],
+    ["application/octet-stream", "x.pdf", "application/pdf"],
+    [undefined, "x.svg", "image/svg+xml"],
+    ["", "x.unknownext", "application/octet-stream"],
+    ["not a type", "x.txt", "text/plain"],
+    ["text/html\r\nSet-Cookie: a=b", "x.txt", "text/plain"],
+  ])("declared %j with %s gives %s", (declared, filename, expected) => {
+    expect(chooseContentType(declared, filename)).toBe(expected);
+  });
+});
+
+describe("parseConfig", () => {
+  it("applies defaults", () => {
+    expect(parseConfig({})).toEqual({
+      publicBaseUrl: null,
+      permanentMaxAge: 60,
+      maxUploadBytes: 104857600,
+    });
+  });
+
+  it("reads every variable", () => {
+    expect(
+      parseConfig({
+        PUBLIC_BASE_URL: "https://cdn.example.com/",
+        PERMANENT_URL_MAX_AGE: "300",
+        MAX_UPLOAD_BYTES: "1000",
+      }),
+    ).toEqual({
+      publicBaseUrl: "https://cdn.example.com",
+      permanentMaxAge: 300,
+      maxUploadBytes: 1000,
+    });
+  });
+
+  it.each([
+    [{ PERMANENT_URL_MAX_AGE: "-1" }],
+    [{ PERMANENT_URL_MAX_AGE: "ten" }],
+    [{ MAX_UPLOAD_BYTES: "1.5" }],
+    [{ PUBLIC_BASE_URL: "cdn.example.com" }],
+    [{ PUBLIC_BASE_URL: "https://cdn.example.com/path" }],
+  ])("refuses %j", (vars) => {
+    expect(() => parseConfig(vars)).toThrow();
+  });
+});
