@@ -1,36 +1,70 @@
 // Request validation for the management API. Unknown fields are rejected, so a typo never
 // silently does nothing.
 
-import { z } from "zod";
+import * as z from "zod/mini";
 import { type FieldErrors, malformedBody, tooLarge, validationFailed } from "./errors";
 
-export const assetFieldsSchema = z.strictObject({
-  title: z.string().trim().min(1).max(255).optional(),
-  description: z.string().max(4096).optional(),
-  permanent_url: z.string().max(2048).optional(),
-});
+// zod/mini keeps the bundle small (the full zod build is ~440 KiB minified); every check carries
+// its own message because mini ships no default English messages.
+const text = (min: number, max: number) =>
+  z
+    .string("must be a string")
+    .check(
+      z.trim(),
+      z.minLength(min, `must not be empty`),
+      z.maxLength(max, `must be at most ${max} characters`),
+    );
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z._default(
+    z.coerce
+      .number("must be a number")
+      .check(
+        z.refine(Number.isInteger, "must be a whole number"),
+        z.minimum(min, `must be at least ${min}`),
+        z.maximum(max, `must be at most ${max}`),
+      ),
+    fallback,
+  );
+
+export const assetFieldsSchema = z.strictObject(
+  {
+    title: z.optional(text(1, 255)),
+    description: z.optional(
+      z.string("must be a string").check(z.maxLength(4096, "must be at most 4096 characters")),
+    ),
+    permanent_url: z.optional(
+      z.string("must be a string").check(z.maxLength(2048, "must be at most 2048 characters")),
+    ),
+  },
+  "must be an object of known fields",
+);
 export type AssetFields = z.infer<typeof assetFieldsSchema>;
 
-export const assetUpdateJsonSchema = z.strictObject({ asset: assetFieldsSchema });
+export const assetUpdateJsonSchema = z.strictObject(
+  { asset: z.unknown() },
+  'must be {"asset": {...}}',
+);
 
-export const stackCreateSchema = z.strictObject({
-  stack: z.strictObject({ name: z.string().trim().min(1).max(255) }),
-});
+export const stackCreateSchema = z.strictObject(
+  { stack: z.strictObject({ name: text(1, 255) }, 'must be {"name": "..."}') },
+  'must be {"stack": {"name": "..."}}',
+);
 
 // Unknown query parameters are ignored (CMA clients send extras such as include_count).
 export const listQuerySchema = z.object({
-  skip: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(100).default(100),
+  skip: wholeNumber(0, 1_000_000, 0),
+  limit: wholeNumber(1, 100, 100),
 });
 
 /** Validates a value, turning every issue into a field error (422). */
-export function validate<T>(schema: z.ZodType<T>, value: unknown): T {
+export function validate<T>(schema: z.ZodMiniType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
     const keys = issue.code === "unrecognized_keys" ? issue.keys : [issue.path.at(-1) ?? "body"];
-    for (const key of keys) errors[String(key)] = [...(errors[String(key)] ?? []), issue.message];
+    const message = issue.code === "unrecognized_keys" ? "is not a known field" : issue.message;
+    for (const key of keys) errors[String(key)] = [...(errors[String(key)] ?? []), message];
   }
   throw validationFailed(errors);
 }

@@ -1,7 +1,7 @@
 // The stored Content-Type of a version: the upload's declared type when it is a real one,
 // otherwise a guess from the filename, otherwise application/octet-stream.
 
-import mime from "mime";
+import mime from "mime/lite";
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 const GENERIC = new Set(["application/octet-stream", "application/x-www-form-urlencoded"]);
