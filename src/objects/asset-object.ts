@@ -148,7 +148,12 @@ export class AssetObject extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    await this.#sync();
+    try {
+      await this.#sync();
+    } catch (err) {
+      // #sync has already set the next alarm; throwing would add the runtime's own retries.
+      console.error("read-model sync failed in alarm; retrying later", err);
+    }
   }
 
   #asset(): AssetRecord | undefined {
