@@ -1,6 +1,7 @@
 // The Hono application: routes and the single error handler. Handlers live in routes/.
 
 import { Hono } from "hono";
+import { publicCors } from "./delivery/cors";
 import { ApiError, errorBody, internalError, notFound } from "./http/errors";
 import { assetRoutes } from "./routes/assets";
 import { deliver } from "./routes/delivery";
@@ -9,6 +10,9 @@ import { stackRoutes } from "./routes/stacks";
 export const app = new Hono<{ Bindings: Env }>();
 
 // Public URLs first: 3 or 4 segments after /v3/assets/ (management routes have at most 2).
+// CORS answers OPTIONS preflights itself (204) and adds its headers to every other answer.
+app.use("/v3/assets/:api_key/:uid/:slug", publicCors);
+app.use("/v3/assets/:api_key/:uid/:file_uid/:filename", publicCors);
 app.all("/v3/assets/:api_key/:uid/:slug", deliver);
 app.all("/v3/assets/:api_key/:uid/:file_uid/:filename", deliver);
 

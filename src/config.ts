@@ -7,10 +7,17 @@ export interface Config {
   permanentMaxAge: number;
   /** Largest accepted upload, in bytes. */
   maxUploadBytes: number;
+  /** How the permanent URL answers: stream the current bytes, or 302 to the versioned URL. */
+  permanentUrlMode: "serve" | "redirect";
+  /** Origins allowed to read public URLs from scripts: ["*"] (any), or exact origins. */
+  corsAllowedOrigins: string[];
+  /** Largest version whose bytes the permanent URL stores in the edge cache; 0: none. */
+  edgeCacheMaxBytes: number;
 }
 
 export const DEFAULT_PERMANENT_MAX_AGE = 60;
 export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+export const DEFAULT_EDGE_CACHE_MAX_BYTES = 16 * 1024 * 1024;
 
 const cache = new WeakMap<object, Config>();
 
@@ -40,7 +47,34 @@ export function parseConfig(vars: Partial<Record<keyof Env, unknown>>): Config {
       DEFAULT_MAX_UPLOAD_BYTES,
       "MAX_UPLOAD_BYTES",
     ),
+    permanentUrlMode: permanentUrlMode(vars.PERMANENT_URL_MODE),
+    corsAllowedOrigins: corsOrigins(vars.CORS_ALLOWED_ORIGINS),
+    edgeCacheMaxBytes: nonNegativeInt(
+      vars.EDGE_CACHE_MAX_BYTES,
+      DEFAULT_EDGE_CACHE_MAX_BYTES,
+      "EDGE_CACHE_MAX_BYTES",
+    ),
   };
+}
+
+function permanentUrlMode(value: unknown): "serve" | "redirect" {
+  if (value === undefined || value === "" || value === "serve") return "serve";
+  if (value === "redirect") return "redirect";
+  throw new Error(`PERMANENT_URL_MODE must be "serve" or "redirect": ${value}`);
+}
+
+function corsOrigins(value: unknown): string[] {
+  const text = typeof value === "string" ? value.trim() : "";
+  if (text === "" || text === "*") return ["*"];
+  const origins = text.split(",").map((o) => o.trim().replace(/\/$/, ""));
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new Error(
+        `CORS_ALLOWED_ORIGINS must be "*" or origins like https://cms.example.com: ${origin}`,
+      );
+    }
+  }
+  return origins;
 }
 
 function nonNegativeInt(value: unknown, fallback: number, name: string): number {

@@ -140,7 +140,7 @@ describe("methods", () => {
   it.each(["POST", "PUT", "DELETE", "PATCH"])("answers %s with 405 and Allow", async (method) => {
     const res = await fetchText(permanent, { method });
     expect(res.status).toBe(405);
-    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
     expect(JSON.parse(res.text).error_code).toBe(151);
   });
 });

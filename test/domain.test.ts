@@ -148,6 +148,9 @@ describe("parseConfig", () => {
       publicBaseUrl: null,
       permanentMaxAge: 60,
       maxUploadBytes: 104857600,
+      permanentUrlMode: "serve",
+      corsAllowedOrigins: ["*"],
+      edgeCacheMaxBytes: 16777216,
     });
   });
 
@@ -157,11 +160,17 @@ describe("parseConfig", () => {
         PUBLIC_BASE_URL: "https://cdn.example.com/",
         PERMANENT_URL_MAX_AGE: "300",
         MAX_UPLOAD_BYTES: "1000",
+        PERMANENT_URL_MODE: "redirect",
+        CORS_ALLOWED_ORIGINS: "https://a.example, http://localhost:3000/",
+        EDGE_CACHE_MAX_BYTES: "0",
       }),
     ).toEqual({
       publicBaseUrl: "https://cdn.example.com",
       permanentMaxAge: 300,
       maxUploadBytes: 1000,
+      permanentUrlMode: "redirect",
+      corsAllowedOrigins: ["https://a.example", "http://localhost:3000"],
+      edgeCacheMaxBytes: 0,
     });
   });
 
@@ -171,6 +180,10 @@ describe("parseConfig", () => {
     [{ MAX_UPLOAD_BYTES: "1.5" }],
     [{ PUBLIC_BASE_URL: "cdn.example.com" }],
     [{ PUBLIC_BASE_URL: "https://cdn.example.com/path" }],
+    [{ PERMANENT_URL_MODE: "proxy" }],
+    [{ CORS_ALLOWED_ORIGINS: "example.com" }],
+    [{ CORS_ALLOWED_ORIGINS: "https://a.example/path" }],
+    [{ EDGE_CACHE_MAX_BYTES: "-5" }],
   ])("refuses %j", (vars) => {
     expect(() => parseConfig(vars)).toThrow();
   });

@@ -45,6 +45,16 @@ export const unsupportedMediaType = () =>
   );
 export const methodNotAllowed = (allow: string) =>
   new ApiError(405, 151, "Method not allowed.", undefined, { Allow: allow });
+export const preconditionFailed = () =>
+  new ApiError(412, 152, "A precondition (If-Match or If-Unmodified-Since) failed.");
+export const rangeNotSatisfiable = (contentRange: string) =>
+  new ApiError(416, 153, "The requested range is not satisfiable.", undefined, {
+    "Content-Range": contentRange,
+  });
+export const storageUnavailable = () =>
+  new ApiError(503, 154, "The file store is temporarily unavailable; try again.", undefined, {
+    "Retry-After": "1",
+  });
 export const internalError = () => new ApiError(500, 500, "Internal server error.");
 
 export function errorBody(err: ApiError): Record<string, unknown> {

@@ -111,21 +111,26 @@ export class AssetObject extends DurableObject<Env> {
     return result;
   }
 
-  /** Marks the asset deleted; the sync then removes its read model, catalogue entry and bytes. */
-  async delete(): Promise<boolean> {
-    const deleted = this.ctx.storage.transactionSync(() => {
+  /**
+   * Marks the asset deleted; the sync then removes its read model, catalogue entry and bytes.
+   * Returns the versions it had (so the caller can evict their cached copies), or null when
+   * there was no such asset.
+   */
+  async delete(): Promise<VersionRecord[] | null> {
+    const versions = this.ctx.storage.transactionSync(() => {
       const asset = this.#asset();
-      if (!asset || asset.deleted) return false;
+      if (!asset || asset.deleted) return null;
+      const had = this.versions();
       this.ctx.storage.kv.put(ASSET, {
         ...asset,
         deleted: true,
         revision: asset.revision + 1,
         updatedAt: new Date().toISOString(),
       });
-      return true;
+      return had;
     });
-    if (deleted) await this.#afterCommit();
-    return deleted;
+    if (versions) await this.#afterCommit();
+    return versions;
   }
 
   get(): AssetSnapshot | null {

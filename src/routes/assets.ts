@@ -4,10 +4,11 @@
 import { type Context, Hono } from "hono";
 import { requireManagementToken, type StackVariables } from "../auth/management-auth";
 import { config, publicBase } from "../config";
+import { evictVersions } from "../delivery/edge-cache";
 import { assetView, versionView } from "../domain/asset-view";
 import { isAssetUid, newAssetUid } from "../domain/ids";
 import { parsePermanentUrlInput } from "../domain/slug";
-import { permanentPath } from "../domain/urls";
+import { permanentPath, versionedPath } from "../domain/urls";
 import {
   assetNotFound,
   permanentUrlTaken,
@@ -173,7 +174,14 @@ async function listVersions(c: Ctx) {
 }
 
 async function deleteAsset(c: Ctx) {
-  const deleted = await assetStub(c.env, c.get("apiKey"), assetUidParam(c)).delete();
-  if (!deleted) throw assetNotFound();
+  const apiKey = c.get("apiKey");
+  const uid = assetUidParam(c);
+  const versions = await assetStub(c.env, apiKey, uid).delete();
+  if (!versions) throw assetNotFound();
+  // This location's edge cache may hold the bytes under the versioned URLs: drop them now.
+  const base = baseUrl(c);
+  await evictVersions(
+    versions.map((v) => `${base}${versionedPath(apiKey, uid, v.fileUid, v.safeFilename)}`),
+  );
   return c.json({ notice: "Asset deleted successfully." });
 }

@@ -1,0 +1,52 @@
+// Response headers of the public URLs (API.md, "URLs served to the public"). Pure: built from
+// the version's metadata, so HEAD, 304 and 206 never need the bytes to know them.
+
+import { type ByteRange, contentRange } from "./range";
+
+export interface ServedVersion {
+  contentType: string;
+  size: number;
+  /** Quoted strong validator (R2's httpEtag). */
+  etag: string;
+  /** When the version was stored. */
+  uploaded: Date;
+  /** The name given at upload, used for `?dl` downloads. */
+  filename: string;
+}
+
+export const IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+export const permanentCacheControl = (maxAge: number) => `public, max-age=${maxAge}`;
+
+// Types a browser would run script from when opened on our origin: served in a CSP sandbox,
+// so an uploaded page cannot act with this origin's cookies or storage.
+const ACTIVE_TYPES =
+  /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|text\/javascript|application\/javascript)$/;
+
+/** Headers every 304 carries (RFC 9110 §15.4.5): the validators and the caching policy. */
+export function notModifiedHeaders(v: ServedVersion, cacheControl: string): Headers {
+  return new Headers({
+    ETag: v.etag,
+    "Last-Modified": v.uploaded.toUTCString(),
+    "Cache-Control": cacheControl,
+  });
+}
+
+/** Headers of a 200 (no range) or a 206 (one range) of this version. */
+export function contentHeaders(
+  v: ServedVersion,
+  cacheControl: string,
+  range: ByteRange | null,
+): Headers {
+  const headers = notModifiedHeaders(v, cacheControl);
+  headers.set("Content-Type", v.contentType);
+  headers.set("Accept-Ranges", "bytes");
+  headers.set("X-Content-Type-Options", "nosniff");
+  if (ACTIVE_TYPES.test(v.contentType)) headers.set("Content-Security-Policy", "sandbox");
+  if (range) {
+    headers.set("Content-Range", contentRange(range, v.size));
+    headers.set("Content-Length", String(range.end - range.start + 1));
+  } else {
+    headers.set("Content-Length", String(v.size));
+  }
+  return headers;
+}
