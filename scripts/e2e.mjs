@@ -1,5 +1,6 @@
-// End-to-end: starts `wrangler dev` on a free loopback port with fresh state, runs the README's
-// walk-through verbatim with bash and curl, checks what it printed, and stops the server by pid.
+// End-to-end: starts `wrangler dev` on a free loopback port with fresh state, runs each check
+// (the README's walk-through verbatim, then scripts/e2e-downloads.sh) with bash, curl and wget,
+// compares what each printed, and stops the server by pid.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -29,7 +30,18 @@ function walkThroughScript() {
   return match[1];
 }
 
-const EXPECTED = ["version one", "version one", "2", "version two", "version one", "409"];
+const CHECKS = [
+  {
+    name: "README walk-through",
+    script: walkThroughScript(),
+    expected: ["version one", "version one", "2", "version two", "version one", "409"],
+  },
+  {
+    name: "downloads (whole, split, resumed, revalidated)",
+    script: readFileSync(join(ROOT, "scripts", "e2e-downloads.sh"), "utf8"),
+    expected: ["ok upload", "ok url", "ok permanent_url"],
+  },
+];
 
 const work = mkdtempSync(join(tmpdir(), "pau-e2e-"));
 const port = await freePort();
@@ -42,30 +54,40 @@ const server = startWranglerDev({
   envFile,
   logLevel: "warn",
 });
-let failed = false;
+let passed = 0;
 try {
   await waitForHttp(`${base}/`, server);
-  const { stdout } = await promisify(execFile)(
-    "bash",
-    ["-euo", "pipefail", "-c", walkThroughScript()],
-    {
-      cwd: work,
-      env: { ...process.env, BASE: base, ADMIN },
-    },
-  );
-  const lines = stdout.trim().split("\n");
-  if (JSON.stringify(lines) !== JSON.stringify(EXPECTED)) {
-    failed = true;
-    console.error(
-      `walk-through printed ${JSON.stringify(lines)}, expected ${JSON.stringify(EXPECTED)}`,
-    );
+  for (const check of CHECKS) {
+    const cwd = mkdtempSync(join(work, "check-"));
+    try {
+      const { stdout } = await promisify(execFile)(
+        "bash",
+        ["-euo", "pipefail", "-c", check.script],
+        {
+          cwd,
+          env: { ...process.env, BASE: base, ADMIN },
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
+      const lines = stdout.trim().split("\n");
+      if (JSON.stringify(lines) === JSON.stringify(check.expected)) {
+        passed++;
+        console.log(`e2e ok: ${check.name}`);
+      } else {
+        console.error(
+          `e2e FAILED: ${check.name} printed ${JSON.stringify(lines)}, expected ${JSON.stringify(check.expected)}`,
+        );
+      }
+    } catch (err) {
+      console.error(`e2e FAILED: ${check.name}:`, err);
+    }
   }
 } catch (err) {
-  failed = true;
   console.error("e2e failed:", err);
 } finally {
   await stop(server);
   rmSync(work, { recursive: true, force: true });
 }
-console.log(failed ? "e2e: 0 passed, 1 failed" : "e2e: 1 passed, 0 failed");
-process.exit(failed ? 1 : 0);
+const failed = CHECKS.length - passed;
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -25,6 +25,6 @@ app.notFound(() => {
 
 app.onError((err, c) => {
   const apiError = err instanceof ApiError ? err : internalError();
-  if (apiError.status >= 500) console.error("unhandled error", err);
+  if (!(err instanceof ApiError)) console.error("unhandled error", err);
   return c.json(errorBody(apiError), apiError.status as 400, apiError.headers);
 });

@@ -1,0 +1,229 @@
+// Delivery behaviour that depends on configuration or on the runtime around the worker: the edge
+// cache, redirect mode, a CORS allow-list, and R2 failing underneath. These call the worker's
+// fetch handler directly, so each test can pass its own env and wait for its background work.
+
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import worker from "../src/index";
+import {
+  type AssetJson,
+  auth,
+  call,
+  createStack,
+  replaceAsset,
+  type Stack,
+  setPermanentUrl,
+  uploadAsset,
+} from "./helpers";
+
+/** Runs one request through the worker and waits for everything it left running (cache puts). */
+async function run(url: string, init: RequestInit = {}, vars: Partial<Env> = {}) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(url, init), { ...env, ...vars }, ctx);
+  const text = await res.text();
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, headers: res.headers, text };
+}
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await createStack();
+});
+
+async function assetWithSlug(name: string, bytes: string, slug: string) {
+  const asset = await uploadAsset(stack, name, bytes);
+  const res = await setPermanentUrl(stack, asset.uid, slug);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { asset: AssetJson }).asset as AssetJson & {
+    permanent_url: string;
+  };
+}
+
+const objectKey = (versionedUrl: string) =>
+  decodeURIComponent(new URL(versionedUrl).pathname.slice("/v3/assets/".length));
+
+describe("edge cache", () => {
+  it("serves the permanent URL's bytes from the cache, keyed by the versioned URL", async () => {
+    const asset = await assetWithSlug("cached.txt", "cached bytes", "cached");
+    expect((await run(asset.permanent_url)).text).toBe("cached bytes");
+    expect(await caches.default.match(asset.url)).toBeDefined();
+    // With the R2 object gone, only the cache can still answer the permanent URL...
+    await env.FILES.delete(objectKey(asset.url));
+    const again = await run(asset.permanent_url);
+    expect(again.status).toBe(200);
+    expect(again.text).toBe("cached bytes");
+    expect(again.headers.get("content-length")).toBe("12");
+    // ...while the versioned URL reads R2 only.
+    expect((await run(asset.url)).status).toBe(404);
+  });
+
+  it("never stores a 206, a HEAD or a 304", async () => {
+    const asset = await assetWithSlug("ranged.txt", "0123456789", "ranged");
+    const ranged = await run(asset.permanent_url, { headers: { Range: "bytes=2-4" } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.text).toBe("234");
+    expect((await run(asset.permanent_url, { method: "HEAD" })).status).toBe(200);
+    const etag = (await run(asset.url, { method: "HEAD" })).headers.get("etag") as string;
+    expect((await run(asset.permanent_url, { headers: { "If-None-Match": etag } })).status).toBe(
+      304,
+    );
+    expect(await caches.default.match(asset.url)).toBeUndefined();
+  });
+
+  it("does not store files over EDGE_CACHE_MAX_BYTES", async () => {
+    const asset = await assetWithSlug("big.txt", "more than five bytes", "big");
+    const res = await run(asset.permanent_url, {}, { EDGE_CACHE_MAX_BYTES: "5" });
+    expect(res.text).toBe("more than five bytes");
+    expect(await caches.default.match(asset.url)).toBeUndefined();
+  });
+
+  it("is bypassed by a replace: the very next request gets the new bytes", async () => {
+    const asset = await assetWithSlug("doc.txt", "old bytes", "doc");
+    expect((await run(asset.permanent_url)).text).toBe("old bytes");
+    const replaced = await replaceAsset(stack, asset.uid, "doc.txt", "new bytes");
+    const next = await run(asset.permanent_url);
+    expect(next.text).toBe("new bytes");
+    expect(next.headers.get("link")).toBe(`<${replaced.url}>; rel="canonical"`);
+    // The old version is still cached under its own (immutable) URL.
+    expect(await (await caches.default.match(asset.url))?.text()).toBe("old bytes");
+  });
+
+  it("is evicted by a delete, and every URL answers 404", async () => {
+    const asset = await assetWithSlug("gone.txt", "soon gone", "gone");
+    await run(asset.permanent_url);
+    expect(await caches.default.match(asset.url)).toBeDefined();
+    const del = await call(`/v3/assets/${asset.uid}`, { method: "DELETE", headers: auth(stack) });
+    expect(del.status).toBe(200);
+    expect(await caches.default.match(asset.url)).toBeUndefined();
+    expect((await run(asset.permanent_url)).status).toBe(404);
+    expect((await run(asset.url)).status).toBe(404);
+  });
+});
+
+describe("redirect mode", () => {
+  const redirect = { PERMANENT_URL_MODE: "redirect" };
+
+  it("answers 302 to the current versioned URL with the short Cache-Control", async () => {
+    const asset = await assetWithSlug("moved.txt", "v1", "moved");
+    for (const method of ["GET", "HEAD"]) {
+      const res = await run(asset.permanent_url, { method }, redirect);
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe(asset.url);
+      expect(res.headers.get("cache-control")).toBe("public, max-age=60");
+      expect(res.text).toBe("");
+    }
+    const replaced = await replaceAsset(stack, asset.uid, "moved.txt", "v2");
+    const after = await run(asset.permanent_url, {}, redirect);
+    expect(after.headers.get("location")).toBe(replaced.url);
+    const followed = await run(after.headers.get("location") as string, {}, redirect);
+    expect(followed.text).toBe("v2");
+  });
+
+  it("carries ?dl over to the versioned URL, and 404s a wrong slug", async () => {
+    const asset = await assetWithSlug("dl.txt", "x", "dl-me");
+    const res = await run(`${asset.permanent_url}?dl=saved%20as.txt`, {}, redirect);
+    expect(res.headers.get("location")).toBe(`${asset.url}?dl=saved%20as.txt`);
+    const wrong = await run(asset.permanent_url.replace(/dl-me$/, "other"), {}, redirect);
+    expect(wrong.status).toBe(404);
+  });
+});
+
+describe("CORS allow-list", () => {
+  const allowList = { CORS_ALLOWED_ORIGINS: "https://cms.example, https://www.example" };
+
+  it("echoes an allowed origin and varies on Origin", async () => {
+    const asset = await uploadAsset(stack, "cors.txt", "cors");
+    const res = await run(asset.url, { headers: { Origin: "https://www.example" } }, allowList);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://www.example");
+    expect(res.headers.get("vary")).toMatch(/Origin/);
+    const preflight = await run(
+      asset.url,
+      {
+        method: "OPTIONS",
+        headers: { Origin: "https://cms.example", "Access-Control-Request-Method": "GET" },
+      },
+      allowList,
+    );
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://cms.example");
+  });
+
+  it("gives another origin no Access-Control-Allow-Origin", async () => {
+    const asset = await uploadAsset(stack, "cors2.txt", "cors");
+    const res = await run(asset.url, { headers: { Origin: "https://evil.example" } }, allowList);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("R2 failing underneath", () => {
+  /** An R2 binding whose get/head throw `error` for the first `failures` calls. */
+  function flakyBucket(
+    failures: number,
+    error = new Error("We encountered an internal error (10001)"),
+  ) {
+    let calls = 0;
+    const maybeFail = () => {
+      calls++;
+      if (calls <= failures) throw error;
+    };
+    return {
+      bucket: {
+        get: async (...args: Parameters<R2Bucket["get"]>) => {
+          maybeFail();
+          return env.FILES.get(...args);
+        },
+        head: async (key: string) => {
+          maybeFail();
+          return env.FILES.head(key);
+        },
+      } as unknown as R2Bucket,
+      calls: () => calls,
+    };
+  }
+
+  it("retries transient errors on both URL kinds", async () => {
+    const asset = await assetWithSlug("flaky.txt", "still here", "flaky");
+    for (const url of [asset.url, asset.permanent_url]) {
+      const flaky = flakyBucket(2);
+      const res = await run(url, {}, { FILES: flaky.bucket, EDGE_CACHE_MAX_BYTES: "0" });
+      expect(res.status).toBe(200);
+      expect(res.text).toBe("still here");
+      expect(flaky.calls()).toBe(3);
+    }
+    const head = flakyBucket(1);
+    expect((await run(asset.url, { method: "HEAD" }, { FILES: head.bucket })).status).toBe(200);
+  });
+
+  it("answers 503 with Retry-After when R2 keeps failing", async () => {
+    const asset = await uploadAsset(stack, "down.txt", "down");
+    const flaky = flakyBucket(100);
+    const res = await run(asset.url, {}, { FILES: flaky.bucket });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(JSON.parse(res.text).error_code).toBe(154);
+    expect(flaky.calls()).toBe(3);
+  });
+
+  it("maps R2's range-not-satisfiable error to 416, never 500", async () => {
+    const asset = await uploadAsset(stack, "range.txt", "0123456789");
+    const flaky = flakyBucket(
+      100,
+      new Error("get: The requested range is not satisfiable (10039)"),
+    );
+    const real = flaky.bucket as unknown as { head: unknown };
+    real.head = (key: string) => env.FILES.head(key);
+    const res = await run(asset.url, { headers: { Range: "bytes=0-3" } }, { FILES: flaky.bucket });
+    expect(res.status).toBe(416);
+    expect(res.headers.get("content-range")).toBe("bytes */10");
+  });
+
+  it("answers 404, not 500, when the KV record names a missing R2 object", async () => {
+    const asset = await assetWithSlug("orphan.txt", "bytes", "orphan");
+    await env.FILES.delete(objectKey(asset.url));
+    const res = await run(asset.permanent_url, {}, { EDGE_CACHE_MAX_BYTES: "0" });
+    expect(res.status).toBe(404);
+    expect(JSON.parse(res.text).error_code).toBe(404);
+  });
+});
