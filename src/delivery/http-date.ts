@@ -21,10 +21,7 @@ export function parseHttpDate(value: string): number | null {
   let m = IMF_FIXDATE.exec(v);
   if (m) return build(m[3], m[2], m[1], m[4], m[5], m[6]);
   m = RFC850.exec(v);
-  if (m) {
-    const yy = Number(m[3]);
-    return build(String(yy >= 70 ? 1900 + yy : 2000 + yy), m[2], m[1], m[4], m[5], m[6]);
-  }
+  if (m) return build(String(fullYear(Number(m[3]))), m[2], m[1], m[4], m[5], m[6]);
   m = ASCTIME.exec(v);
   if (m) return build(m[6], m[1], m[2], m[3], m[4], m[5]);
   return null;
@@ -42,9 +39,22 @@ function build(
   const [y = 0, d = 0, h = 0, min = 0, s = 0] = parts;
   const mon = MONTHS.indexOf(month);
   if (h > 23 || min > 59 || s > 60) return null;
-  const ms = Date.UTC(y, mon, d, h, min, Math.min(s, 59));
-  // Reject days that do not exist in that month (Date.UTC would roll them over).
-  return new Date(ms).getUTCDate() === d ? ms : null;
+  // setUTCFullYear, unlike Date.UTC, takes years 0-99 literally.
+  const date = new Date(0);
+  date.setUTCFullYear(y, mon, d);
+  date.setUTCHours(h, min, Math.min(s, 59), 0);
+  // Reject days that do not exist in that month (the Date would roll them over).
+  return date.getUTCDate() === d ? date.getTime() : null;
+}
+
+/**
+ * A two-digit RFC 850 year, read per RFC 9110 §5.6.7: in the current century, unless that is
+ * more than 50 years in the future, then in the previous one.
+ */
+export function fullYear(yy: number, now: number = Date.now()): number {
+  const current = new Date(now).getUTCFullYear();
+  const year = current - (current % 100) + yy;
+  return year > current + 50 ? year - 100 : year;
 }
 
 /** Whole seconds, as HTTP dates carry them. */

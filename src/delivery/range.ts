@@ -32,17 +32,19 @@ export function parseRange(value: string | null | undefined, size: number): Rang
   if (!m) return IGNORE;
   if (m[3] !== undefined) {
     // bytes=-n: the last n bytes.
-    const suffix = Number(m[3]);
+    const suffix = Number(m[3]); // beyond 2^53 it can only exceed the size, so rounding is harmless
     if (suffix === 0) return { kind: "unsatisfiable" };
     // A zero-length file has no bytes to name in a Content-Range: serve it whole.
     if (size === 0) return IGNORE;
     return { kind: "satisfiable", range: { start: Math.max(0, size - suffix), end: size - 1 } };
   }
-  const first = Number(m[1]);
-  const last = m[2] === "" ? Number.POSITIVE_INFINITY : Number(m[2]);
-  if (last < first) return IGNORE;
-  if (first >= size) return { kind: "unsatisfiable" };
-  return { kind: "satisfiable", range: { start: first, end: Math.min(last, size - 1) } };
+  // Positions can exceed 2^53, so they are compared exactly, as BigInts.
+  const first = BigInt(m[1] ?? "0");
+  const last = m[2] ? BigInt(m[2]) : null;
+  if (last !== null && last < first) return IGNORE;
+  if (first >= BigInt(size)) return { kind: "unsatisfiable" };
+  const end = last === null || last >= BigInt(size) ? size - 1 : Number(last);
+  return { kind: "satisfiable", range: { start: Number(first), end } };
 }
 
 export const contentRange = (r: ByteRange, size: number): string =>
