@@ -6,6 +6,7 @@ import { ApiError, errorBody, internalError, notFound } from "./http/errors";
 import { assetRoutes } from "./routes/assets";
 import { deliver } from "./routes/delivery";
 import { stackRoutes } from "./routes/stacks";
+import { uploadRoutes } from "./routes/uploads";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -18,6 +19,7 @@ app.all("/v3/assets/:api_key/:uid/:file_uid/:filename", deliver);
 
 app.route("/v3/stacks", stackRoutes);
 app.route("/v3/assets", assetRoutes);
+app.route("/v3/uploads", uploadRoutes);
 
 app.notFound(() => {
   throw notFound();

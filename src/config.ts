@@ -5,8 +5,10 @@ export interface Config {
   publicBaseUrl: string | null;
   /** max-age of permanent-URL responses, in seconds. */
   permanentMaxAge: number;
-  /** Largest accepted upload, in bytes. */
+  /** Largest accepted upload request (a whole file, or one part of a session), in bytes. */
   maxUploadBytes: number;
+  /** Largest file an upload session accepts, in bytes. */
+  maxFileBytes: number;
   /** How the permanent URL answers: stream the current bytes, or 302 to the versioned URL. */
   permanentUrlMode: "serve" | "redirect";
   /** Origins allowed to read public URLs from scripts: ["*"] (any), or exact origins. */
@@ -17,7 +19,11 @@ export interface Config {
 
 export const DEFAULT_PERMANENT_MAX_AGE = 60;
 export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
-export const DEFAULT_EDGE_CACHE_MAX_BYTES = 16 * 1024 * 1024;
+/** R2's largest object: 5 TiB - 5 GiB. */
+export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 ** 4 - 5 * 1024 ** 3;
+// The cache copy is teed from the client's stream and can run ahead of a slow client, so a
+// miss can hold up to this many bytes in the isolate: kept small (isolates have 128 MB).
+export const DEFAULT_EDGE_CACHE_MAX_BYTES = 4 * 1024 * 1024;
 
 const cache = new WeakMap<object, Config>();
 
@@ -47,6 +53,7 @@ export function parseConfig(vars: Partial<Record<keyof Env, unknown>>): Config {
       DEFAULT_MAX_UPLOAD_BYTES,
       "MAX_UPLOAD_BYTES",
     ),
+    maxFileBytes: nonNegativeInt(vars.MAX_FILE_BYTES, DEFAULT_MAX_FILE_BYTES, "MAX_FILE_BYTES"),
     permanentUrlMode: permanentUrlMode(vars.PERMANENT_URL_MODE),
     corsAllowedOrigins: corsOrigins(vars.CORS_ALLOWED_ORIGINS),
     edgeCacheMaxBytes: nonNegativeInt(

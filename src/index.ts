@@ -4,6 +4,7 @@ import { app } from "./app";
 
 export { AssetObject } from "./objects/asset-object";
 export { StackObject } from "./objects/stack-object";
+export { UploadObject } from "./objects/upload-object";
 
 export default {
   fetch: app.fetch,

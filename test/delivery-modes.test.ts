@@ -219,6 +219,36 @@ describe("R2 failing underneath", () => {
     expect(res.headers.get("content-range")).toBe("bytes */10");
   });
 
+  it("does not retry an error a retry cannot fix", async () => {
+    const asset = await uploadAsset(stack, "bug.txt", "bug");
+    const flaky = flakyBucket(100, new Error("something unexpected"));
+    const res = await run(asset.url, {}, { FILES: flaky.bucket });
+    expect(res.status).toBe(500);
+    expect(flaky.calls()).toBe(1);
+  });
+
+  it("answers 404 without asking R2 for a key longer than R2 allows", async () => {
+    const asset = await uploadAsset(stack, "short.txt", "short");
+    const flaky = flakyBucket(0);
+    const long = asset.url.replace(/short\.txt$/, "x".repeat(1100));
+    const res = await run(long, {}, { FILES: flaky.bucket });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(flaky.calls()).toBe(0);
+  });
+
+  it("answers 503 when KV fails", async () => {
+    const asset = await assetWithSlug("kv.txt", "kv", "kv-down");
+    const kv = {
+      get: async () => {
+        throw new Error("KV GET failed: 500 Internal Server Error");
+      },
+    } as unknown as KVNamespace;
+    const res = await run(asset.permanent_url, {}, { ASSET_INDEX: kv });
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.text).error_code).toBe(154);
+  });
+
   it("answers 404, not 500, when the KV record names a missing R2 object", async () => {
     const asset = await assetWithSlug("orphan.txt", "bytes", "orphan");
     await env.FILES.delete(objectKey(asset.url));

@@ -160,6 +160,23 @@ describe("content types", () => {
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
+  it.each([
+    ["image/svg+xml", "sandbox"],
+    ["application/xhtml+xml", "sandbox"],
+    ["application/rss+xml", "sandbox"],
+    ["text/xsl", "sandbox"],
+    ["application/ecmascript", "sandbox"],
+    ["text/javascript", "sandbox"],
+    ["image/png", null],
+    ["application/pdf", null],
+    ["text/plain", null],
+  ])("serves %s with Content-Security-Policy %s", async (type, csp) => {
+    const asset = await uploadAsset(stack, "doc.bin", "<x/>", {}, type);
+    const res = await fetchText(asset.url);
+    expect(res.headers.get("content-type")).toBe(type);
+    expect(res.headers.get("content-security-policy")).toBe(csp);
+  });
+
   it("guesses the type from the filename when the upload declares none", async () => {
     const png = await uploadAsset(
       stack,

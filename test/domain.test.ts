@@ -148,9 +148,10 @@ describe("parseConfig", () => {
       publicBaseUrl: null,
       permanentMaxAge: 60,
       maxUploadBytes: 104857600,
+      maxFileBytes: 5492189429760,
       permanentUrlMode: "serve",
       corsAllowedOrigins: ["*"],
-      edgeCacheMaxBytes: 16777216,
+      edgeCacheMaxBytes: 4194304,
     });
   });
 
@@ -160,6 +161,7 @@ describe("parseConfig", () => {
         PUBLIC_BASE_URL: "https://cdn.example.com/",
         PERMANENT_URL_MAX_AGE: "300",
         MAX_UPLOAD_BYTES: "1000",
+        MAX_FILE_BYTES: "2000",
         PERMANENT_URL_MODE: "redirect",
         CORS_ALLOWED_ORIGINS: "https://a.example, http://localhost:3000/",
         EDGE_CACHE_MAX_BYTES: "0",
@@ -168,6 +170,7 @@ describe("parseConfig", () => {
       publicBaseUrl: "https://cdn.example.com",
       permanentMaxAge: 300,
       maxUploadBytes: 1000,
+      maxFileBytes: 2000,
       permanentUrlMode: "redirect",
       corsAllowedOrigins: ["https://a.example", "http://localhost:3000"],
       edgeCacheMaxBytes: 0,

@@ -266,11 +266,12 @@ describe("entity tags and preconditions", () => {
           { requiredKeys: [] },
         ),
         fc.option(text),
-        (v, headers, ifRange) => {
+        fc.boolean(),
+        (v, headers, ifRange, strongDates) => {
           expect(["proceed", "not-modified", "failed"]).toContain(
             evaluatePreconditions(getter(headers), v),
           );
-          expect(typeof ifRangeAllows(ifRange, v)).toBe("boolean");
+          expect(typeof ifRangeAllows(ifRange, v, strongDates)).toBe("boolean");
         },
       ),
       { numRuns: 2000 },
@@ -278,10 +279,10 @@ describe("entity tags and preconditions", () => {
   });
 
   it("planDelivery never throws, and answers 206 only for a GET with Range, inside the size", () => {
-    const input = fc.tuple(validators, size).chain(([v, n]) =>
+    const input = fc.tuple(validators, size, fc.boolean()).chain(([v, n, immutable]) =>
       fc.record({
         method: fc.constantFrom("GET" as const, "HEAD" as const),
-        meta: fc.constant({ ...v, size: n }),
+        meta: fc.constant({ ...v, size: n, immutable }),
         headers: conditionalHeaders(v),
       }),
     );

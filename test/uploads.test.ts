@@ -318,3 +318,59 @@ describe("filenames", () => {
     expect(served.text).toBe("named");
   });
 });
+
+describe("client checksums", () => {
+  const body = "checked bytes";
+  const base64 = async (text: string) =>
+    btoa(
+      String.fromCharCode(
+        ...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))),
+      ),
+    );
+  const putRaw = (headers: Record<string, string>) =>
+    call(`/v3/assets/${asset.uid}?filename=checked.txt`, {
+      method: "PUT",
+      headers: auth(stack, { "content-type": "text/plain", ...headers }),
+      body,
+    });
+
+  it("accepts a raw body whose Content-Digest matches", async () => {
+    const res = await putRaw({ "content-digest": `md5=:AAAA:, sha-256=:${await base64(body)}:` });
+    expect(res.status).toBe(200);
+    const json = (await res.json()) as { asset: AssetJson };
+    expect(json.asset.sha256).toBe(await sha256Hex(body));
+  });
+
+  it.each([
+    ["a digest of other bytes", async () => `sha-256=:${await base64("other")}:`],
+    ["a malformed sha-256 member", async () => "sha-256=:not base64:"],
+  ])("refuses %s with 422 and keeps the asset", async (_, digest) => {
+    const res = await putRaw({ "content-digest": await digest() });
+    expect(res.status).toBe(422);
+    const json = (await res.json()) as { errors: Record<string, string[]> };
+    expect(json.errors["Content-Digest"]).toBeDefined();
+    await expectUnchanged();
+  });
+
+  it("checks asset[sha256] in a form, and keeps the asset on a mismatch", async () => {
+    const wrong = await call(`/v3/assets/${asset.uid}`, {
+      method: "PUT",
+      headers: auth(stack),
+      body: form({ "asset[sha256]": "0".repeat(64) }, { name: "f.txt", bytes: body }),
+    });
+    expect(wrong.status).toBe(422);
+    expect(((await wrong.json()) as { errors: Record<string, string[]> }).errors).toHaveProperty(
+      "asset[sha256]",
+    );
+    await expectUnchanged();
+    const right = await call(`/v3/assets/${asset.uid}`, {
+      method: "PUT",
+      headers: auth(stack),
+      body: form(
+        { "asset[sha256]": (await sha256Hex(body)).toUpperCase() },
+        { name: "f.txt", bytes: body },
+      ),
+    });
+    expect(right.status).toBe(200);
+  });
+});

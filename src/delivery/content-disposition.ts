@@ -21,6 +21,8 @@ function cleanName(name: string): string {
       .normalize("NFC")
       // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
       .replace(/[\u0000-\u001f\u007f-\u009f]/g, "")
+      // Format characters (bidi overrides such as U+202E) could disguise the extension.
+      .replace(/\p{Cf}/gu, "")
       .replace(/[/\\]/g, "_")
       .trim(),
   )
@@ -33,9 +35,10 @@ export function attachmentDisposition(filename: string): string {
   return `attachment; filename="${asciiFallback(name)}"; filename*=UTF-8''${encodeRfc8187(name)}`;
 }
 
-// Printable ASCII except the quote and backslash, which a quoted-string would need to escape.
+// Printable ASCII except the quote and backslash (a quoted-string would need to escape them)
+// and "%" (some browsers percent-decode this form).
 function asciiFallback(name: string): string {
-  return name.replace(/[^\x20-\x7e]|["\\]/gu, "_");
+  return name.replace(/[^\x20-\x7e]|["\\%]/gu, "_");
 }
 
 // attr-char = ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"

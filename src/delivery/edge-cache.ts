@@ -8,10 +8,15 @@
 
 import { IMMUTABLE_CACHE_CONTROL, type ServedVersion } from "./headers";
 
-/** The cached bytes of a version, or null on a miss. */
+/** The cached bytes of a version, or null on a miss (a cache that fails is a miss). */
 export async function cachedBody(key: string): Promise<ReadableStream | null> {
-  const hit = await caches.default.match(key);
-  return hit?.body ?? null;
+  try {
+    const hit = await caches.default.match(key);
+    return hit?.body ?? null;
+  } catch (err) {
+    console.warn("edge cache match failed; reading R2", err);
+    return null;
+  }
 }
 
 /** Streams `body` to the client and, in the background, into the cache under `key`. */

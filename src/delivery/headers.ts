@@ -17,10 +17,11 @@ export interface ServedVersion {
 export const IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";
 export const permanentCacheControl = (maxAge: number) => `public, max-age=${maxAge}`;
 
-// Types a browser would run script from when opened on our origin: served in a CSP sandbox,
-// so an uploaded page cannot act with this origin's cookies or storage.
-const ACTIVE_TYPES =
-  /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|text\/javascript|application\/javascript)$/;
+// Types a browser may render as a document that runs script when opened on our origin (HTML,
+// SVG and every other XML type, XSLT, JavaScript): served in a CSP sandbox, so an uploaded page
+// cannot act with this origin's cookies or storage. PDFs stay out: browsers do not show them
+// sandboxed.
+const ACTIVE_TYPES = /html|xml|xsl|script/i;
 
 /** Headers every 304 carries (RFC 9110 §15.4.5): the validators and the caching policy. */
 export function notModifiedHeaders(v: ServedVersion, cacheControl: string): Headers {

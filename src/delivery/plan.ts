@@ -9,6 +9,8 @@ export interface VersionMeta {
   etag: EntityTag;
   lastModified: number;
   size: number;
+  /** True when the URL's bytes never change, so Last-Modified is a strong validator. */
+  immutable: boolean;
 }
 
 export type DeliveryPlan =
@@ -28,7 +30,11 @@ export function planDelivery(
   if (outcome === "failed") return { status: 412 };
   if (outcome === "not-modified") return { status: 304 };
   // Range is defined for GET only (§14.2); HEAD answers as the full GET would.
-  if (method !== "GET" || !headers.has("Range") || !ifRangeAllows(header("If-Range"), v)) {
+  if (
+    method !== "GET" ||
+    !headers.has("Range") ||
+    !ifRangeAllows(header("If-Range"), v, v.immutable)
+  ) {
     return { status: 200 };
   }
   const range = parseRange(header("Range"), v.size);

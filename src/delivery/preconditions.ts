@@ -36,9 +36,15 @@ export function evaluatePreconditions(header: HeaderGetter, v: Validators): Prec
 
 /**
  * Step 5: whether a Range may be honoured under If-Range (§13.1.5). An entity tag must match
- * strongly; a date must equal Last-Modified exactly. Anything else serves the full 200.
+ * strongly. A date counts only where Last-Modified is a strong validator (`datesAreStrong`: the
+ * bytes behind the URL never change) and must equal it exactly. Anything else serves the full
+ * 200. The permanent URL's dates are weak: two replaces within one second share a date.
  */
-export function ifRangeAllows(value: string | null, v: Validators): boolean {
+export function ifRangeAllows(
+  value: string | null,
+  v: Validators,
+  datesAreStrong: boolean,
+): boolean {
   if (value === null) return true;
   const trimmed = value.trim();
   if (trimmed.startsWith('"') || trimmed.startsWith("W/")) {
@@ -47,6 +53,7 @@ export function ifRangeAllows(value: string | null, v: Validators): boolean {
       tags !== "*" && tags.length === 1 && tags[0] !== undefined && strongMatch(tags[0], v.etag)
     );
   }
+  if (!datesAreStrong) return false;
   const date = parseHttpDate(trimmed);
   return date !== null && date === toHttpSeconds(v.lastModified);
 }

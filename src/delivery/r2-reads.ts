@@ -1,5 +1,6 @@
 // Reads from R2 on the public path, retried with a short bounded backoff when R2 fails in a way
 // a retry can fix. Exhausted retries answer 503 (a CDN retries or serves stale), never 500.
+// Other errors (a range R2 refuses, a bug) are not retried.
 
 import { storageUnavailable } from "../http/errors";
 
@@ -18,6 +19,13 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 export const isRangeNotSatisfiable = (err: unknown): boolean =>
   err instanceof Error && /not satisfiable|InvalidRange|\(10039\)/i.test(err.message);
 
+/** Failures a retry can fix: R2's internal errors and lost connections. Others are bugs. */
+export const isTransient = (err: unknown): boolean =>
+  err instanceof Error &&
+  /\(10001\)|\(10043\)|internal error|network connection lost|timed? ?out|unavailable|reset/i.test(
+    err.message,
+  );
+
 export async function withRetry<T>(
   op: () => Promise<T>,
   policy: RetryPolicy = R2_READ_RETRY,
@@ -27,7 +35,7 @@ export async function withRetry<T>(
     try {
       return await op();
     } catch (err) {
-      if (isRangeNotSatisfiable(err)) throw err;
+      if (!isTransient(err)) throw err;
       if (attempt >= policy.attempts) {
         console.error("R2 read failed after retries", err);
         throw storageUnavailable();

@@ -21,3 +21,8 @@ export const isApiKey = (s: string): boolean => BLT_ID.test(s);
 export const isAssetUid = (s: string): boolean => BLT_ID.test(s);
 export const isFileUid = (s: string): boolean => FILE_UID.test(s);
 export const isTokenUid = (s: string): boolean => TOKEN_UID.test(s);
+
+const UPLOAD_UID = /^upl[0-9a-f]{24}$/;
+/** An upload session: "upl" + 24 hex digits. */
+export const newUploadUid = (): string => `upl${randomHex(12)}`;
+export const isUploadUid = (s: string): boolean => UPLOAD_UID.test(s);

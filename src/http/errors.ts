@@ -15,6 +15,14 @@ export class ApiError extends Error {
     super(message);
     this.name = "ApiError";
   }
+
+  /** The same error with more response headers. */
+  withHeaders(extra: Record<string, string>): ApiError {
+    return new ApiError(this.status, this.code, this.message, this.errors, {
+      ...this.headers,
+      ...extra,
+    });
+  }
 }
 
 export const apiKeyInvalid = () =>
@@ -55,6 +63,11 @@ export const storageUnavailable = () =>
   new ApiError(503, 154, "The file store is temporarily unavailable; try again.", undefined, {
     "Retry-After": "1",
   });
+export const uploadNotOpen = (state: string) =>
+  new ApiError(409, 155, `The upload session is ${state} and takes no more parts or requests.`);
+export const uploadNotFound = () => new ApiError(404, 156, "Upload session was not found.");
+export const lengthRequired = () =>
+  new ApiError(411, 157, "Content-Length is required: each part has an exact size.");
 export const internalError = () => new ApiError(500, 500, "Internal server error.");
 
 export function errorBody(err: ApiError): Record<string, unknown> {

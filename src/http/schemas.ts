@@ -45,6 +45,38 @@ export const assetUpdateJsonSchema = z.strictObject(
   'must be {"asset": {...}}',
 );
 
+const positiveWhole = (name: string) =>
+  z
+    .number(`${name} must be a number`)
+    .check(
+      z.refine(Number.isSafeInteger, "must be a whole number"),
+      z.minimum(1, "must be at least 1"),
+    );
+
+export const uploadCreateSchema = z.strictObject(
+  {
+    upload: z.strictObject(
+      {
+        filename: text(1, 1024),
+        file_size: positiveWhole("file_size"),
+        part_size: z.optional(positiveWhole("part_size")),
+        content_type: z.optional(
+          z.string("must be a string").check(z.maxLength(255, "must be at most 255 characters")),
+        ),
+        sha256: z.optional(z.string("must be a string")),
+        asset_uid: z.optional(z.string("must be a string")),
+        title: z.optional(text(1, 255)),
+        description: z.optional(
+          z.string("must be a string").check(z.maxLength(4096, "must be at most 4096 characters")),
+        ),
+      },
+      "must be an object of known fields",
+    ),
+  },
+  'must be {"upload": {...}}',
+);
+export type UploadCreate = z.infer<typeof uploadCreateSchema>["upload"];
+
 export const stackCreateSchema = z.strictObject(
   { stack: z.strictObject({ name: text(1, 255) }, 'must be {"name": "..."}') },
   'must be {"stack": {"name": "..."}}',

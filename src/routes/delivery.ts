@@ -27,20 +27,34 @@ import { type ByteRange, unsatisfiedRange } from "../delivery/range";
 import { isApiKey, isAssetUid, isFileUid } from "../domain/ids";
 import { type PublicPath, parsePublicPath, versionedPath, versionObjectKey } from "../domain/urls";
 import {
+  ApiError,
   methodNotAllowed,
   notFound,
   preconditionFailed,
   rangeNotSatisfiable,
+  storageUnavailable,
 } from "../http/errors";
 import { type ReadModel, readModelKey, readModelObjectKey } from "../objects/read-model";
 
 type Ctx = Context<{ Bindings: Env }>;
+
+const MAX_R2_KEY_BYTES = 1024;
 type Method = "GET" | "HEAD";
 
 /** Fetches the bytes of the selected version (a range of them, or all); null when missing. */
 type ReadBytes = (range: ByteRange | null) => Promise<ReadableStream | null>;
 
 export async function deliver(c: Ctx): Promise<Response> {
+  try {
+    return await route(c);
+  } catch (err) {
+    // An error must not be kept by a cache: a 404 can turn into a 200 once KV catches up.
+    if (err instanceof ApiError) throw err.withHeaders({ "Cache-Control": "no-store" });
+    throw err;
+  }
+}
+
+async function route(c: Ctx): Promise<Response> {
   const method = c.req.method;
   if (method !== "GET" && method !== "HEAD") throw methodNotAllowed(PUBLIC_METHODS.join(", "));
   const path = parsePublicPath(new URL(c.req.url).pathname);
@@ -57,6 +71,8 @@ async function serveVersioned(
 ): Promise<Response> {
   if (!isFileUid(path.fileUid)) throw notFound();
   const key = versionObjectKey(path.apiKey, path.assetUid, path.fileUid, path.filename);
+  // R2 keys are at most 1,024 bytes: a longer one names nothing (and R2 would refuse it).
+  if (new TextEncoder().encode(key).byteLength > MAX_R2_KEY_BYTES) throw notFound();
   const bucket = c.env.FILES;
   if (method === "GET" && isPlainRequest(c.req.raw.headers)) {
     // The common case costs exactly one R2 read: metadata and bytes together.
@@ -73,7 +89,7 @@ async function serveVersioned(
   }
   const meta = await withRetry(() => bucket.head(key));
   if (!meta) throw notFound();
-  return answer(c, method, fromR2(meta), IMMUTABLE_CACHE_CONTROL, new Headers(), (range) =>
+  return answer(c, method, fromR2(meta), IMMUTABLE_CACHE_CONTROL, true, new Headers(), (range) =>
     readR2(bucket, key, range),
   );
 }
@@ -83,9 +99,7 @@ async function servePermanent(
   path: Extract<PublicPath, { kind: "permanent" }>,
   method: Method,
 ): Promise<Response> {
-  const model = await c.env.ASSET_INDEX.get<ReadModel>(readModelKey(path.apiKey, path.assetUid), {
-    type: "json",
-  });
+  const model = await readRecord(c.env.ASSET_INDEX, readModelKey(path.apiKey, path.assetUid));
   if (!model || model.slug === null || model.slug !== path.slug) throw notFound();
   const settings = config(c.env);
   const cacheControl = permanentCacheControl(settings.permanentMaxAge);
@@ -104,7 +118,7 @@ async function servePermanent(
   const version = fromReadModel(model);
   const extra = new Headers({ Link: `<${versioned}>; rel="canonical"` });
   const cacheable = version.size <= settings.edgeCacheMaxBytes;
-  return answer(c, method, version, cacheControl, extra, async (range) => {
+  return answer(c, method, version, cacheControl, false, extra, async (range) => {
     if (range || !cacheable) return readR2(c.env.FILES, objectKey, range);
     const hit = await cachedBody(versioned);
     if (hit) return hit;
@@ -119,6 +133,7 @@ async function answer(
   method: Method,
   version: ServedVersion,
   cacheControl: string,
+  immutable: boolean,
   extra: Headers,
   read: ReadBytes,
 ): Promise<Response> {
@@ -127,6 +142,7 @@ async function answer(
     etag,
     lastModified: version.uploaded.getTime(),
     size: version.size,
+    immutable,
   });
   if (plan.status === 304) {
     return new Response(null, {
@@ -165,6 +181,15 @@ function withDownload(
   const name = downloadName(c.req.query("dl") ?? null, version.filename);
   if (name !== null) headers.set("Content-Disposition", attachmentDisposition(name));
   return new Response(body, { status, headers });
+}
+
+async function readRecord(kv: KVNamespace, key: string): Promise<ReadModel | null> {
+  try {
+    return await kv.get<ReadModel>(key, { type: "json" });
+  } catch (err) {
+    console.error("KV read failed", key, err);
+    throw storageUnavailable();
+  }
 }
 
 async function readR2(

@@ -8,7 +8,12 @@ import { malformedBody, tooLarge, validationFailed } from "../http/errors";
 import { type StoredObject, UploadLengthError, type VersionSink } from "./version-sink";
 
 export const FILE_FIELD = "asset[upload]";
-const TEXT_FIELDS = new Set(["asset[title]", "asset[description]", "asset[permanent_url]"]);
+const TEXT_FIELDS = new Set([
+  "asset[title]",
+  "asset[description]",
+  "asset[permanent_url]",
+  "asset[sha256]",
+]);
 const MAX_FIELD_BYTES = 64 * 1024;
 const MAX_PARTS = 16;
 /** Room for boundaries, part headers and text fields on top of the file itself. */

@@ -1,14 +1,14 @@
-// A raw upload (`POST /v3/assets?filename=...` with the file as the body), streamed into a sink.
+// A raw request body (a raw upload, or one part of an upload session) streamed into a sink.
 
 import { malformedBody, tooLarge } from "../http/errors";
-import { type StoredObject, UploadLengthError, type VersionSink } from "./version-sink";
+import { type Sink, UploadLengthError } from "./version-sink";
 
 /** Pumps the body into the sink chunk by chunk; each write is awaited (backpressure). */
-export async function pumpBody(
+export async function pumpBody<T>(
   body: ReadableStream<Uint8Array>,
-  sink: VersionSink,
+  sink: Sink<T>,
   maxBytes: number,
-): Promise<StoredObject> {
+): Promise<T> {
   const reader = body.getReader();
   let total = 0;
   try {

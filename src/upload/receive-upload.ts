@@ -8,6 +8,7 @@ import { newFileUid } from "../domain/ids";
 import { versionObjectKey } from "../domain/urls";
 import { malformedBody, tooLarge, unsupportedMediaType, validationFailed } from "../http/errors";
 import type { NewVersion } from "../objects/asset-object";
+import { sha256Field, sha256FromContentDigest, verifySha256 } from "./checksum";
 import { chooseContentType } from "./content-type";
 import { readAssetForm } from "./read-multipart-form";
 import { pumpBody } from "./read-raw-body";
@@ -51,7 +52,15 @@ export async function receiveUpload(request: Request, target: Target): Promise<R
       [...form.fields].map(([name, value]) => [name.slice("asset[".length, -1), value]),
     );
     const version = form.stored && file.opened ? { ...file.opened.version, ...form.stored } : null;
-    return { version, objectKey: file.opened?.key ?? null, fields };
+    const objectKey = file.opened?.key ?? null;
+    const { sha256, ...rest } = fields;
+    if (sha256 !== undefined) {
+      await checked(target.bucket, objectKey, () => {
+        if (!version) throw validationFailed({ "asset[sha256]": ["needs asset[upload]"] });
+        verifySha256(sha256Field(sha256, "asset[sha256]"), version.sha256, "asset[sha256]");
+      });
+    }
+    return { version, objectKey, fields: rest };
   }
 
   const filename = new URL(request.url).searchParams.get("filename");
@@ -59,9 +68,24 @@ export async function receiveUpload(request: Request, target: Target): Promise<R
   if (displayFilename(filename) === "") {
     throw validationFailed({ filename: ["must not be empty"] });
   }
+  // Checked before any byte is read, so a malformed header costs no upload.
+  const expected = sha256FromContentDigest(request.headers.get("content-digest"));
   const opened = openVersion(target, filename, contentType, length);
   const stored = await pumpBody(body, opened.sink, target.maxBytes);
+  await checked(target.bucket, opened.key, () =>
+    verifySha256(expected, stored.sha256, "Content-Digest"),
+  );
   return { version: { ...opened.version, ...stored }, objectKey: opened.key, fields: {} };
+}
+
+/** Runs a check on a stored but uncommitted object, discarding the object if it fails. */
+async function checked(bucket: R2Bucket, key: string | null, check: () => void): Promise<void> {
+  try {
+    check();
+  } catch (err) {
+    await discardObject(bucket, key);
+    throw err;
+  }
 }
 
 interface OpenedVersion {

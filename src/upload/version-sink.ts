@@ -11,11 +11,14 @@ export interface StoredObject {
   uploaded: string;
 }
 
-export interface VersionSink {
+/** Where a stream of chunks goes; close() resolves once the bytes are durably stored. */
+export interface Sink<T> {
   write(chunk: Uint8Array): Promise<void>;
-  close(): Promise<StoredObject>;
+  close(): Promise<T>;
   abort(): Promise<void>;
 }
+
+export type VersionSink = Sink<StoredObject>;
 
 /** R2 requires every multipart part but the last to have the same size, at least 5 MiB. */
 export const PART_SIZE = 5 * 1024 * 1024;
@@ -54,18 +57,20 @@ function stored(object: R2Object, sha256: string): StoredObject {
   };
 }
 
-/** For a body of known length: streams straight into one R2 put, holding no more than a chunk. */
-export function fixedLengthSink(
-  bucket: R2Bucket,
-  key: string,
+/**
+ * Streams exactly `length` bytes into an R2 write that takes a stream of known length (a put or
+ * an uploadPart), hashing them on the way and holding no more than a chunk.
+ */
+function exactLengthSink<R, T>(
   length: number,
-  meta: ObjectMeta,
-): VersionSink {
+  start: (readable: ReadableStream) => Promise<R>,
+  finish: (result: R, sha256: string) => T,
+): Sink<T> {
   const stream = new FixedLengthStream(length);
   const writer = stream.writable.getWriter();
   const hash = hasher();
-  const put = bucket.put(key, stream.readable, putOptions(meta));
-  put.catch(() => undefined); // observed in close(); avoids an unhandled rejection on abort
+  const written = start(stream.readable);
+  written.catch(() => undefined); // observed in close(); avoids an unhandled rejection on abort
   let size = 0;
   return {
     async write(chunk) {
@@ -76,14 +81,30 @@ export function fixedLengthSink(
     async close() {
       if (size !== length) throw new UploadLengthError("fewer bytes than Content-Length");
       await writer.close();
-      const [object, sha256] = await Promise.all([put, hash.hex()]);
-      if (!object) throw new Error("R2 put returned no object");
-      return stored(object, sha256);
+      const [result, sha256] = await Promise.all([written, hash.hex()]);
+      return finish(result, sha256);
     },
     async abort() {
       await writer.abort(new Error("upload aborted")).catch(() => undefined);
     },
   };
+}
+
+/** For a body of known length: streams straight into one R2 put. */
+export function fixedLengthSink(
+  bucket: R2Bucket,
+  key: string,
+  length: number,
+  meta: ObjectMeta,
+): VersionSink {
+  return exactLengthSink(
+    length,
+    (readable) => bucket.put(key, readable, putOptions(meta)),
+    (object, sha256) => {
+      if (!object) throw new Error("R2 put returned no object");
+      return stored(object, sha256);
+    },
+  );
 }
 
 /**
@@ -131,4 +152,36 @@ export function bufferedPartsSink(bucket: R2Bucket, key: string, meta: ObjectMet
       await upload?.abort().catch(() => undefined);
     },
   };
+}
+
+export interface StoredPart {
+  partNumber: number;
+  size: number;
+  sha256: string;
+  etag: string;
+}
+
+/**
+ * One part of an upload session, of an exact length: streamed straight into R2's uploadPart
+ * (retrying a part number replaces the earlier bytes), with its SHA-256 computed on the way.
+ */
+export function partSink(
+  upload: R2MultipartUpload,
+  partNumber: number,
+  length: number,
+): Sink<StoredPart> {
+  return exactLengthSink(
+    length,
+    (readable) => upload.uploadPart(partNumber, readable),
+    (part, sha256) => ({ partNumber, size: length, sha256, etag: part.etag }),
+  );
+}
+
+/** The SHA-256 of a stored object, read once as a stream (for parts sent in any order). */
+export async function hashObject(bucket: R2Bucket, key: string): Promise<string | null> {
+  const object = await bucket.get(key);
+  if (!object) return null;
+  const digest = new crypto.DigestStream("SHA-256");
+  await object.body.pipeTo(digest);
+  return bytesToHex(new Uint8Array(await digest.digest));
 }

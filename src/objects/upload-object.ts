@@ -1,0 +1,173 @@
+// One Durable Object per multipart upload session: the consistent record of which parts R2
+// holds, and the only place a session moves from open to completed, aborted or expired. The
+// bytes never pass through here: the worker streams each part into R2 and reports it.
+// An alarm at the session's expiry aborts the R2 upload of an abandoned session.
+
+import { DurableObject } from "cloudflare:workers";
+import { missingParts, type PartPlan } from "../domain/upload-parts";
+
+export type UploadState = "open" | "completing" | "completed" | "aborted" | "expired" | "failed";
+
+export interface UploadSession extends PartPlan {
+  uid: string;
+  apiKey: string;
+  /** The asset this upload creates or replaces. */
+  assetUid: string;
+  mode: "create" | "replace";
+  fileUid: string;
+  filename: string;
+  safeFilename: string;
+  contentType: string;
+  objectKey: string;
+  r2UploadId: string;
+  /** The client's SHA-256 of the whole file, checked at completion. */
+  sha256: string | null;
+  title: string | null;
+  description: string | null;
+  state: UploadState;
+  /** While completing: until when the completing request holds the session (ms). */
+  completingUntil: number | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface PartRecord {
+  partNumber: number;
+  size: number;
+  sha256: string;
+  etag: string;
+}
+
+export interface UploadStatus {
+  session: UploadSession;
+  parts: PartRecord[];
+}
+
+export type BeginComplete =
+  | { ok: true; status: UploadStatus }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "not_open"; state: UploadState }
+  | { ok: false; reason: "completed"; status: UploadStatus }
+  | { ok: false; reason: "missing_parts"; missing: number[] };
+
+/** How long one completing request may hold a session before a retry can take over. */
+const COMPLETE_LEASE_MS = 15 * 60 * 1000;
+
+const SESSION = "session";
+const partKey = (n: number) => `part:${String(n).padStart(5, "0")}`;
+
+export class UploadObject extends DurableObject<Env> {
+  async start(session: UploadSession): Promise<boolean> {
+    const created = this.ctx.storage.transactionSync(() => {
+      if (this.#session()) return false;
+      this.ctx.storage.kv.put(SESSION, session);
+      return true;
+    });
+    if (created) await this.ctx.storage.setAlarm(Date.parse(session.expiresAt));
+    return created;
+  }
+
+  status(): UploadStatus | null {
+    const session = this.#session();
+    return session ? { session, parts: this.#parts() } : null;
+  }
+
+  /** Records a part R2 now holds (a retried part replaces the earlier record). */
+  recordPart(part: PartRecord): { ok: true } | { ok: false; state: UploadState | null } {
+    return this.ctx.storage.transactionSync(() => {
+      const session = this.#session();
+      if (session?.state !== "open") return { ok: false, state: session?.state ?? null };
+      this.ctx.storage.kv.put(partKey(part.partNumber), part);
+      return { ok: true };
+    });
+  }
+
+  /** Claims the session for one completing request, if every part is there. */
+  beginComplete(now: number): BeginComplete {
+    return this.ctx.storage.transactionSync((): BeginComplete => {
+      const session = this.#session();
+      if (!session) return { ok: false, reason: "not_found" };
+      if (session.state === "completed") {
+        return { ok: false, reason: "completed", status: { session, parts: this.#parts() } };
+      }
+      const held = session.state === "completing" && (session.completingUntil ?? 0) > now;
+      if ((session.state !== "open" && session.state !== "completing") || held) {
+        return { ok: false, reason: "not_open", state: session.state };
+      }
+      const parts = this.#parts();
+      const missing = missingParts(
+        session,
+        parts.map((p) => p.partNumber),
+      );
+      if (missing.length > 0) return { ok: false, reason: "missing_parts", missing };
+      const next = {
+        ...session,
+        state: "completing" as const,
+        completingUntil: now + COMPLETE_LEASE_MS,
+      };
+      this.ctx.storage.kv.put(SESSION, next);
+      return { ok: true, status: { session: next, parts } };
+    });
+  }
+
+  /** Ends a completing session: completed (the version is committed) or failed. */
+  async endComplete(state: "completed" | "failed"): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      const session = this.#session();
+      if (session?.state !== "completing") return;
+      this.ctx.storage.kv.put(SESSION, { ...session, state, completingUntil: null });
+    });
+    await this.ctx.storage.deleteAlarm();
+  }
+
+  /** Lets another request take over a completion that failed unexpectedly. */
+  releaseComplete(): void {
+    this.ctx.storage.transactionSync(() => {
+      const session = this.#session();
+      if (session?.state === "completing") {
+        this.ctx.storage.kv.put(SESSION, { ...session, completingUntil: 0 });
+      }
+    });
+  }
+
+  /** Aborts an open session and its R2 upload. */
+  async abort(): Promise<{ ok: true } | { ok: false; state: UploadState | null }> {
+    return this.#close("aborted");
+  }
+
+  override async alarm(): Promise<void> {
+    const result = await this.#close("expired");
+    if (!result.ok && result.state === "completing") {
+      // A completing request still holds it: look again when its lease ends.
+      await this.ctx.storage.setAlarm(Date.now() + COMPLETE_LEASE_MS);
+    }
+  }
+
+  async #close(
+    state: "aborted" | "expired",
+  ): Promise<{ ok: true } | { ok: false; state: UploadState | null }> {
+    const session = this.ctx.storage.transactionSync(() => {
+      const current = this.#session();
+      if (current?.state !== "open") return null;
+      this.ctx.storage.kv.put(SESSION, { ...current, state });
+      return current;
+    });
+    if (!session) return { ok: false, state: this.#session()?.state ?? null };
+    try {
+      await this.env.FILES.resumeMultipartUpload(session.objectKey, session.r2UploadId).abort();
+    } catch (err) {
+      // R2 also drops incomplete multipart uploads on its own after 7 days.
+      console.warn("could not abort an R2 multipart upload", session.uid, err);
+    }
+    await this.ctx.storage.deleteAlarm();
+    return { ok: true };
+  }
+
+  #session(): UploadSession | undefined {
+    return this.ctx.storage.kv.get<UploadSession>(SESSION);
+  }
+
+  #parts(): PartRecord[] {
+    return [...this.ctx.storage.kv.list<PartRecord>({ prefix: "part:" })].map(([, p]) => p);
+  }
+}
