@@ -3,24 +3,12 @@
 // compares what each printed, and stops the server by pid.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ROOT, startWranglerDev, stop, waitForHttp } from "./wrangler-dev.mjs";
+import { freePort, ROOT, startWranglerDev, stop, waitForHttp } from "./wrangler-dev.mjs";
 
 const ADMIN = "e2e-admin-token";
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function walkThroughScript() {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");

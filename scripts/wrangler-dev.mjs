@@ -1,6 +1,7 @@
 // Starts `wrangler dev` with no outside network access and returns the child process.
 // Shared by `npm start`, the end-to-end test and later benchmark/stress scripts.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -21,10 +22,12 @@ export function startWranglerDev({
   envFile,
   logLevel = "info",
   stdio = "inherit",
+  vars = {},
 }) {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
   args.push("--log-level", logLevel, "--show-interactive-dev-session=false");
   if (envFile) args.push("--env-file", envFile); // secrets from this file, not .dev.vars
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   return spawn(`${ROOT}node_modules/.bin/wrangler`, args, {
     cwd: ROOT,
     stdio,
@@ -56,4 +59,16 @@ export async function stop(child) {
   const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** A loopback TCP port that was free a moment ago. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }

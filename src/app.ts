@@ -17,6 +17,10 @@ app.use("/v3/assets/:api_key/:uid/:file_uid/:filename", publicCors);
 app.all("/v3/assets/:api_key/:uid/:slug", deliver);
 app.all("/v3/assets/:api_key/:uid/:file_uid/:filename", deliver);
 
+// A constant answer for load balancers and uptime checks (and the benchmark's ceiling): it
+// touches no binding.
+app.get("/health", (c) => c.text("ok"));
+
 app.route("/v3/stacks", stackRoutes);
 app.route("/v3/assets", assetRoutes);
 app.route("/v3/uploads", uploadRoutes);

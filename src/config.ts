@@ -15,6 +15,8 @@ export interface Config {
   corsAllowedOrigins: string[];
   /** Largest version whose bytes the permanent URL stores in the edge cache; 0: none. */
   edgeCacheMaxBytes: number;
+  /** How long an isolate may reuse a KV read-model record, in ms; 0: never. */
+  readModelMemoMs: number;
 }
 
 export const DEFAULT_PERMANENT_MAX_AGE = 60;
@@ -23,6 +25,7 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 ** 4 - 5 * 1024 ** 3;
 // The cache copy is teed from the client's stream and can run ahead of a slow client, so a
 // miss can hold up to this many bytes in the isolate: kept small (isolates have 128 MB).
+export const DEFAULT_READ_MODEL_MEMO_SECONDS = 5;
 export const DEFAULT_EDGE_CACHE_MAX_BYTES = 4 * 1024 * 1024;
 
 const cache = new WeakMap<object, Config>();
@@ -61,6 +64,12 @@ export function parseConfig(vars: Partial<Record<keyof Env, unknown>>): Config {
       DEFAULT_EDGE_CACHE_MAX_BYTES,
       "EDGE_CACHE_MAX_BYTES",
     ),
+    readModelMemoMs:
+      nonNegativeInt(
+        vars.READ_MODEL_MEMO_SECONDS,
+        DEFAULT_READ_MODEL_MEMO_SECONDS,
+        "READ_MODEL_MEMO_SECONDS",
+      ) * 1000,
   };
 }
 

@@ -152,6 +152,7 @@ describe("parseConfig", () => {
       permanentUrlMode: "serve",
       corsAllowedOrigins: ["*"],
       edgeCacheMaxBytes: 4194304,
+      readModelMemoMs: 5000,
     });
   });
 
@@ -165,6 +166,7 @@ describe("parseConfig", () => {
         PERMANENT_URL_MODE: "redirect",
         CORS_ALLOWED_ORIGINS: "https://a.example, http://localhost:3000/",
         EDGE_CACHE_MAX_BYTES: "0",
+        READ_MODEL_MEMO_SECONDS: "0",
       }),
     ).toEqual({
       publicBaseUrl: "https://cdn.example.com",
@@ -174,6 +176,7 @@ describe("parseConfig", () => {
       permanentUrlMode: "redirect",
       corsAllowedOrigins: ["https://a.example", "http://localhost:3000"],
       edgeCacheMaxBytes: 0,
+      readModelMemoMs: 0,
     });
   });
 

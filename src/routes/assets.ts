@@ -5,6 +5,7 @@ import { type Context, Hono } from "hono";
 import { requireManagementToken, type StackVariables } from "../auth/management-auth";
 import { config, publicBase } from "../config";
 import { evictVersions } from "../delivery/edge-cache";
+import { forgetAsset } from "../delivery/read-model-memo";
 import { assetView, versionView } from "../domain/asset-view";
 import { isAssetUid, newAssetUid } from "../domain/ids";
 import { parsePermanentUrlInput } from "../domain/slug";
@@ -86,6 +87,7 @@ async function createAsset(c: Ctx) {
       version: received.version,
     });
     if (!result.ok) throw new Error(`fresh asset uid ${uid} already exists`);
+    forgetAsset(c.env.ASSET_INDEX, apiKey, uid);
     return c.json(
       { notice: "Asset created successfully.", asset: assetView(result.snapshot, baseUrl(c)) },
       201,
@@ -139,6 +141,7 @@ async function updateAsset(c: Ctx) {
     await discardObject(c.env.FILES, objectKey);
     throw err;
   });
+  forgetAsset(c.env.ASSET_INDEX, apiKey, uid);
   if (!result.ok) {
     await discardObject(c.env.FILES, objectKey);
     if (result.reason === "not_found") throw assetNotFound();
@@ -177,6 +180,7 @@ async function deleteAsset(c: Ctx) {
   const apiKey = c.get("apiKey");
   const uid = assetUidParam(c);
   const versions = await assetStub(c.env, apiKey, uid).delete();
+  forgetAsset(c.env.ASSET_INDEX, apiKey, uid);
   if (!versions) throw assetNotFound();
   // This location's edge cache may hold the bytes under the versioned URLs: drop them now.
   const base = baseUrl(c);

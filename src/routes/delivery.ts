@@ -24,6 +24,7 @@ import {
 import { isPlainRequest, planDelivery } from "../delivery/plan";
 import { isRangeNotSatisfiable, withRetry } from "../delivery/r2-reads";
 import { type ByteRange, unsatisfiedRange } from "../delivery/range";
+import { memoized } from "../delivery/read-model-memo";
 import { isApiKey, isAssetUid, isFileUid } from "../domain/ids";
 import { type PublicPath, parsePublicPath, versionedPath, versionObjectKey } from "../domain/urls";
 import {
@@ -99,9 +100,12 @@ async function servePermanent(
   path: Extract<PublicPath, { kind: "permanent" }>,
   method: Method,
 ): Promise<Response> {
-  const model = await readRecord(c.env.ASSET_INDEX, readModelKey(path.apiKey, path.assetUid));
-  if (!model || model.slug === null || model.slug !== path.slug) throw notFound();
   const settings = config(c.env);
+  const key = readModelKey(path.apiKey, path.assetUid);
+  const model = await memoized(c.env.ASSET_INDEX, key, settings.readModelMemoMs, () =>
+    readRecord(c.env.ASSET_INDEX, key),
+  );
+  if (!model || model.slug === null || model.slug !== path.slug) throw notFound();
   const cacheControl = permanentCacheControl(settings.permanentMaxAge);
   const versioned = `${publicBase(c.env, c.req.url)}${versionedPath(path.apiKey, path.assetUid, model.fileUid, model.safeFilename)}`;
 

@@ -10,6 +10,7 @@
 import { type Context, Hono } from "hono";
 import { requireManagementToken, type StackVariables } from "../auth/management-auth";
 import { config, publicBase } from "../config";
+import { forgetAsset } from "../delivery/read-model-memo";
 import { assetView } from "../domain/asset-view";
 import { displayFilename, sanitizeFilename } from "../domain/filename";
 import { isAssetUid, isUploadUid, newAssetUid, newFileUid, newUploadUid } from "../domain/ids";
@@ -175,6 +176,7 @@ async function putPart(c: Ctx) {
 
 async function completeUpload(c: Ctx) {
   const result = await completeSession(c.env, sessionStub(c));
+  forgetAsset(c.env.ASSET_INDEX, c.get("apiKey"), result.snapshot.asset.uid);
   const asset = assetView(result.snapshot, publicBase(c.env, c.req.url));
   return result.mode === "create"
     ? c.json({ notice: "Asset created successfully.", asset }, 201)

@@ -1,0 +1,155 @@
+// How many KV, R2 and Durable Object calls each public request makes, counted on wrapped
+// bindings, so a regression that adds a read (or touches a Durable Object) fails here,
+// independently of timing. The hot path's budget: at most one KV read and one R2 read for the
+// permanent URL, a single R2 read for the versioned URL, never a Durable Object.
+
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import worker from "../src/index";
+import { type AssetJson, createStack, setPermanentUrl, uploadAsset } from "./helpers";
+
+type Counts = Record<string, number>;
+
+/** Wraps every method of a binding so each call is counted under "<binding>.<method>". */
+function counted<T extends object>(binding: T, name: string, counts: Counts): T {
+  return new Proxy(binding, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const key = `${name}.${String(prop)}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+async function countCalls(url: string, init: RequestInit = {}, vars: Partial<Env> = {}) {
+  const counts: Counts = {};
+  const wrapped = {
+    ...env,
+    ...vars,
+    ASSET_INDEX: counted(env.ASSET_INDEX, "kv", counts),
+    FILES: counted(env.FILES, "r2", counts),
+    ASSETS: counted(env.ASSETS, "do", counts),
+    STACKS: counted(env.STACKS, "do", counts),
+    UPLOADS: counted(env.UPLOADS, "do", counts),
+  } as Env;
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(url, init), wrapped, ctx);
+  await res.arrayBuffer();
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, counts };
+}
+
+let asset: AssetJson & { permanent_url: string };
+let etag: string;
+const noCache = { EDGE_CACHE_MAX_BYTES: "0" };
+
+beforeAll(async () => {
+  const stack = await createStack();
+  const uploaded = await uploadAsset(stack, "counted.txt", "counted bytes");
+  const res = await setPermanentUrl(stack, uploaded.uid, "counted");
+  asset = ((await res.json()) as { asset: AssetJson & { permanent_url: string } }).asset;
+  etag = (
+    await countCalls(asset.url, { method: "HEAD" }).then(() =>
+      env.FILES.head(new URL(asset.url).pathname.slice("/v3/assets/".length)),
+    )
+  )?.httpEtag as string;
+});
+
+describe("the permanent URL", () => {
+  it.each([
+    ["GET, edge cache off", {}, noCache, 200, { "kv.get": 1, "r2.get": 1 }],
+    ["HEAD", { method: "HEAD" }, {}, 200, { "kv.get": 1 }],
+    ["If-None-Match (304)", { headers: { "If-None-Match": "ETAG" } }, {}, 304, { "kv.get": 1 }],
+    ["a Range", { headers: { Range: "bytes=0-3" } }, {}, 206, { "kv.get": 1, "r2.get": 1 }],
+    ["redirect mode", {}, { PERMANENT_URL_MODE: "redirect" }, 302, { "kv.get": 1 }],
+  ] as const)("%s: %j calls", async (_, init, vars, status, expected) => {
+    const headers: Record<string, string> = "headers" in init ? { ...init.headers } : {};
+    if ("If-None-Match" in headers) headers["If-None-Match"] = etag;
+    const res = await countCalls(asset.permanent_url, { ...init, headers }, vars);
+    expect(res.status).toBe(status);
+    expect(res.counts).toEqual(expected);
+  });
+
+  it("reads R2 once to fill the edge cache, then only KV", async () => {
+    const first = await countCalls(asset.permanent_url);
+    expect(first.counts).toEqual({ "kv.get": 1, "r2.get": 1 });
+    const second = await countCalls(asset.permanent_url);
+    expect(second.status).toBe(200);
+    expect(second.counts).toEqual({ "kv.get": 1 });
+  });
+
+  it("answers an unknown slug with one KV read", async () => {
+    const res = await countCalls(asset.permanent_url.replace(/counted$/, "nope"));
+    expect(res.status).toBe(404);
+    expect(res.counts).toEqual({ "kv.get": 1 });
+  });
+});
+
+describe("the versioned URL", () => {
+  it.each([
+    ["GET", {}, 200, { "r2.get": 1 }],
+    ["HEAD", { method: "HEAD" }, 200, { "r2.head": 1 }],
+    ["If-None-Match (304)", { headers: { "If-None-Match": "ETAG" } }, 304, { "r2.head": 1 }],
+    ["a Range", { headers: { Range: "bytes=0-3" } }, 206, { "r2.head": 1, "r2.get": 1 }],
+    ["?dl", { dl: true }, 200, { "r2.get": 1 }],
+  ] as const)("%s: %j calls, no KV", async (_, init, status, expected) => {
+    const headers: Record<string, string> = "headers" in init ? { ...init.headers } : {};
+    if ("If-None-Match" in headers) headers["If-None-Match"] = etag;
+    const url = "dl" in init ? `${asset.url}?dl` : asset.url;
+    const method = "method" in init ? init.method : "GET";
+    const res = await countCalls(url, { method, headers });
+    expect(res.status).toBe(status);
+    expect(res.counts).toEqual(expected);
+  });
+
+  it("answers a wrong file_uid with one R2 read", async () => {
+    const res = await countCalls(asset.url.replace(/\/[0-9a-f]{24}\//, `/${"0".repeat(24)}/`));
+    expect(res.status).toBe(404);
+    expect(res.counts).toEqual({ "r2.get": 1 });
+  });
+});
+
+describe("the health route", () => {
+  it("answers a constant 200 without touching any binding", async () => {
+    const res = await countCalls("https://assets.test/health");
+    expect(res.status).toBe(200);
+    expect(res.counts).toEqual({});
+  });
+});
+
+describe("the isolate's read-model memo", () => {
+  /** Like countCalls, but with the same KV binding object across calls, as in one isolate. */
+  async function sameIsolate(kv: KVNamespace, url: string, vars: Partial<Env> = {}) {
+    const counts: Counts = {};
+    const wrapped = { ...env, ...vars, ASSET_INDEX: kv, FILES: counted(env.FILES, "r2", counts) };
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request(url), wrapped as Env, ctx);
+    await res.arrayBuffer();
+    await waitOnExecutionContext(ctx);
+    return res.status;
+  }
+
+  it("reads KV once per interval for a busy asset, hit or miss", async () => {
+    const counts: Counts = {};
+    const kv = counted(env.ASSET_INDEX, "kv", counts);
+    for (let i = 0; i < 5; i++) expect(await sameIsolate(kv, asset.permanent_url)).toBe(200);
+    const unknown = asset.permanent_url.replace(
+      /blt[0-9a-f]{16}\/counted$/,
+      "blt0123456789abcdef/x",
+    );
+    for (let i = 0; i < 5; i++) expect(await sameIsolate(kv, unknown)).toBe(404);
+    expect(counts["kv.get"]).toBe(2);
+  });
+
+  it("is off with READ_MODEL_MEMO_SECONDS=0", async () => {
+    const counts: Counts = {};
+    const kv = counted(env.ASSET_INDEX, "kv", counts);
+    for (let i = 0; i < 3; i++)
+      await sameIsolate(kv, asset.permanent_url, { READ_MODEL_MEMO_SECONDS: "0" });
+    expect(counts["kv.get"]).toBe(3);
+  });
+});
