@@ -170,10 +170,27 @@ async function main() {
     instances.push(redirect);
     const redirectBase = `http://127.0.0.1:${redirectPort}`;
     await waitForHttp(`${redirectBase}/health`, redirect);
+    // The "before" of the read-model memo: the same service reading KV on every request.
+    const noMemoPort = await freePort();
+    const noMemo = startWranglerDev({
+      port: noMemoPort,
+      persistTo: join(work, "no-memo"),
+      envFile,
+      logLevel: "warn",
+      vars: { READ_MODEL_MEMO_SECONDS: "0" },
+    });
+    instances.push(noMemo);
+    const noMemoBase = `http://127.0.0.1:${noMemoPort}`;
+    await waitForHttp(`${noMemoBase}/health`, noMemo);
 
     console.log("seeding...");
     const a = await seed(serveBase, { "1KB": 1024, "100KB": 100 * 1024, "10MB": 10 * 1024 * 1024 });
     const r = await seed(redirectBase, { "1KB": 1024 });
+    const m = await seed(noMemoBase, {
+      "1KB": 1024,
+      "100KB": 100 * 1024,
+      "10MB": 10 * 1024 * 1024,
+    });
     const unknown = a["1KB"].permanent.replace(/file-1KB$/, "no-such-slug");
 
     const routes = [
@@ -191,6 +208,18 @@ async function main() {
         headers: { "If-None-Match": a["100KB"].etag },
       },
       { name: "unknown slug (404)", url: unknown },
+      { name: "memo off: permanent 1KB", url: m["1KB"].permanent },
+      { name: "memo off: permanent 100KB", url: m["100KB"].permanent },
+      { name: "memo off: permanent 10MB", url: m["10MB"].permanent },
+      {
+        name: "memo off: permanent 100KB If-None-Match (304)",
+        url: m["100KB"].permanent,
+        headers: { "If-None-Match": m["100KB"].etag },
+      },
+      {
+        name: "memo off: unknown slug (404)",
+        url: m["1KB"].permanent.replace(/file-1KB$/, "no-such-slug"),
+      },
     ];
     for (const route of routes) {
       const res = await fetch(route.url, { headers: route.headers ?? {}, redirect: "manual" });
@@ -240,6 +269,14 @@ async function main() {
       "304/200 100KB (permanent)": ratio("permanent 100KB If-None-Match (304)", "permanent 100KB"),
       "404/200 1KB (versioned)": ratio("unknown slug (404)", "versioned 1KB"),
       "404/200 1KB (permanent)": ratio("unknown slug (404)", "permanent 1KB"),
+      "memo off: permanent/versioned 1KB": ratio("memo off: permanent 1KB", "versioned 1KB"),
+      "memo off: permanent/versioned 100KB": ratio("memo off: permanent 100KB", "versioned 100KB"),
+      "memo off: permanent/versioned 10MB": ratio("memo off: permanent 10MB", "versioned 10MB"),
+      "memo off: 304/200 100KB": ratio(
+        "memo off: permanent 100KB If-None-Match (304)",
+        "memo off: permanent 100KB",
+      ),
+      "memo off: 404/200 1KB (versioned)": ratio("memo off: unknown slug (404)", "versioned 1KB"),
       ...Object.fromEntries(
         results
           .filter((x) => x.route !== ceiling)

@@ -2,7 +2,7 @@
 
 import { Hono } from "hono";
 import { publicCors } from "./delivery/cors";
-import { ApiError, errorBody, internalError, notFound } from "./http/errors";
+import { ApiError, errorBody, internalError, notFound, storageUnavailable } from "./http/errors";
 import { assetRoutes } from "./routes/assets";
 import { deliver } from "./routes/delivery";
 import { stackRoutes } from "./routes/stacks";
@@ -30,7 +30,15 @@ app.notFound(() => {
 });
 
 app.onError((err, c) => {
-  const apiError = err instanceof ApiError ? err : internalError();
+  const apiError =
+    err instanceof ApiError ? err : isRetryable(err) ? storageUnavailable() : internalError();
   if (!(err instanceof ApiError)) console.error("unhandled error", err);
   return c.json(errorBody(apiError), apiError.status as 400, apiError.headers);
 });
+
+/** Errors the runtime marks as worth retrying (an overloaded or reset Durable Object). */
+function isRetryable(err: unknown): boolean {
+  return (
+    typeof err === "object" && err !== null && (err as { retryable?: unknown }).retryable === true
+  );
+}

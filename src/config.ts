@@ -17,6 +17,8 @@ export interface Config {
   edgeCacheMaxBytes: number;
   /** How long an isolate may reuse a KV read-model record, in ms; 0: never. */
   readModelMemoMs: number;
+  /** R2 objects younger than this (ms) are never taken for orphans. */
+  orphanMinAgeMs: number;
 }
 
 export const DEFAULT_PERMANENT_MAX_AGE = 60;
@@ -26,6 +28,7 @@ export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 ** 4 - 5 * 1024 ** 3;
 // The cache copy is teed from the client's stream and can run ahead of a slow client, so a
 // miss can hold up to this many bytes in the isolate: kept small (isolates have 128 MB).
 export const DEFAULT_READ_MODEL_MEMO_SECONDS = 5;
+export const DEFAULT_ORPHAN_MIN_AGE_SECONDS = 6 * 60 * 60;
 export const DEFAULT_EDGE_CACHE_MAX_BYTES = 4 * 1024 * 1024;
 
 const cache = new WeakMap<object, Config>();
@@ -69,6 +72,12 @@ export function parseConfig(vars: Partial<Record<keyof Env, unknown>>): Config {
         vars.READ_MODEL_MEMO_SECONDS,
         DEFAULT_READ_MODEL_MEMO_SECONDS,
         "READ_MODEL_MEMO_SECONDS",
+      ) * 1000,
+    orphanMinAgeMs:
+      nonNegativeInt(
+        vars.ORPHAN_MIN_AGE_SECONDS,
+        DEFAULT_ORPHAN_MIN_AGE_SECONDS,
+        "ORPHAN_MIN_AGE_SECONDS",
       ) * 1000,
   };
 }

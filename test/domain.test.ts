@@ -153,6 +153,7 @@ describe("parseConfig", () => {
       corsAllowedOrigins: ["*"],
       edgeCacheMaxBytes: 4194304,
       readModelMemoMs: 5000,
+      orphanMinAgeMs: 21600000,
     });
   });
 
@@ -167,6 +168,7 @@ describe("parseConfig", () => {
         CORS_ALLOWED_ORIGINS: "https://a.example, http://localhost:3000/",
         EDGE_CACHE_MAX_BYTES: "0",
         READ_MODEL_MEMO_SECONDS: "0",
+        ORPHAN_MIN_AGE_SECONDS: "60",
       }),
     ).toEqual({
       publicBaseUrl: "https://cdn.example.com",
@@ -177,6 +179,7 @@ describe("parseConfig", () => {
       corsAllowedOrigins: ["https://a.example", "http://localhost:3000"],
       edgeCacheMaxBytes: 0,
       readModelMemoMs: 0,
+      orphanMinAgeMs: 60000,
     });
   });
 

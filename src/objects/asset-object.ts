@@ -146,6 +146,11 @@ export class AssetObject extends DurableObject<Env> {
     return list.map(([, v]) => v).reverse();
   }
 
+  /** The file_uids of every committed version; null when the asset does not exist (any more). */
+  fileUids(): string[] | null {
+    return this.versions()?.map((v) => v.fileUid) ?? null;
+  }
+
   /** True when KV and the catalogue reflect the latest commit (used by tests and operators). */
   isSynced(): boolean {
     const asset = this.#asset();

@@ -3,6 +3,7 @@
 // aborted sink leaves nothing behind.
 
 import { bytesToHex } from "../auth/token-hash";
+import { storageUnavailable } from "../http/errors";
 
 export interface StoredObject {
   size: number;
@@ -24,6 +25,20 @@ export type VersionSink = Sink<StoredObject>;
 export const PART_SIZE = 5 * 1024 * 1024;
 
 export class UploadLengthError extends Error {}
+
+/**
+ * Runs one step of a sink. R2 failing underneath becomes a 503 (the client may retry; nothing was
+ * committed), while a wrong length stays the client's error.
+ */
+async function storageStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (err instanceof UploadLengthError) throw err;
+    console.error("R2 write failed", err);
+    throw storageUnavailable();
+  }
+}
 
 /** What R2 keeps with the object: its type, and the display filename for downloads. */
 export interface ObjectMeta {
@@ -71,17 +86,27 @@ function exactLengthSink<R, T>(
   const hash = hasher();
   const written = start(stream.readable);
   written.catch(() => undefined); // observed in close(); avoids an unhandled rejection on abort
+  // Settles only if the write fails, so a write that stops reading cannot stall the upload.
+  const failed = written.then(
+    () => new Promise<never>(() => undefined),
+    (err) => Promise.reject(err),
+  );
+  failed.catch(() => undefined);
   let size = 0;
   return {
     async write(chunk) {
       size += chunk.byteLength;
       if (size > length) throw new UploadLengthError("more bytes than Content-Length");
-      await Promise.all([writer.write(chunk), hash.write(chunk)]);
+      await storageStep(() =>
+        Promise.race([Promise.all([writer.write(chunk), hash.write(chunk)]), failed]),
+      );
     },
     async close() {
       if (size !== length) throw new UploadLengthError("fewer bytes than Content-Length");
-      await writer.close();
-      const [result, sha256] = await Promise.all([written, hash.hex()]);
+      const [result, sha256] = await storageStep(async () => {
+        await writer.close();
+        return Promise.all([written, hash.hex()]);
+      });
       return finish(result, sha256);
     },
     async abort() {
@@ -135,18 +160,20 @@ export function bufferedPartsSink(bucket: R2Bucket, key: string, meta: ObjectMet
         buffer.set(chunk.subarray(offset, offset + n), filled);
         filled += n;
         offset += n;
-        if (filled === PART_SIZE) await flush();
+        if (filled === PART_SIZE) await storageStep(flush);
       }
     },
     async close() {
       const sha256 = await hash.hex();
-      if (!upload) {
-        const object = await bucket.put(key, buffer.subarray(0, filled), options);
-        if (!object) throw new Error("R2 put returned no object");
-        return stored(object, sha256);
-      }
-      if (filled > 0) await flush();
-      return stored(await upload.complete(parts), sha256);
+      return storageStep(async () => {
+        if (!upload) {
+          const object = await bucket.put(key, buffer.subarray(0, filled), options);
+          if (!object) throw new Error("R2 put returned no object");
+          return stored(object, sha256);
+        }
+        if (filled > 0) await flush();
+        return stored(await upload.complete(parts), sha256);
+      });
     },
     async abort() {
       await upload?.abort().catch(() => undefined);
