@@ -19,6 +19,8 @@ export interface Config {
   readModelMemoMs: number;
   /** R2 objects younger than this (ms) are never taken for orphans. */
   orphanMinAgeMs: number;
+  /** Failed token checks one client may make against one stack per minute. */
+  authFailuresPerMinute: number;
 }
 
 export const DEFAULT_PERMANENT_MAX_AGE = 60;
@@ -29,6 +31,7 @@ export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 ** 4 - 5 * 1024 ** 3;
 // miss can hold up to this many bytes in the isolate: kept small (isolates have 128 MB).
 export const DEFAULT_READ_MODEL_MEMO_SECONDS = 5;
 export const DEFAULT_ORPHAN_MIN_AGE_SECONDS = 6 * 60 * 60;
+export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 20;
 export const DEFAULT_EDGE_CACHE_MAX_BYTES = 4 * 1024 * 1024;
 
 const cache = new WeakMap<object, Config>();
@@ -79,6 +82,11 @@ export function parseConfig(vars: Partial<Record<keyof Env, unknown>>): Config {
         DEFAULT_ORPHAN_MIN_AGE_SECONDS,
         "ORPHAN_MIN_AGE_SECONDS",
       ) * 1000,
+    authFailuresPerMinute: nonNegativeInt(
+      vars.AUTH_FAILURES_PER_MINUTE,
+      DEFAULT_AUTH_FAILURES_PER_MINUTE,
+      "AUTH_FAILURES_PER_MINUTE",
+    ),
   };
 }
 

@@ -154,6 +154,7 @@ describe("parseConfig", () => {
       edgeCacheMaxBytes: 4194304,
       readModelMemoMs: 5000,
       orphanMinAgeMs: 21600000,
+      authFailuresPerMinute: 20,
     });
   });
 
@@ -169,6 +170,7 @@ describe("parseConfig", () => {
         EDGE_CACHE_MAX_BYTES: "0",
         READ_MODEL_MEMO_SECONDS: "0",
         ORPHAN_MIN_AGE_SECONDS: "60",
+        AUTH_FAILURES_PER_MINUTE: "5",
       }),
     ).toEqual({
       publicBaseUrl: "https://cdn.example.com",
@@ -180,6 +182,7 @@ describe("parseConfig", () => {
       edgeCacheMaxBytes: 0,
       readModelMemoMs: 0,
       orphanMinAgeMs: 60000,
+      authFailuresPerMinute: 5,
     });
   });
 

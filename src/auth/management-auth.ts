@@ -2,12 +2,26 @@
 //   api_key header missing or unknown            -> 412
 //   authorization missing or not for that stack  -> 401
 // Both are checked against the stack's Durable Object (strongly consistent), never KV.
+// Rate limits: each stack's management requests (the MANAGEMENT_RATE_LIMIT binding), each
+// client's failed token checks per stack (StackObject), and admin requests per client
+// (ADMIN_RATE_LIMIT): 429 with Retry-After.
 
 import { createMiddleware } from "hono/factory";
+import { config } from "../config";
 import { isApiKey } from "../domain/ids";
-import { apiKeyInvalid, unauthorized } from "../http/errors";
+import { apiKeyInvalid, tooManyRequests, unauthorized } from "../http/errors";
 import { stackStub } from "../objects/stubs";
 import { secretsEqual, sha256Hex } from "./token-hash";
+
+/** The client's address as Cloudflare reports it (clients cannot set it at the edge). */
+const clientAddress = (request: Request): string =>
+  request.headers.get("cf-connecting-ip") ?? "unknown";
+
+/** Cloudflare's rate-limiting binding: one count per call, per key, per period. */
+async function enforceRateLimit(limiter: RateLimit, key: string): Promise<void> {
+  const { success } = await limiter.limit({ key });
+  if (!success) throw tooManyRequests();
+}
 
 export interface StackVariables {
   apiKey: string;
@@ -25,8 +39,18 @@ export const requireManagementToken = () =>
         if (!(await stackStub(c.env, apiKey).getStack())) throw apiKeyInvalid();
         throw unauthorized();
       }
-      const result = await stackStub(c.env, apiKey).authorize(await sha256Hex(token));
-      if (!result.ok) throw result.reason === "unknown_stack" ? apiKeyInvalid() : unauthorized();
+      await enforceRateLimit(c.env.MANAGEMENT_RATE_LIMIT, apiKey);
+      const client = clientAddress(c.req.raw);
+      const result = await stackStub(c.env, apiKey).authorize(
+        await sha256Hex(token),
+        client,
+        config(c.env).authFailuresPerMinute,
+      );
+      if (!result.ok) {
+        if (result.reason === "unknown_stack") throw apiKeyInvalid();
+        if (result.reason === "rate_limited") throw tooManyRequests();
+        throw unauthorized();
+      }
       c.set("apiKey", apiKey);
       await next();
     },
@@ -35,6 +59,8 @@ export const requireManagementToken = () =>
 /** Requires the ADMIN_TOKEN secret; refuses everything when the secret is not configured. */
 export const requireAdmin = () =>
   createMiddleware<{ Bindings: Env }>(async function requireAdmin(c, next) {
+    // Every admin request counts (they are rare), so the secret cannot be guessed at speed.
+    await enforceRateLimit(c.env.ADMIN_RATE_LIMIT, clientAddress(c.req.raw));
     const expected = c.env.ADMIN_TOKEN;
     const given = c.req.header("authorization");
     if (!expected || !given || !(await secretsEqual(given, expected))) throw unauthorized();

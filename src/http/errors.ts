@@ -68,6 +68,10 @@ export const uploadNotOpen = (state: string) =>
 export const uploadNotFound = () => new ApiError(404, 156, "Upload session was not found.");
 export const lengthRequired = () =>
   new ApiError(411, 157, "Content-Length is required: each part has an exact size.");
+export const tooManyRequests = () =>
+  new ApiError(429, 158, "Too many requests; slow down and try again later.", undefined, {
+    "Retry-After": "60",
+  });
 export const internalError = () => new ApiError(500, 500, "Internal server error.");
 
 export function errorBody(err: ApiError): Record<string, unknown> {

@@ -3,6 +3,7 @@
 // token fails on the very next request everywhere.
 
 import { DurableObject } from "cloudflare:workers";
+import { FailureWindow } from "../auth/failure-window";
 import { hexToBytes } from "../auth/token-hash";
 import type { AssetSnapshot } from "../domain/records";
 
@@ -12,9 +13,14 @@ export interface StackRecord {
   createdAt: string;
 }
 
-export type AuthResult = { ok: true } | { ok: false; reason: "unknown_stack" | "bad_token" };
+export type AuthResult =
+  | { ok: true }
+  | { ok: false; reason: "unknown_stack" | "bad_token" | "rate_limited" };
 
 export class StackObject extends DurableObject<Env> {
+  // In memory: an instance restart forgets the failures, which an attacker cannot cause at will.
+  readonly #failures = new FailureWindow(60_000);
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const sql = ctx.storage.sql;
@@ -76,8 +82,14 @@ export class StackObject extends DurableObject<Env> {
    * Checks a token's SHA-256 against every live token of this stack in constant time
    * (crypto.subtle.timingSafeEqual), looking at all of them whatever matches.
    */
-  authorize(tokenHash: string): AuthResult {
+  /** `client` may fail at most `failuresPerMinute` times a minute; then it is refused (429). */
+  authorize(tokenHash: string, client: string, failuresPerMinute: number): AuthResult {
     if (!this.getStack()) return { ok: false, reason: "unknown_stack" };
+    // Checked before the token, so a refused client learns nothing about its guess.
+    const now = Date.now();
+    if (!this.#failures.allows(client, now, failuresPerMinute)) {
+      return { ok: false, reason: "rate_limited" };
+    }
     const presented = hexToBytes(tokenHash);
     let match = false;
     for (const row of this.ctx.storage.sql.exec<{ hash: string }>(
@@ -88,7 +100,9 @@ export class StackObject extends DurableObject<Env> {
         match = true;
       }
     }
-    return match ? { ok: true } : { ok: false, reason: "bad_token" };
+    if (match) return { ok: true };
+    this.#failures.fail(client, now);
+    return { ok: false, reason: "bad_token" };
   }
 
   /** Called by an asset's Durable Object; a write older than the stored revision is ignored. */
