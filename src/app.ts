@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { publicCors } from "./delivery/cors";
 import { ApiError, errorBody, internalError, notFound, storageUnavailable } from "./http/errors";
+import { adminRoutes } from "./routes/admin";
 import { assetRoutes } from "./routes/assets";
 import { deliver } from "./routes/delivery";
 import { stackRoutes } from "./routes/stacks";
@@ -22,6 +23,7 @@ app.all("/v3/assets/:api_key/:uid/:file_uid/:filename", deliver);
 app.get("/health", (c) => c.text("ok"));
 
 app.route("/v3/stacks", stackRoutes);
+app.route("/v3/admin", adminRoutes);
 app.route("/v3/assets", assetRoutes);
 app.route("/v3/uploads", uploadRoutes);
 

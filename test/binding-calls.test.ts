@@ -3,10 +3,19 @@
 // independently of timing. The hot path's budget: at most one KV read and one R2 read for the
 // permanent URL, a single R2 read for the versioned URL, never a Durable Object.
 
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { type AssetJson, createStack, setPermanentUrl, uploadAsset } from "./helpers";
+import {
+  ADMIN_TOKEN,
+  type AssetJson,
+  auth,
+  call,
+  createStack,
+  type Stack,
+  setPermanentUrl,
+  uploadAsset,
+} from "./helpers";
 
 type Counts = Record<string, number>;
 
@@ -43,12 +52,13 @@ async function countCalls(url: string, init: RequestInit = {}, vars: Partial<Env
   return { status: res.status, counts };
 }
 
+let stack: Stack;
 let asset: AssetJson & { permanent_url: string };
 let etag: string;
 const noCache = { EDGE_CACHE_MAX_BYTES: "0" };
 
 beforeAll(async () => {
-  const stack = await createStack();
+  stack = await createStack();
   const uploaded = await uploadAsset(stack, "counted.txt", "counted bytes");
   const res = await setPermanentUrl(stack, uploaded.uid, "counted");
   asset = ((await res.json()) as { asset: AssetJson & { permanent_url: string } }).asset;
@@ -151,5 +161,30 @@ describe("the isolate's read-model memo", () => {
     for (let i = 0; i < 3; i++)
       await sameIsolate(kv, asset.permanent_url, { READ_MODEL_MEMO_SECONDS: "0" });
     expect(counts["kv.get"]).toBe(3);
+  });
+});
+
+describe("GET /v3/admin/metrics", () => {
+  const metrics = async () => {
+    const res = await SELF.fetch("https://assets.test/v3/admin/metrics", {
+      headers: { authorization: ADMIN_TOKEN },
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { durable_object_stubs: number }).durable_object_stubs;
+  };
+
+  it("counts Durable Object stubs: public reads add none, a management read adds some", async () => {
+    const before = await metrics();
+    for (const url of [asset.url, asset.permanent_url, `${asset.permanent_url}x`]) {
+      await (await SELF.fetch(url)).arrayBuffer();
+    }
+    expect(await metrics()).toBe(before);
+    await (await call("/v3/assets", { headers: auth(stack) })).arrayBuffer();
+    expect(await metrics()).toBeGreaterThan(before);
+  });
+
+  it("needs the admin token", async () => {
+    const res = await SELF.fetch("https://assets.test/v3/admin/metrics");
+    expect(res.status).toBe(401);
   });
 });
