@@ -92,7 +92,8 @@ export const listQuerySchema = z.object({
 export function validate<T>(schema: z.ZodMiniType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const errors: FieldErrors = {};
+  // No prototype: a field named "constructor" or "__proto__" is just a key here.
+  const errors: FieldErrors = Object.create(null);
   for (const issue of result.error.issues) {
     const keys = issue.code === "unrecognized_keys" ? issue.keys : [issue.path.at(-1) ?? "body"];
     const message = issue.code === "unrecognized_keys" ? "is not a known field" : issue.message;
@@ -105,8 +106,9 @@ export const MAX_JSON_BYTES = 64 * 1024;
 
 /** Reads a JSON body of at most MAX_JSON_BYTES; a body that is not JSON is a 400 (API.md). */
 export async function readJson(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_JSON_BYTES) throw tooLarge(MAX_JSON_BYTES);
+  const header = request.headers.get("content-length");
+  const declared = header === null ? null : Number(header);
+  if (declared !== null && declared > MAX_JSON_BYTES) throw tooLarge(MAX_JSON_BYTES);
   const chunks: Uint8Array[] = [];
   let total = 0;
   if (request.body) {
@@ -115,6 +117,9 @@ export async function readJson(request: Request): Promise<unknown> {
       if (total > MAX_JSON_BYTES) throw tooLarge(MAX_JSON_BYTES);
       chunks.push(chunk);
     }
+  }
+  if (declared !== null && declared !== total) {
+    throw malformedBody(`the body has ${total} bytes, not the ${header} of Content-Length`);
   }
   const bytes = new Uint8Array(total);
   let offset = 0;

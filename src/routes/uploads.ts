@@ -168,7 +168,8 @@ async function putPart(c: Ctx) {
   }
   const r2Upload = c.env.FILES.resumeMultipartUpload(session.objectKey, session.r2UploadId);
   const body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (ctl) => ctl.close() });
-  const part = await pumpBody(body, partSink(r2Upload, partNumber, size), size);
+  // The sink enforces the exact size (400 for a wrong length), so no other limit is passed.
+  const part = await pumpBody(body, partSink(r2Upload, partNumber, size), Number.POSITIVE_INFINITY);
   const recorded = await stub.recordPart(part);
   if (!recorded.ok) throw uploadNotOpen(recorded.state ?? "gone");
   return c.json({ part: { part_number: part.partNumber, size: part.size, sha256: part.sha256 } });

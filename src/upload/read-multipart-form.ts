@@ -92,7 +92,8 @@ export async function readAssetForm(
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
         result = await reader.read();
-      } catch {
+      } catch (err) {
+        if (err instanceof UploadLengthError) throw malformedBody(err.message);
         throw malformedBody("the upload stream ended with an error");
       }
       if (result.done) break;

@@ -12,7 +12,7 @@ import { sha256Field, sha256FromContentDigest, verifySha256 } from "./checksum";
 import { chooseContentType } from "./content-type";
 import { readAssetForm } from "./read-multipart-form";
 import { pumpBody } from "./read-raw-body";
-import { bufferedPartsSink, fixedLengthSink, type VersionSink } from "./version-sink";
+import { bufferedPartsSink, exactLength, fixedLengthSink, type VersionSink } from "./version-sink";
 
 export interface ReceivedUpload {
   /** The stored file, or null for a form without `asset[upload]`. */
@@ -42,11 +42,16 @@ export async function receiveUpload(request: Request, target: Target): Promise<R
   const body = request.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
 
   if (isMultipart(contentType)) {
+    const lengthChecked = length === null ? body : body.pipeThrough(exactLength(length));
     // Filled in when the parser meets the file part (a callback, hence the holder object).
     const file: { opened?: OpenedVersion } = {};
-    const form = await readAssetForm(body, contentType, target.maxBytes, (start) => {
+    const form = await readAssetForm(lengthChecked, contentType, target.maxBytes, (start) => {
       file.opened = openVersion(target, start.filename, start.contentType, null);
       return file.opened.sink;
+    }).catch(async (err) => {
+      // The file may be stored already when the rest of the form turns out to be broken.
+      await discardObject(target.bucket, file.opened?.key ?? null);
+      throw err;
     });
     const fields = Object.fromEntries(
       [...form.fields].map(([name, value]) => [name.slice("asset[".length, -1), value]),

@@ -27,6 +27,25 @@ export const PART_SIZE = 5 * 1024 * 1024;
 export class UploadLengthError extends Error {}
 
 /**
+ * Passes a body through, erroring with UploadLengthError when it has more or fewer bytes than
+ * its Content-Length (a body from another Worker is not checked by the front end).
+ */
+export function exactLength(length: number): TransformStream<Uint8Array, Uint8Array> {
+  let seen = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      seen += chunk.byteLength;
+      if (seen > length) controller.error(new UploadLengthError("more bytes than Content-Length"));
+      else controller.enqueue(chunk);
+    },
+    flush(controller) {
+      if (seen !== length)
+        controller.error(new UploadLengthError("fewer bytes than Content-Length"));
+    },
+  });
+}
+
+/**
  * Runs one step of a sink. R2 failing underneath becomes a 503 (the client may retry; nothing was
  * committed), while a wrong length stays the client's error.
  */
