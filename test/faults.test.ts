@@ -131,29 +131,6 @@ describe("a failed push after a commit", () => {
   });
 });
 
-describe("a push that hangs after a commit", () => {
-  it("answers once the push times out (5 s), and the alarm repairs KV later", async () => {
-    asset = await freshAsset("hang.txt", "before", "kv-hang");
-    const stub = assetStub(env, stack.apiKey, asset.uid);
-    await runInDurableObject(stub, (obj: AssetObject) => {
-      const holder = obj as unknown as { env: Env };
-      const hangs = () => new Promise<never>(() => undefined);
-      holder.env = {
-        ...holder.env,
-        ASSET_INDEX: { ...holder.env.ASSET_INDEX, put: hangs } as KVNamespace,
-      };
-    });
-    const replaced = await replaceAsset(stack, asset.uid, "hang.txt", "after");
-    expect(replaced._version).toBe(2);
-    expect((await fresh(asset.permanent_url)).text).toBe("before");
-    await runInDurableObject(stub, (obj: AssetObject) => {
-      (obj as unknown as { env: Env }).env = env;
-    });
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect((await fresh(asset.permanent_url)).text).toBe("after");
-  }, 20_000);
-});
-
 describe("a failed Durable Object call", () => {
   it("answers 503 when the object is overloaded, and keeps no uploaded bytes", async () => {
     asset = await freshAsset("do.txt", "as it was", "do-down");

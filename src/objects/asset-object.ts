@@ -38,19 +38,6 @@ export type UpdateResult =
 
 /** Delay of the safety alarm set with every commit, and of retries after a failed sync. */
 const SYNC_RETRY_MS = 10_000;
-/** A push that has not answered by then counts as failed (the alarm retries it). */
-const PUSH_TIMEOUT_MS = 5_000;
-
-/** Rejects when `step` has not settled within PUSH_TIMEOUT_MS, so a hung store cannot hang us. */
-function bounded<T>(step: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out`)), PUSH_TIMEOUT_MS);
-  });
-  return Promise.race([step, timeout]).finally(() => {
-    if (timer !== null) clearTimeout(timer);
-  });
-}
 
 const ASSET = "asset";
 const SYNCED = "synced_revision";
@@ -221,16 +208,13 @@ export class AssetObject extends DurableObject<Env> {
       const key = readModelKey(asset.apiKey, asset.uid);
       const stack = stackStub(this.env, asset.apiKey);
       if (asset.deleted) {
-        await bounded(this.env.ASSET_INDEX.delete(key), "KV delete");
-        await bounded(stack.removeFromCatalog(asset.uid, asset.revision), "catalogue removal");
+        await this.env.ASSET_INDEX.delete(key);
+        await stack.removeFromCatalog(asset.uid, asset.revision);
         await deleteObjects(this.env.FILES, assetObjectPrefix(asset.apiKey, asset.uid));
       } else {
         const snapshot = this.#snapshot(asset);
-        await bounded(
-          this.env.ASSET_INDEX.put(key, JSON.stringify(toReadModel(snapshot))),
-          "KV put",
-        );
-        await bounded(stack.putInCatalog(snapshot), "catalogue put");
+        await this.env.ASSET_INDEX.put(key, JSON.stringify(toReadModel(snapshot)));
+        await stack.putInCatalog(snapshot);
       }
       this.ctx.storage.kv.put(SYNCED, asset.revision);
     }
