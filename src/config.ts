@@ -30,7 +30,9 @@ export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 ** 4 - 5 * 1024 ** 3;
 // The cache copy is teed from the client's stream and can run ahead of a slow client, so a
 // miss can hold up to this many bytes in the isolate: kept small (isolates have 128 MB).
 export const DEFAULT_READ_MODEL_MEMO_SECONDS = 5;
-export const DEFAULT_ORPHAN_MIN_AGE_SECONDS = 6 * 60 * 60;
+// Longer than an upload session can live (24 h, plus a 15-minute completion lease), so no
+// session that can still complete owns an object the sweep may take.
+export const DEFAULT_ORPHAN_MIN_AGE_SECONDS = 48 * 60 * 60;
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 20;
 export const DEFAULT_EDGE_CACHE_MAX_BYTES = 4 * 1024 * 1024;
 

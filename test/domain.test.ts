@@ -153,7 +153,7 @@ describe("parseConfig", () => {
       corsAllowedOrigins: ["*"],
       edgeCacheMaxBytes: 4194304,
       readModelMemoMs: 5000,
-      orphanMinAgeMs: 21600000,
+      orphanMinAgeMs: 172800000,
       authFailuresPerMinute: 20,
     });
   });

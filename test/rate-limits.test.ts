@@ -66,7 +66,7 @@ async function untilRefused(send: () => Promise<Response>, limit: number) {
 }
 
 describe("the rate-limiting bindings (wrangler.toml)", () => {
-  it("refuse a stack's management requests once its limiter says no, before any token check", async () => {
+  it("refuse a stack's management requests once its limiter says no", async () => {
     const stack = await createStack();
     const keys: string[] = [];
     const exhausted = {
@@ -75,14 +75,24 @@ describe("the rate-limiting bindings (wrangler.toml)", () => {
         return { success: false };
       },
     } as unknown as RateLimit;
-    const stacks = { ...env.STACKS, get: () => expect.unreachable("no Durable Object call") };
-    const res = await run("/v3/assets", auth(stack), {
-      MANAGEMENT_RATE_LIMIT: exhausted,
-      STACKS: stacks as unknown as Env["STACKS"],
-    });
+    const res = await run("/v3/assets", auth(stack), { MANAGEMENT_RATE_LIMIT: exhausted });
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("60");
     expect(keys).toEqual([stack.apiKey]);
+  });
+
+  it("do not count requests with a wrong token against the stack (its api_key is public)", async () => {
+    const stack = await createStack();
+    const keys: string[] = [];
+    const counting = {
+      limit: async ({ key }: { key: string }) => {
+        keys.push(key);
+        return { success: true };
+      },
+    } as unknown as RateLimit;
+    const wrong = { ...auth(stack), authorization: `cs${"1".repeat(32)}` };
+    expect((await run("/v3/assets", wrong, { MANAGEMENT_RATE_LIMIT: counting })).status).toBe(401);
+    expect(keys).toEqual([]);
   });
 
   it("count management requests per stack on the real binding", async () => {

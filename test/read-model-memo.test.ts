@@ -51,6 +51,21 @@ describe("memoized", () => {
     expect(source.calls()).toBe(MEMO_MAX_ENTRIES + 2);
   });
 
+  it("does not keep a read that a forget overtook", async () => {
+    const kv = {} as KVNamespace;
+    let finish: (v: ReadModel | null) => void = () => undefined;
+    const slow = () =>
+      new Promise<ReadModel | null>((resolve) => {
+        finish = resolve;
+      });
+    const pending = memoized(kv, "asset:blt1/blt2", 5000, slow, 0);
+    forgetAsset(kv, "blt1", "blt2"); // a replace lands while KV is being read
+    finish(record(1));
+    expect(await pending).toEqual(record(1));
+    const source = counter(record(2));
+    expect(await memoized(kv, "asset:blt1/blt2", 5000, source.load, 1)).toEqual(record(2));
+  });
+
   it("never keeps anything with a TTL of 0", async () => {
     const kv = {} as KVNamespace;
     const source = counter(record(1));

@@ -2,8 +2,9 @@
 // missing parts, wrong sizes, checksum mismatch, oversize, a part failing mid-stream, and
 // retries of the completion. In every failing case the asset stays exactly as it was.
 
-import { env, runDurableObjectAlarm, SELF } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { assetStub } from "../src/objects/stubs";
 import {
   type AssetJson,
   auth,
@@ -385,5 +386,59 @@ describe("replacing a file in parts", () => {
     const permanent = `${new URL(asset.url).origin}/v3/assets/${stack.apiKey}/${asset.uid}/keep`;
     expect(new TextDecoder().decode((await publicBytes(permanent)).bytes)).toBe("keep me");
     expect(await objectsOf(asset.uid)).toBe(1);
+  });
+});
+
+describe("recovering from a completion that fails", () => {
+  const file = bytes(PART + 10, 21);
+  const sessionObject = (uid: string) => {
+    const ns = env.UPLOADS as DurableObjectNamespace;
+    return ns.get(ns.idFromName(`${stack.apiKey}/${uid}`));
+  };
+  const storedSession = (uid: string) =>
+    runInDurableObject(sessionObject(uid), (_obj, ctx) =>
+      ctx.storage.kv.get<{ objectKey: string; r2UploadId: string }>("session"),
+    );
+
+  it("reopens the session when R2 cannot assemble the parts (409), so it can be aborted", async () => {
+    const upload = await started({ filename: "x.bin", file_size: file.length, part_size: PART });
+    await sendAll(upload, file);
+    const session = await storedSession(upload.uid);
+    // R2 loses the multipart upload behind the session's back.
+    await env.FILES.resumeMultipartUpload(
+      session?.objectKey ?? "",
+      session?.r2UploadId ?? "",
+    ).abort();
+    const res = await complete(upload.uid);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error_code: number }).error_code).toBe(155);
+    expect((await status(upload.uid)).state).toBe("open");
+    const aborted = await call(`/v3/uploads/${upload.uid}`, {
+      method: "DELETE",
+      headers: auth(stack),
+    });
+    expect(aborted.status).toBe(200);
+    expect(await assetStatus(upload.asset_uid)).toBe(404);
+  });
+
+  it("lets the alarm close a session whose completing request died (lease over)", async () => {
+    const upload = await started({ filename: "y.bin", file_size: file.length, part_size: PART });
+    await runInDurableObject(sessionObject(upload.uid), (_obj, ctx) => {
+      const s = ctx.storage.kv.get<Record<string, unknown>>("session");
+      ctx.storage.kv.put("session", { ...s, state: "completing", completingUntil: 0 });
+    });
+    expect(await runDurableObjectAlarm(sessionObject(upload.uid))).toBe(true);
+    expect((await status(upload.uid)).state).toBe("expired");
+  });
+
+  it("never commits the same file twice, even when two completions overlap", async () => {
+    const asset = await uploadAsset(stack, "once.txt", "v1");
+    const stub = assetStub(env, stack.apiKey, asset.uid);
+    const [current] = (await stub.versions()) ?? [];
+    if (!current) throw new Error("no version");
+    const { version: _n, ...again } = current;
+    const result = await stub.update({ version: again });
+    expect(result.ok).toBe(true);
+    expect(await stub.versions()).toHaveLength(1);
   });
 });

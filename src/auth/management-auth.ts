@@ -39,7 +39,6 @@ export const requireManagementToken = () =>
         if (!(await stackStub(c.env, apiKey).getStack())) throw apiKeyInvalid();
         throw unauthorized();
       }
-      await enforceRateLimit(c.env.MANAGEMENT_RATE_LIMIT, apiKey);
       const client = clientAddress(c.req.raw);
       const result = await stackStub(c.env, apiKey).authorize(
         await sha256Hex(token),
@@ -51,6 +50,10 @@ export const requireManagementToken = () =>
         if (result.reason === "rate_limited") throw tooManyRequests();
         throw unauthorized();
       }
+      // Counted only once the token is known good: the api_key is public (it is in every asset
+      // URL), so counting before would let anyone spend a stack's budget with made-up tokens.
+      // Failed attempts are limited per client address by the stack object instead.
+      await enforceRateLimit(c.env.MANAGEMENT_RATE_LIMIT, apiKey);
       c.set("apiKey", apiKey);
       await next();
     },

@@ -17,13 +17,19 @@ interface Entry {
   until: number;
 }
 
-// One memo per KV binding object (an isolate has one per namespace).
-const memos = new WeakMap<object, Map<string, Entry>>();
+interface Memo {
+  entries: Map<string, Entry>;
+  /** Bumped by forgetAsset: a read that started before a forget must not be kept. */
+  generation: number;
+}
 
-function memoOf(kv: KVNamespace): Map<string, Entry> {
+// One memo per KV binding object (an isolate has one per namespace).
+const memos = new WeakMap<object, Memo>();
+
+function memoOf(kv: KVNamespace): Memo {
   let memo = memos.get(kv);
   if (!memo) {
-    memo = new Map();
+    memo = { entries: new Map(), generation: 0 };
     memos.set(kv, memo);
   }
   return memo;
@@ -38,19 +44,25 @@ export async function memoized(
 ): Promise<ReadModel | null> {
   if (ttlMs <= 0) return load();
   const memo = memoOf(kv);
-  const hit = memo.get(key);
+  const { entries } = memo;
+  const hit = entries.get(key);
   if (hit && hit.until > now) return hit.value;
+  const generation = memo.generation;
   const value = await load();
-  memo.delete(key); // re-inserted last, so the oldest entries leave first
-  memo.set(key, { value, until: now + ttlMs });
-  if (memo.size > MEMO_MAX_ENTRIES) {
-    const oldest = memo.keys().next().value;
-    if (oldest !== undefined) memo.delete(oldest);
+  if (memo.generation !== generation) return value; // a change landed while KV was read
+  entries.delete(key); // re-inserted last, so the oldest entries leave first
+  entries.set(key, { value, until: now + ttlMs });
+  if (entries.size > MEMO_MAX_ENTRIES) {
+    const oldest = entries.keys().next().value;
+    if (oldest !== undefined) entries.delete(oldest);
   }
   return value;
 }
 
 /** Drops the asset's entry after a change made through this isolate. */
 export function forgetAsset(kv: KVNamespace, apiKey: string, assetUid: string): void {
-  memos.get(kv)?.delete(readModelKey(apiKey, assetUid));
+  const memo = memos.get(kv);
+  if (!memo) return;
+  memo.entries.delete(readModelKey(apiKey, assetUid));
+  memo.generation++;
 }

@@ -85,7 +85,9 @@ export class AssetObject extends DurableObject<Env> {
       }
       if (input.title !== undefined) next.title = input.title;
       if (input.description !== undefined) next.description = input.description;
-      if (input.version) {
+      // A file_uid already committed (a retried completion) is not committed twice.
+      const known = input.version ? this.#hasFileUid(input.version.fileUid) : false;
+      if (input.version && !known) {
         next.currentVersion = asset.currentVersion + 1;
         this.ctx.storage.kv.put(versionKey(next.currentVersion), {
           ...input.version,
@@ -164,6 +166,13 @@ export class AssetObject extends DurableObject<Env> {
       // #sync has already set the next alarm; throwing would add the runtime's own retries.
       console.error("read-model sync failed in alarm; retrying later", err);
     }
+  }
+
+  #hasFileUid(fileUid: string): boolean {
+    for (const [, v] of this.ctx.storage.kv.list<VersionRecord>({ prefix: "version:" })) {
+      if (v.fileUid === fileUid) return true;
+    }
+    return false;
   }
 
   #asset(): AssetRecord | undefined {

@@ -90,6 +90,9 @@ export class UploadObject extends DurableObject<Env> {
       if (session.state === "completed") {
         return { ok: false, reason: "completed", status: { session, parts: this.#parts() } };
       }
+      if (now >= Date.parse(session.expiresAt) && session.state === "open") {
+        return { ok: false, reason: "not_open", state: "expired" };
+      }
       const held = session.state === "completing" && (session.completingUntil ?? 0) > now;
       if ((session.state !== "open" && session.state !== "completing") || held) {
         return { ok: false, reason: "not_open", state: session.state };
@@ -120,12 +123,15 @@ export class UploadObject extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
   }
 
-  /** Lets another request take over a completion that failed unexpectedly. */
+  /**
+   * Reopens a session whose completion failed unexpectedly, so the client can send parts again,
+   * complete again, or abort.
+   */
   releaseComplete(): void {
     this.ctx.storage.transactionSync(() => {
       const session = this.#session();
       if (session?.state === "completing") {
-        this.ctx.storage.kv.put(SESSION, { ...session, completingUntil: 0 });
+        this.ctx.storage.kv.put(SESSION, { ...session, state: "open", completingUntil: null });
       }
     });
   }
@@ -148,7 +154,10 @@ export class UploadObject extends DurableObject<Env> {
   ): Promise<{ ok: true } | { ok: false; state: UploadState | null }> {
     const session = this.ctx.storage.transactionSync(() => {
       const current = this.#session();
-      if (current?.state !== "open") return null;
+      // A completion whose lease ran out (its request died) no longer holds the session.
+      const abandoned =
+        current?.state === "completing" && (current.completingUntil ?? 0) <= Date.now();
+      if (current?.state !== "open" && !abandoned) return null;
       this.ctx.storage.kv.put(SESSION, { ...current, state });
       return current;
     });

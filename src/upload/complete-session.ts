@@ -5,7 +5,21 @@
 // is found already assembled, and a version already committed is recognised by its file_uid.
 
 import type { AssetSnapshot } from "../domain/records";
-import { assetNotFound, uploadNotFound, uploadNotOpen, validationFailed } from "../http/errors";
+import {
+  ApiError,
+  assetNotFound,
+  uploadNotFound,
+  uploadNotOpen,
+  validationFailed,
+} from "../http/errors";
+
+const partsRejected = () =>
+  new ApiError(
+    409,
+    155,
+    "R2 could not assemble the parts (one may have been sent twice at once); the session is open again: send the parts again, then complete.",
+  );
+
 import type { NewVersion } from "../objects/asset-object";
 import { assetStub, type uploadStub } from "../objects/stubs";
 import type { PartRecord, UploadSession } from "../objects/upload-object";
@@ -92,7 +106,8 @@ async function assemble(
     // A retry after an earlier completion whose response was lost: R2 already assembled it.
     const existing = await bucket.head(session.objectKey);
     if (existing && existing.size === session.fileSize) return existing;
-    throw err;
+    console.warn("R2 could not assemble an upload", session.uid, err);
+    throw partsRejected();
   }
 }
 
