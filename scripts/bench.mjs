@@ -148,40 +148,26 @@ async function main() {
   const instances = [];
   try {
     const started = Date.now();
-    const servePort = await freePort();
-    const serve = startWranglerDev({
-      port: servePort,
-      persistTo: join(work, "serve"),
-      envFile,
-      logLevel: "warn",
-    });
-    instances.push(serve);
-    const serveBase = `http://127.0.0.1:${servePort}`;
-    await waitForHttp(`${serveBase}/health`, serve);
+    /** One `wrangler dev` with its own state and the given [vars]; its base URL once it answers. */
+    const instance = async (name, vars = {}) => {
+      const port = await freePort();
+      const child = startWranglerDev({
+        port,
+        persistTo: join(work, name),
+        envFile,
+        logLevel: "warn",
+        vars,
+      });
+      instances.push(child);
+      const base = `http://127.0.0.1:${port}`;
+      await waitForHttp(`${base}/health`, child);
+      return base;
+    };
+    const serveBase = await instance("serve");
     const firstAnswerMs = Date.now() - started;
-    const redirectPort = await freePort();
-    const redirect = startWranglerDev({
-      port: redirectPort,
-      persistTo: join(work, "redirect"),
-      envFile,
-      logLevel: "warn",
-      vars: { PERMANENT_URL_MODE: "redirect" },
-    });
-    instances.push(redirect);
-    const redirectBase = `http://127.0.0.1:${redirectPort}`;
-    await waitForHttp(`${redirectBase}/health`, redirect);
+    const redirectBase = await instance("redirect", { PERMANENT_URL_MODE: "redirect" });
     // The "before" of the read-model memo: the same service reading KV on every request.
-    const noMemoPort = await freePort();
-    const noMemo = startWranglerDev({
-      port: noMemoPort,
-      persistTo: join(work, "no-memo"),
-      envFile,
-      logLevel: "warn",
-      vars: { READ_MODEL_MEMO_SECONDS: "0" },
-    });
-    instances.push(noMemo);
-    const noMemoBase = `http://127.0.0.1:${noMemoPort}`;
-    await waitForHttp(`${noMemoBase}/health`, noMemo);
+    const noMemoBase = await instance("no-memo", { READ_MODEL_MEMO_SECONDS: "0" });
 
     console.log("seeding...");
     const a = await seed(serveBase, { "1KB": 1024, "100KB": 100 * 1024, "10MB": 10 * 1024 * 1024 });

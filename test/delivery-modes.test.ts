@@ -2,28 +2,21 @@
 // cache, redirect mode, a CORS allow-list, and R2 failing underneath. These call the worker's
 // fetch handler directly, so each test can pass its own env and wait for its background work.
 
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../src/index";
 import {
   type AssetJson,
   auth,
   call,
   createStack,
   replaceAsset,
+  runWorker,
   type Stack,
   setPermanentUrl,
   uploadAsset,
 } from "./helpers";
 
-/** Runs one request through the worker and waits for everything it left running (cache puts). */
-async function run(url: string, init: RequestInit = {}, vars: Partial<Env> = {}) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(url, init), { ...env, ...vars }, ctx);
-  const text = await res.text();
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, headers: res.headers, text };
-}
+const run = runWorker;
 
 let stack: Stack;
 beforeAll(async () => {

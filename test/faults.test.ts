@@ -21,19 +21,13 @@ import {
   createStack,
   form,
   replaceAsset,
+  runWorker,
   type Stack,
   setPermanentUrl,
   uploadAsset,
 } from "./helpers";
 
-/** One request through the worker with some bindings replaced; waits for background work. */
-async function run(url: string, init: RequestInit, vars: Partial<Env>) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(url, init), { ...env, ...vars } as Env, ctx);
-  const text = await res.text();
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, text };
-}
+const run = runWorker;
 
 /** Public reads straight from KV (the isolate's memo would hide a change made behind its back). */
 const fresh = (url: string) => run(url, {}, { READ_MODEL_MEMO_SECONDS: "0" });

@@ -1,7 +1,8 @@
 // Shared helpers for tests that go through the worker's fetch handler (SELF).
 
-import { SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { expect } from "vitest";
+import worker from "../src/index";
 
 export const ADMIN_TOKEN = "test-admin-token";
 export const ORIGIN = "https://assets.test";
@@ -118,4 +119,17 @@ export async function sha256Hex(bytes: Uint8Array | string): Promise<string> {
   const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
   const digest = await crypto.subtle.digest("SHA-256", data);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * One request through the worker's fetch handler called directly (not SELF), with some env
+ * values replaced, waiting for the background work it left (cache puts). Returns the consumed
+ * body as text.
+ */
+export async function runWorker(url: string, init: RequestInit = {}, vars: Partial<Env> = {}) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(url, init), { ...env, ...vars } as Env, ctx);
+  const text = await res.text();
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, headers: res.headers, text };
 }

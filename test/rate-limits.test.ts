@@ -5,23 +5,13 @@
 // windows, so a run that crosses a window boundary may need up to twice the limit before its
 // first 429; the test allows for that instead of waiting.
 
-import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { FailureWindow } from "../src/auth/failure-window";
-import worker from "../src/index";
-import { ADMIN_TOKEN, auth, createStack, ORIGIN } from "./helpers";
+import { ADMIN_TOKEN, auth, createStack, ORIGIN, runWorker } from "./helpers";
 
-async function run(path: string, headers: Record<string, string>, vars: Partial<Env> = {}) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`${ORIGIN}${path}`, { headers }),
-    { ...env, ...vars },
-    ctx,
-  );
-  const body = await res.text();
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, headers: res.headers, body };
-}
+const run = (path: string, headers: Record<string, string>, vars: Partial<Env> = {}) =>
+  runWorker(`${ORIGIN}${path}`, { headers }, vars);
 
 describe("failed token checks", () => {
   const limit = { AUTH_FAILURES_PER_MINUTE: "3" };
@@ -34,7 +24,7 @@ describe("failed token checks", () => {
     const refused = await run("/v3/assets", wrong, limit);
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("60");
-    expect(JSON.parse(refused.body).error_code).toBe(158);
+    expect(JSON.parse(refused.text).error_code).toBe(158);
     expect((await run("/v3/assets", attacker, limit)).status).toBe(429);
     const someoneElse = { ...auth(stack), "cf-connecting-ip": "198.51.100.8" };
     expect((await run("/v3/assets", someoneElse, limit)).status).toBe(200);

@@ -1,15 +1,8 @@
 // The asset's Durable Object keeps KV and the stack catalogue in step with its commits, and
 // repairs them by alarm when a push did not happen (e.g. the instance died after the commit).
 
-import {
-  createExecutionContext,
-  env,
-  runDurableObjectAlarm,
-  runInDurableObject,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../src/index";
 import type { AssetObject } from "../src/objects/asset-object";
 import { assetStub } from "../src/objects/stubs";
 import {
@@ -18,6 +11,7 @@ import {
   createStack,
   fetchText,
   replaceAsset,
+  runWorker,
   setPermanentUrl,
   uploadAsset,
 } from "./helpers";
@@ -26,13 +20,7 @@ import {
  * Fetches a public URL with the isolate's read-model memo off: these tests change KV behind the
  * worker's back, and the memo may serve what it read up to READ_MODEL_MEMO_SECONDS earlier.
  */
-async function fetchFromKv(url: string) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(url), { ...env, READ_MODEL_MEMO_SECONDS: "0" }, ctx);
-  const text = await res.text();
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, text };
-}
+const fetchFromKv = (url: string) => runWorker(url, {}, { READ_MODEL_MEMO_SECONDS: "0" });
 
 describe("read model sync", () => {
   it("leaves no alarm pending once KV and the catalogue are in step", async () => {

@@ -137,8 +137,7 @@ async function commit(
       throw new Error(`asset ${session.assetUid} exists without upload ${session.uid}`);
     return snapshot;
   }
-  const done = await already();
-  if (done) return done;
+  // The object commits a file_uid at most once, so a retried replacement is a no-op there.
   const updated = await stub.update({ version });
   return updated.ok ? updated.snapshot : null;
 }
