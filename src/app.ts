@@ -1,6 +1,7 @@
 // The Hono application: routes and the single error handler. Handlers live in routes/.
 
 import { Hono } from "hono";
+import { consoleRoutes } from "./console/routes";
 import { publicCors } from "./delivery/cors";
 import { ApiError, errorBody, internalError, notFound, storageUnavailable } from "./http/errors";
 import { adminRoutes } from "./routes/admin";
@@ -26,6 +27,12 @@ app.route("/v3/stacks", stackRoutes);
 app.route("/v3/admin", adminRoutes);
 app.route("/v3/assets", assetRoutes);
 app.route("/v3/uploads", uploadRoutes);
+
+// The web console for content managers (src/console/); it calls the API above in-process.
+app.route(
+  "/console",
+  consoleRoutes((request, env, ctx) => app.fetch(request, env, ctx)),
+);
 
 app.notFound(() => {
   throw notFound();

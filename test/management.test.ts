@@ -97,14 +97,46 @@ describe("GET /v3/assets (list)", () => {
     ]);
   });
 
-  it.each(["?limit=0", "?limit=101", "?limit=abc", "?skip=-1", "?skip=1.5", "?skip=99999999999"])(
-    "answers 422 for %s",
-    async (query) => {
-      const res = await call(`/v3/assets${query}`, { headers: auth(stack) });
-      expect(res.status).toBe(422);
-      expect(((await res.json()) as { error_code: number }).error_code).toBe(141);
-    },
-  );
+  it("searches titles and current filenames, in any ASCII case, with wildcards taken literally", async () => {
+    const own = await createStack("Searcher");
+    await uploadAsset(own, "Hero-Banner.png", "x", { "asset[title]": "Homepage hero" });
+    await uploadAsset(own, "team.jpg", "x", { "asset[title]": "Our TEAM" });
+    const odd = await uploadAsset(own, "100%_real.txt", "x", { "asset[title]": "Odd" });
+    await uploadAsset(own, "1000-real.txt", "x", { "asset[title]": "Plain" });
+    const titles = async (search: string, extra = "") => {
+      const res = await call(`/v3/assets?search=${encodeURIComponent(search)}${extra}`, {
+        headers: auth(own),
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { assets: AssetJson[]; count: number };
+      return { titles: body.assets.map((a) => a.title), count: body.count };
+    };
+    expect(await titles("banner")).toEqual({ titles: ["Homepage hero"], count: 1 });
+    expect(await titles("team")).toEqual({ titles: ["Our TEAM"], count: 1 });
+    expect(await titles("0%_")).toEqual({ titles: ["Odd"], count: 1 });
+    expect(await titles("_")).toEqual({ titles: ["Odd"], count: 1 });
+    expect(await titles("real", "&limit=1")).toEqual({ titles: ["Plain"], count: 2 });
+    expect(await titles("  ")).toMatchObject({ count: 4 });
+    expect(await titles("nothing-like-it")).toEqual({ titles: [], count: 0 });
+    // The current filename counts, not an old one.
+    await replaceAsset(own, odd.uid, "renamed.txt", "y");
+    expect(await titles("100%")).toEqual({ titles: [], count: 0 });
+    expect(await titles("renamed")).toEqual({ titles: ["Odd"], count: 1 });
+  });
+
+  it.each([
+    "?limit=0",
+    "?limit=101",
+    "?limit=abc",
+    "?skip=-1",
+    "?skip=1.5",
+    "?skip=99999999999",
+    `?search=${"x".repeat(256)}`,
+  ])("answers 422 for %s", async (query) => {
+    const res = await call(`/v3/assets${query}`, { headers: auth(stack) });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error_code: number }).error_code).toBe(141);
+  });
 });
 
 describe("GET /v3/assets/{uid}/versions", () => {

@@ -2,7 +2,13 @@
 
 export const MAX_SLUG_LENGTH = 255;
 
-const SLUG = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
+/**
+ * The allowed characters, written so that it also works as an HTML `pattern` attribute (which
+ * browsers compile with the `v` flag, where a literal `-` in a class must be escaped).
+ */
+export const SLUG_PATTERN = "[A-Za-z0-9][A-Za-z0-9._~\\-]*";
+
+const SLUG = new RegExp(`^(?:${SLUG_PATTERN})$`);
 
 export type SlugCheck = { ok: true; slug: string } | { ok: false; reason: string };
 

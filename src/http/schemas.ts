@@ -86,6 +86,10 @@ export const stackCreateSchema = z.strictObject(
 export const listQuerySchema = z.object({
   skip: wholeNumber(0, 1_000_000, 0),
   limit: wholeNumber(1, 100, 100),
+  // This service's extension: keep assets whose title or current filename contains the text.
+  search: z.optional(
+    z.string("must be a string").check(z.maxLength(255, "must be at most 255 characters")),
+  ),
 });
 
 /** Validates a value, turning every issue into a field error (422). */

@@ -131,16 +131,28 @@ export class StackObject extends DurableObject<Env> {
     );
   }
 
-  /** Live assets, newest first. */
-  listCatalog(skip: number, limit: number): { assets: AssetSnapshot[]; count: number } {
+  /**
+   * Live assets, newest first. A non-empty `search` keeps those whose title or current filename
+   * contains it (ASCII letters in any case; LIKE's wildcards in it are taken literally).
+   */
+  listCatalog(
+    skip: number,
+    limit: number,
+    search = "",
+  ): { assets: AssetSnapshot[]; count: number } {
     const sql = this.ctx.storage.sql;
+    const filter = `deleted = 0 AND (? = '' OR json_extract(snapshot, '$.asset.title') LIKE ? ESCAPE '\\'
+      OR json_extract(snapshot, '$.current.filename') LIKE ? ESCAPE '\\')`;
+    const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    const matching = [search, pattern, pattern] as const;
     const count = sql
-      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM catalog WHERE deleted = 0")
+      .exec<{ n: number }>(`SELECT COUNT(*) AS n FROM catalog WHERE ${filter}`, ...matching)
       .one().n;
     const assets = sql
       .exec<{ snapshot: string }>(
-        `SELECT snapshot FROM catalog WHERE deleted = 0
+        `SELECT snapshot FROM catalog WHERE ${filter}
          ORDER BY created_at DESC, uid DESC LIMIT ? OFFSET ?`,
+        ...matching,
         limit,
         skip,
       )

@@ -162,7 +162,11 @@ async function getAsset(c: Ctx) {
 
 async function listAssets(c: Ctx) {
   const query = validate(listQuerySchema, c.req.query());
-  const page = await stackStub(c.env, c.get("apiKey")).listCatalog(query.skip, query.limit);
+  const page = await stackStub(c.env, c.get("apiKey")).listCatalog(
+    query.skip,
+    query.limit,
+    query.search?.trim() ?? "",
+  );
   const base = baseUrl(c);
   return c.json({ assets: page.assets.map((s) => assetView(s, base)), count: page.count });
 }

@@ -1,0 +1,56 @@
+// Debian's Chromium driven by playwright-core (no browser download), for the console's tests.
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+// Without the background-networking flags Chromium keeps calling Google's hosts, which this
+// offline machine refuses; --no-sandbox because CI runs as root.
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+}
+
+/**
+ * Where screenshots go: `SCREENSHOTS=docs/screenshots` (npm run screenshots) writes the README's
+ * pictures; a test run writes them to a temporary folder, so it leaves the tree unchanged.
+ */
+export function screenshotDir(): string {
+  const dir = process.env.SCREENSHOTS ?? join(tmpdir(), "pau-screenshots");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Problems a page reports: script errors and console errors (CSP violations are these). */
+export function collectPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
+  });
+  return problems;
+}
+
+/** A PNG of a solid colour with a label, drawn by the browser itself. */
+export async function drawPng(browser: Browser, colour: string, label: string): Promise<Buffer> {
+  const page = await browser.newPage({ viewport: { width: 160, height: 120 } });
+  try {
+    await page.setContent(
+      `<body style="margin:0"><div style="width:160px;height:120px;background:${colour};color:#fff;font:bold 28px sans-serif;display:grid;place-items:center">${label}</div></body>`,
+    );
+    return await page.screenshot({ type: "png" });
+  } finally {
+    await page.close();
+  }
+}

@@ -1,0 +1,302 @@
+// The console in a real browser (Debian's Chromium) against the real server: sign in, upload by
+// picker, by drag-and-drop and as a large file through an upload session, search, generate the
+// permanent URL with live validation, copy it, replace the file, check what the permanent URL
+// serves, delete with confirmation, sign out; then the same page on a phone-sized screen.
+import { createHash, randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { collectPageProblems, drawPng, launchChromium, screenshotDir } from "./browser";
+
+const base = inject("baseUrl");
+const shots = screenshotDir();
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+async function createStack(name: string) {
+  const res = await fetch(`${base}/v3/stacks`, {
+    method: "POST",
+    headers: { authorization: inject("adminToken"), "content-type": "application/json" },
+    body: JSON.stringify({ stack: { name } }),
+  });
+  expect(res.status).toBe(201);
+  const body = (await res.json()) as {
+    stack: { api_key: string };
+    management_token: { token: string };
+  };
+  return { apiKey: body.stack.api_key, token: body.management_token.token };
+}
+
+async function download(url: string) {
+  const res = await fetch(url);
+  return { status: res.status, bytes: new Uint8Array(await res.arrayBuffer()) };
+}
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: string[];
+const requestUrls: string[] = [];
+let stack: { apiKey: string; token: string };
+let logoV1: Buffer;
+let logoV2: Buffer;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  stack = await createStack("Console");
+  logoV1 = await drawPng(browser, "#b3261e", "v1");
+  logoV2 = await drawPng(browser, "#0b57d0", "v2");
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+  page = await context.newPage();
+  problems = collectPageProblems(page);
+  page.on("request", (request) => requestUrls.push(request.url()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signIn(target: Page, token: string) {
+  await target.getByLabel("Stack API key").fill(stack.apiKey);
+  await target.getByLabel("Management token").fill(token);
+  await target.getByLabel("Management token").press("Enter"); // the keyboard, no mouse
+}
+
+const listSummary = () => page.locator("#asset-list .summary");
+const detailTitle = () => page.locator("#detail-title");
+
+describe("the console in Chromium", () => {
+  it("serves the page with a strict Content-Security-Policy and no inline code", async () => {
+    const res = await page.goto(`${base}/console`);
+    expect(res?.status()).toBe(200);
+    const csp = res?.headers()["content-security-policy"] ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(await page.locator("script:not([src])").count()).toBe(0);
+    expect(await page.locator("[style]").count()).toBe(0);
+    await page.screenshot({ path: join(shots, "console-sign-in.png") });
+  });
+
+  it("refuses a wrong token and stays signed out", async () => {
+    await signIn(page, `${stack.token}x`);
+    await page.getByRole("alert").filter({ hasText: "not accepted" }).waitFor();
+    expect(await page.locator("#library").isHidden()).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    // The browser logs the refused fragment request; nothing else may have gone wrong.
+    expect(problems).toEqual([expect.stringContaining("status of 401")]);
+    problems.length = 0;
+  });
+
+  it("signs in with the keyboard and keeps the token in sessionStorage only", async () => {
+    await signIn(page, stack.token);
+    await listSummary().filter({ hasText: "0 assets" }).waitFor();
+    expect(await page.locator("#session-stack").textContent()).toBe(stack.apiKey);
+    expect(await page.evaluate(() => sessionStorage.getItem("pau.token"))).toBe(stack.token);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await page.evaluate(() => document.cookie)).toBe("");
+    // The focus moved to the library's heading, for keyboard and screen-reader users.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("library-title");
+  });
+
+  it("uploads an image with the file picker, shows its progress and opens it", async () => {
+    await page
+      .getByLabel("Upload files: drop them here or choose them")
+      .setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: logoV1 });
+    await page.locator("#uploads progress").first().waitFor({ state: "attached" });
+    await detailTitle().filter({ hasText: "logo.png" }).waitFor();
+    await listSummary().filter({ hasText: "1 asset" }).waitFor();
+    // The preview is the uploaded file, served by the versioned URL.
+    const src = await page.locator(".detail img.preview").getAttribute("src");
+    expect(src).toMatch(/\/v3\/assets\/blt[0-9a-f]{16}\/blt[0-9a-f]{16}\/[0-9a-f]{24}\/logo\.png$/);
+    expect(sha256((await download(src ?? "")).bytes)).toBe(sha256(logoV1));
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>(".detail img.preview");
+      return img?.complete && img.naturalWidth > 0;
+    });
+  });
+
+  it("uploads a file dropped on the drop zone", async () => {
+    const dataTransfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(["dropped notes"], "notes.txt", { type: "text/plain" }));
+      return dt;
+    });
+    await page.dispatchEvent("#drop-zone", "dragover", { dataTransfer });
+    expect(await page.locator("#drop-zone.dragging").count()).toBe(1);
+    await page.dispatchEvent("#drop-zone", "drop", { dataTransfer });
+    await detailTitle().filter({ hasText: "notes.txt" }).waitFor();
+    await listSummary().filter({ hasText: "2 assets" }).waitFor();
+    // Newest first.
+    expect(await page.locator(".asset-title").allTextContents()).toEqual(["notes.txt", "logo.png"]);
+  });
+
+  it("uploads a large file through an upload session, part by part", async () => {
+    const big = randomBytes(11 * 1024 * 1024 + 7); // three 5 MiB parts
+    const before = requestUrls.length;
+    await page
+      .getByLabel("Upload files: drop them here or choose them")
+      .setInputFiles({ name: "film.bin", mimeType: "application/octet-stream", buffer: big });
+    await detailTitle().filter({ hasText: "film.bin" }).waitFor();
+    const sent = requestUrls.slice(before).map((u) => new URL(u).pathname);
+    expect(sent.filter((p) => /^\/v3\/uploads\/upl[0-9a-f]{24}\/parts\/\d$/.test(p))).toHaveLength(
+      3,
+    );
+    expect(sent.some((p) => /\/complete$/.test(p))).toBe(true);
+    const url = await page.locator(".detail .facts a.url").getAttribute("href");
+    expect(sha256((await download(url ?? "")).bytes)).toBe(sha256(big));
+  });
+
+  it("searches by title or filename", async () => {
+    await page.getByLabel("Search by title or filename").fill("LOGO");
+    await page.getByLabel("Search by title or filename").press("Enter");
+    await listSummary().filter({ hasText: "1 asset matching “LOGO”" }).waitFor();
+    expect(await page.locator(".asset-title").allTextContents()).toEqual(["logo.png"]);
+    await page.getByLabel("Search by title or filename").fill("");
+    await page.getByLabel("Search by title or filename").press("Enter");
+    await listSummary().filter({ hasText: "3 assets" }).waitFor();
+  });
+
+  it("validates the slug live, previews the URL, warns it is once only, then sets it", async () => {
+    await page.locator(".asset-open", { hasText: "logo.png" }).click();
+    await detailTitle().filter({ hasText: "logo.png" }).waitFor();
+    const uid = await page.locator(".detail").getAttribute("data-uid");
+    const slug = page.getByLabel("Slug (the last part of the URL)");
+    const message = page.locator("#slug-message");
+    await expectWarningShown();
+
+    for (const [typed, why] of [
+      ["brand logo", "Use only A–Z a–z 0–9 . _ ~ -"],
+      ["-logo", "Start with a letter or a digit."],
+      ["a/b", "Use only A–Z a–z 0–9 . _ ~ -"],
+      ["%2F", "Start with a letter or a digit."],
+      ["", "Enter a slug."],
+    ] as const) {
+      await slug.fill(typed);
+      await message.filter({ hasText: why }).waitFor();
+      expect(await slug.getAttribute("aria-invalid")).toBe("true");
+    }
+    await slug.fill("brand-logo");
+    await message.filter({ hasText: "This slug is valid." }).waitFor();
+    expect(await slug.getAttribute("aria-invalid")).toBe("false");
+    const expected = `${base}/v3/assets/${stack.apiKey}/${uid}/brand-logo`;
+    expect(await page.locator("#slug-preview").textContent()).toBe(expected);
+    await page.screenshot({ path: join(shots, "console-permanent-url-form.png") });
+
+    // Not without ticking the confirmation.
+    await page.getByRole("button", { name: "Set the permanent URL" }).click();
+    await page.locator("#slug-error").filter({ hasText: "Tick the box" }).waitFor();
+    await page.getByLabel("I understand that this URL can never be changed.").check();
+    await page.getByRole("button", { name: "Set the permanent URL" }).click();
+
+    // Now read-only, with a copy button that puts the URL on the clipboard.
+    const field = page.getByRole("textbox", { name: "Permanent URL" });
+    await field.waitFor();
+    expect(await field.inputValue()).toBe(expected);
+    expect(await field.getAttribute("readonly")).not.toBeNull();
+    expect(await page.locator("#slug").count()).toBe(0);
+    await page.getByRole("button", { name: "Copy" }).click();
+    await page.locator("#status").filter({ hasText: "Copied" }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected);
+
+    const served = await download(expected);
+    expect(served.status).toBe(200);
+    expect(sha256(served.bytes)).toBe(sha256(logoV1));
+  });
+
+  it("replaces the file: the permanent URL serves the new bytes, the old URL the old", async () => {
+    const oldUrl = (await page.locator(".detail .facts a.url").getAttribute("href")) ?? "";
+    await page
+      .getByLabel("Choose the new file")
+      .setInputFiles({ name: "logo-2.png", mimeType: "image/png", buffer: logoV2 });
+    await page.locator(".versions li").nth(1).waitFor();
+    expect(await page.locator(".versions li strong").allTextContents()).toEqual([
+      "Version 2",
+      "Version 1",
+    ]);
+    const permanent = await page.getByRole("textbox", { name: "Permanent URL" }).inputValue();
+    expect(sha256((await download(permanent)).bytes)).toBe(sha256(logoV2));
+    expect(sha256((await download(oldUrl)).bytes)).toBe(sha256(logoV1));
+    const versionLinks = await page
+      .locator(".versions a.url")
+      .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    expect(versionLinks[1]).toBe(oldUrl);
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>(".detail img.preview");
+      return img?.complete && img.naturalWidth > 0 && img.src.endsWith("logo-2.png");
+    });
+    await page.screenshot({ path: join(shots, "console-asset.png"), fullPage: true });
+  });
+
+  it("deletes only after confirmation", async () => {
+    await page.locator(".asset-open", { hasText: "notes.txt" }).click();
+    await detailTitle().filter({ hasText: "notes.txt" }).waitFor();
+    const url = (await page.locator(".detail .facts a.url").getAttribute("href")) ?? "";
+
+    await page.getByRole("button", { name: "Delete this asset…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Delete this asset?" });
+    await dialog.waitFor();
+    await page.keyboard.press("Escape"); // closes without deleting
+    await dialog.waitFor({ state: "hidden" });
+    expect((await download(url)).status).toBe(200);
+
+    await page.getByRole("button", { name: "Delete this asset…" }).click();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect((await download(url)).status).toBe(200);
+
+    await page.getByRole("button", { name: "Delete this asset…" }).click();
+    await dialog.getByRole("button", { name: "Delete asset" }).click();
+    await page.locator("#status").filter({ hasText: "The asset is deleted." }).waitFor();
+    await listSummary().filter({ hasText: "2 assets" }).waitFor();
+    expect((await download(url)).status).toBe(404);
+  });
+
+  it("signs out, forgetting the credentials, and never put the token in a URL", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Stack API key").waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(requestUrls.length).toBeGreaterThan(10);
+    expect(requestUrls.filter((u) => u.includes(stack.token))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it("works on a phone-sized screen without sideways scrolling", async () => {
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const small = await phone.newPage();
+      const smallProblems = collectPageProblems(small);
+      await small.goto(`${base}/console`);
+      await signIn(small, stack.token);
+      await small.locator(".asset-open", { hasText: "logo.png" }).click();
+      await small.locator("#detail-title").filter({ hasText: "logo.png" }).waitFor();
+      await small.waitForFunction(() => {
+        const img = document.querySelector<HTMLImageElement>(".detail img.preview");
+        return img?.complete && img.naturalWidth > 0;
+      });
+      const tooWide = await small.evaluate(() =>
+        [...document.querySelectorAll("body *")]
+          .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth)
+          .map((el) => `${el.tagName}.${el.className}#${el.id}`),
+      );
+      expect(tooWide).toEqual([]);
+      await small.screenshot({ path: join(shots, "console-phone.png") });
+      expect(smallProblems).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
+});
+
+async function expectWarningShown() {
+  const warning = page.locator("#slug-warning");
+  expect(await warning.textContent()).toContain("This can be set only once.");
+  expect(
+    await page.getByLabel("Slug (the last part of the URL)").getAttribute("aria-describedby"),
+  ).toContain("slug-warning");
+}

@@ -1,0 +1,501 @@
+// @ts-check
+// The console's script. The page and its fragments are rendered by the Worker (src/console/);
+// this file keeps the credentials in sessionStorage, fetches fragments with them as headers,
+// uploads with progress (XMLHttpRequest; upload sessions for large files), and wires the forms.
+
+const API_KEY = "pau.apiKey";
+const TOKEN = "pau.token";
+/** R2's smallest multipart part; session parts are at least this big. */
+const MIN_PART_BYTES = 5 * 1024 * 1024;
+/** Files above this go through an upload session (parts, retried one by one). */
+const SESSION_THRESHOLD = 2 * MIN_PART_BYTES;
+const PART_ATTEMPTS = 3;
+
+/** @param {string} id */
+function byId(id) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing`);
+  return el;
+}
+
+const listEl = byId("asset-list");
+const detailEl = byId("asset-detail");
+const statusEl = byId("status");
+const maxUploadBytes = Number(document.body.dataset.maxUploadBytes);
+const view = { search: "", skip: 0, openUid: "" };
+
+class ApiFailure extends Error {
+  /** @param {number} status @param {string} message */
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+// --- credentials ---------------------------------------------------------------------------
+
+function credentials() {
+  return { apiKey: sessionStorage.getItem(API_KEY), token: sessionStorage.getItem(TOKEN) };
+}
+
+/** @returns {Record<string, string>} */
+function authHeaders() {
+  const { apiKey, token } = credentials();
+  return { api_key: apiKey ?? "", authorization: token ?? "" };
+}
+
+/** @param {string} message */
+function announce(message) {
+  statusEl.textContent = message;
+}
+
+function showSignedIn() {
+  byId("sign-in").hidden = true;
+  byId("library").hidden = false;
+  byId("session").hidden = false;
+  byId("session-stack").textContent = credentials().apiKey ?? "";
+}
+
+/** @param {string} [why] */
+function signOut(why) {
+  sessionStorage.removeItem(API_KEY);
+  sessionStorage.removeItem(TOKEN);
+  byId("library").hidden = true;
+  byId("session").hidden = true;
+  byId("sign-in").hidden = false;
+  listEl.replaceChildren();
+  detailEl.replaceChildren();
+  byId("sign-in-error").textContent = why ?? "";
+  announce(why ? "" : "Signed out.");
+  byId("api-key").focus();
+}
+
+// --- requests ------------------------------------------------------------------------------
+
+/** Fetches an HTML fragment with the credentials; 401/412 sign out. @param {string} path */
+async function fragment(path) {
+  const res = await fetch(path, { headers: authHeaders(), cache: "no-store" });
+  const html = await res.text();
+  if (res.status === 401 || res.status === 412) {
+    signOut("The API key or the management token was not accepted. Sign in again.");
+    throw new ApiFailure(res.status, "not signed in");
+  }
+  return { ok: res.ok, status: res.status, html };
+}
+
+/**
+ * Calls the management API with fetch and returns its JSON.
+ * @param {string} method @param {string} path @param {unknown} [json]
+ */
+async function api(method, path, json) {
+  /** @type {Record<string, string>} */
+  const headers = authHeaders();
+  if (json !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: json === undefined ? null : JSON.stringify(json),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiFailure(res.status, errorText(body, res.status));
+  return body;
+}
+
+/** @param {any} body @param {number} status */
+function errorText(body, status) {
+  const fields = body?.errors ? Object.values(body.errors).flat().join("; ") : "";
+  const message = body?.error_message ?? `The request failed (HTTP ${status}).`;
+  return fields ? `${message} (${fields})` : message;
+}
+
+/**
+ * Sends bytes with XMLHttpRequest, whose upload events give progress (fetch has none).
+ * @param {string} method @param {string} path @param {Blob} body
+ * @param {(loaded: number) => void} onProgress @param {string} [contentType]
+ */
+function send(method, path, body, onProgress, contentType) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, path);
+    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
+    if (contentType) xhr.setRequestHeader("content-type", contentType);
+    xhr.upload.addEventListener("progress", (e) => onProgress(e.loaded));
+    xhr.addEventListener("load", () => {
+      let json = {};
+      try {
+        json = JSON.parse(xhr.responseText);
+      } catch {}
+      if (xhr.status >= 200 && xhr.status < 300) resolve(json);
+      else reject(new ApiFailure(xhr.status, errorText(json, xhr.status)));
+    });
+    xhr.addEventListener("error", () => reject(new ApiFailure(0, "The network request failed.")));
+    xhr.send(body);
+  });
+}
+
+// --- uploads -------------------------------------------------------------------------------
+
+/**
+ * Uploads a file as a new asset, or as the new version of `assetUid`; returns the Asset JSON.
+ * @param {File} file @param {string} [assetUid]
+ */
+async function uploadFile(file, assetUid) {
+  const progress = progressItem(file, assetUid ? "Replacing with" : "Uploading");
+  try {
+    const useSession = file.size > SESSION_THRESHOLD || file.size > maxUploadBytes;
+    const result = useSession
+      ? await uploadInParts(file, assetUid, progress.update)
+      : await uploadWhole(file, assetUid, progress.update);
+    progress.done();
+    return result.asset;
+  } catch (err) {
+    progress.failed(err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+}
+
+/** @param {File} file @param {string | undefined} assetUid @param {(n: number) => void} update */
+function uploadWhole(file, assetUid, update) {
+  const query = `?filename=${encodeURIComponent(file.name)}`;
+  const path = assetUid ? `/v3/assets/${assetUid}${query}` : `/v3/assets${query}`;
+  return send(assetUid ? "PUT" : "POST", path, file, update, file.type || undefined);
+}
+
+/**
+ * The upload-session API: start, send each part (retried alone if it fails), complete.
+ * @param {File} file @param {string | undefined} assetUid @param {(n: number) => void} update
+ */
+async function uploadInParts(file, assetUid, update) {
+  const mib = 1024 * 1024;
+  // At most 10,000 parts (R2's limit), each a whole number of MiB.
+  const partSize = Math.max(MIN_PART_BYTES, Math.ceil(file.size / 10_000 / mib) * mib);
+  /** @type {Record<string, unknown>} */
+  const spec = { filename: file.name, file_size: file.size, part_size: partSize };
+  if (file.type) spec.content_type = file.type;
+  if (assetUid) spec.asset_uid = assetUid;
+  const { upload } = await api("POST", "/v3/uploads", { upload: spec });
+  try {
+    let sent = 0;
+    for (let n = 1; n <= upload.part_count; n++) {
+      const part = file.slice((n - 1) * partSize, Math.min(n * partSize, file.size));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await send("PUT", `/v3/uploads/${upload.uid}/parts/${n}`, part, (loaded) =>
+            update(sent + loaded),
+          );
+          break;
+        } catch (err) {
+          const retryable = err instanceof ApiFailure && (err.status === 0 || err.status >= 500);
+          if (!retryable || attempt === PART_ATTEMPTS) throw err;
+        }
+      }
+      sent += part.size;
+      update(sent);
+    }
+    return await api("POST", `/v3/uploads/${upload.uid}/complete`);
+  } catch (err) {
+    await api("DELETE", `/v3/uploads/${upload.uid}`).catch(() => {});
+    throw err;
+  }
+}
+
+/** A row under the upload area with a progress bar. @param {File} file @param {string} verb */
+function progressItem(file, verb) {
+  const item = document.createElement("li");
+  const label = document.createElement("span");
+  label.textContent = `${verb} ${file.name}`;
+  const bar = document.createElement("progress");
+  bar.max = Math.max(file.size, 1);
+  bar.value = 0;
+  bar.setAttribute("aria-label", `${verb} ${file.name}`);
+  const state = document.createElement("span");
+  state.className = "state";
+  item.append(label, " ", state, bar);
+  byId("uploads").append(item);
+  return {
+    /** @param {number} loaded */
+    update(loaded) {
+      bar.value = loaded;
+      state.textContent = `${Math.floor((100 * loaded) / bar.max)}%`;
+    },
+    done() {
+      bar.value = bar.max;
+      state.textContent = "done";
+      state.className = "state done";
+      setTimeout(() => item.remove(), 4000);
+    },
+    /** @param {string} why */
+    failed(why) {
+      state.textContent = `failed: ${why}`;
+      state.className = "state failed";
+    },
+  };
+}
+
+/** @param {FileList | File[]} files */
+async function uploadMany(files) {
+  let last = null;
+  for (const file of Array.from(files)) {
+    try {
+      last = await uploadFile(file);
+      announce(`Uploaded ${file.name}.`);
+    } catch (err) {
+      if (err instanceof ApiFailure && (err.status === 401 || err.status === 412)) return;
+      announce(`${file.name} was not uploaded: ${err instanceof Error ? err.message : err}`);
+    }
+  }
+  view.skip = 0;
+  await showList();
+  if (last) await openDetail(last.uid);
+}
+
+// --- list and detail -----------------------------------------------------------------------
+
+async function showList() {
+  const query = new URLSearchParams({ skip: String(view.skip) });
+  if (view.search) query.set("search", view.search);
+  listEl.setAttribute("aria-busy", "true");
+  try {
+    const { html } = await fragment(`/console/fragments/assets?${query}`);
+    listEl.innerHTML = html; // rendered and escaped by the Worker's JSX
+    markOpen();
+  } finally {
+    listEl.removeAttribute("aria-busy");
+  }
+}
+
+function markOpen() {
+  for (const button of listEl.querySelectorAll(".asset-open")) {
+    if (!(button instanceof HTMLElement)) continue;
+    const open = button.dataset.uid === view.openUid;
+    if (open) button.setAttribute("aria-current", "true");
+    else button.removeAttribute("aria-current");
+  }
+}
+
+/** @param {string} uid */
+async function openDetail(uid) {
+  const { ok, html } = await fragment(`/console/fragments/assets/${encodeURIComponent(uid)}`);
+  detailEl.innerHTML = html;
+  view.openUid = ok ? uid : "";
+  markOpen();
+  const title = detailEl.querySelector("#detail-title");
+  if (title instanceof HTMLElement) title.focus();
+}
+
+function closeDetail() {
+  const uid = view.openUid;
+  detailEl.replaceChildren();
+  view.openUid = "";
+  markOpen();
+  const row = listEl.querySelector(`.asset-open[data-uid="${CSS.escape(uid)}"]`);
+  if (row instanceof HTMLElement) row.focus();
+}
+
+// --- the permanent URL form ----------------------------------------------------------------
+
+/** Shows why the slug is (not) valid and the URL it makes. @param {HTMLInputElement} input */
+function checkSlug(input) {
+  const message = byId("slug-message");
+  const form = input.form;
+  byId("slug-preview").textContent = `${form?.dataset.prefix ?? ""}${input.value}`;
+  let problem = "";
+  if (input.validity.valueMissing) problem = "Enter a slug.";
+  else if (input.validity.tooLong) problem = `Use at most ${input.maxLength} characters.`;
+  else if (input.validity.patternMismatch) {
+    problem = /^[^A-Za-z0-9]/.test(input.value)
+      ? "Start with a letter or a digit."
+      : "Use only A–Z a–z 0–9 . _ ~ - (no spaces, slashes, % or other characters).";
+  }
+  input.setAttribute("aria-invalid", problem ? "true" : "false");
+  message.textContent = problem || "This slug is valid.";
+  message.className = problem ? "hint bad" : "hint ok";
+  return problem === "";
+}
+
+/** @param {HTMLFormElement} form */
+async function submitSlug(form) {
+  const input = /** @type {HTMLInputElement} */ (byId("slug"));
+  const confirmBox = /** @type {HTMLInputElement} */ (byId("slug-confirm"));
+  const error = byId("slug-error");
+  error.textContent = "";
+  if (!checkSlug(input)) {
+    input.focus();
+    return;
+  }
+  if (!confirmBox.checked) {
+    error.textContent = "Tick the box to confirm that this URL can never be changed.";
+    confirmBox.focus();
+    return;
+  }
+  const uid = view.openUid;
+  try {
+    await api("PUT", `/v3/assets/${uid}`, { asset: { permanent_url: input.value } });
+    await openDetail(uid);
+    announce("The permanent URL is set.");
+  } catch (err) {
+    if (!(err instanceof ApiFailure)) throw err;
+    if (err.status === 409) {
+      await openDetail(uid); // someone else set it first: show the one that stands
+      announce(err.message);
+    } else {
+      error.textContent = err.message;
+      form.querySelector("button[type=submit]")?.removeAttribute("disabled");
+    }
+  }
+}
+
+/** @param {HTMLButtonElement} button */
+async function copyField(button) {
+  const field = /** @type {HTMLInputElement} */ (byId(button.dataset.copy ?? ""));
+  try {
+    await navigator.clipboard.writeText(field.value);
+    announce("Copied the permanent URL.");
+  } catch {
+    field.select(); // the clipboard is not available: leave it selected to copy by hand
+    announce("Select and copy the URL by hand (the clipboard is not available).");
+  }
+}
+
+// --- delete --------------------------------------------------------------------------------
+
+function askDelete() {
+  const dialog = /** @type {HTMLDialogElement} */ (byId("delete-dialog"));
+  const uid = view.openUid;
+  dialog.returnValue = "";
+  dialog.addEventListener(
+    "close",
+    async () => {
+      if (dialog.returnValue !== "delete") return;
+      try {
+        await api("DELETE", `/v3/assets/${uid}`);
+        detailEl.replaceChildren();
+        view.openUid = "";
+        await showList();
+        announce("The asset is deleted.");
+        byId("library-title").focus();
+      } catch (err) {
+        announce(`Not deleted: ${err instanceof Error ? err.message : err}`);
+      }
+    },
+    { once: true },
+  );
+  dialog.showModal();
+}
+
+// --- wiring --------------------------------------------------------------------------------
+
+byId("sign-in-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const apiKey = /** @type {HTMLInputElement} */ (byId("api-key"));
+  const token = /** @type {HTMLInputElement} */ (byId("token"));
+  sessionStorage.setItem(API_KEY, apiKey.value.trim());
+  sessionStorage.setItem(TOKEN, token.value.trim());
+  try {
+    await showList();
+  } catch {
+    return; // fragment() signed out and said why
+  }
+  token.value = "";
+  byId("sign-in-error").textContent = "";
+  showSignedIn();
+  announce("Signed in.");
+  byId("library-title").focus();
+});
+
+byId("sign-out").addEventListener("click", () => signOut());
+
+let searchTimer = 0;
+const searchForm = /** @type {HTMLFormElement} */ (byId("search-form"));
+searchForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(searchTimer);
+  view.search = /** @type {HTMLInputElement} */ (byId("search")).value.trim();
+  view.skip = 0;
+  showList().catch(() => {});
+});
+byId("search").addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = window.setTimeout(() => searchForm.requestSubmit(), 300);
+});
+
+const uploadInput = /** @type {HTMLInputElement} */ (byId("upload-file"));
+uploadInput.addEventListener("change", () => {
+  const files = Array.from(uploadInput.files ?? []);
+  uploadInput.value = "";
+  uploadMany(files).catch(() => {});
+});
+
+const dropZone = byId("drop-zone");
+for (const type of ["dragenter", "dragover"]) {
+  dropZone.addEventListener(type, (event) => {
+    event.preventDefault();
+    dropZone.classList.add("dragging");
+  });
+}
+dropZone.addEventListener("dragleave", () => dropZone.classList.remove("dragging"));
+dropZone.addEventListener("drop", (event) => {
+  event.preventDefault();
+  dropZone.classList.remove("dragging");
+  const files = Array.from(event.dataTransfer?.files ?? []);
+  if (files.length > 0) uploadMany(files).catch(() => {});
+});
+
+listEl.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  const open = target?.closest(".asset-open");
+  if (open instanceof HTMLElement && open.dataset.uid) {
+    openDetail(open.dataset.uid).catch(() => {});
+    return;
+  }
+  const page = target?.closest("button[data-skip]");
+  if (page instanceof HTMLButtonElement) {
+    view.skip = Math.max(0, Number(page.dataset.skip));
+    showList().catch(() => {});
+  }
+});
+
+detailEl.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  if (target?.closest(".close-detail")) closeDetail();
+  else if (target?.closest(".delete-asset")) askDelete();
+  else {
+    const copy = target?.closest("button.copy");
+    if (copy instanceof HTMLButtonElement) copyField(copy);
+  }
+});
+
+detailEl.addEventListener("input", (event) => {
+  if (event.target instanceof HTMLInputElement && event.target.id === "slug") {
+    checkSlug(event.target);
+  }
+});
+
+detailEl.addEventListener("submit", (event) => {
+  if (event.target instanceof HTMLFormElement && event.target.id === "slug-form") {
+    event.preventDefault();
+    submitSlug(event.target).catch(() => {});
+  }
+});
+
+detailEl.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.classList.contains("replace-file")) return;
+  const file = input.files?.[0];
+  const uid = view.openUid;
+  input.value = "";
+  if (!file || !uid) return;
+  uploadFile(file, uid)
+    .then(async () => {
+      await openDetail(uid);
+      await showList();
+      announce(`Replaced the file with ${file.name}.`);
+    })
+    .catch((err) => announce(`Not replaced: ${err instanceof Error ? err.message : err}`));
+});
+
+if (credentials().apiKey && credentials().token) {
+  showList()
+    .then(showSignedIn)
+    .catch(() => {});
+}

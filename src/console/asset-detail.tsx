@@ -1,0 +1,147 @@
+// The asset panel fragment: preview, facts, the permanent URL (a once-only form, or a read-only
+// field with a copy button once set), replacing the file, the version history, and delete.
+
+import type { versionView } from "../domain/asset-view";
+import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../domain/slug";
+import type { AssetJson } from "./asset-list";
+import { formatBytes, formatDate, isPreviewable } from "./format";
+
+export type VersionJson = ReturnType<typeof versionView>;
+
+export interface AssetDetailProps {
+  asset: AssetJson;
+  versions: VersionJson[];
+  /** The permanent URL up to its slug: `{base}/v3/assets/{api_key}/{uid}/`. */
+  permanentPrefix: string;
+}
+
+export function AssetDetail({ asset, versions, permanentPrefix }: AssetDetailProps) {
+  return (
+    <article class="card detail" aria-labelledby="detail-title" data-uid={asset.uid}>
+      <div class="detail-head">
+        <h2 id="detail-title" tabindex={-1}>
+          {asset.title}
+        </h2>
+        <button type="button" class="close-detail">
+          Close
+        </button>
+      </div>
+      {isPreviewable(asset.content_type) && (
+        <img class="preview" src={asset.url} alt={`Preview of ${asset.title}`} />
+      )}
+      <dl class="facts">
+        <dt>File</dt>
+        <dd>{asset.filename}</dd>
+        <dt>Type</dt>
+        <dd>{asset.content_type}</dd>
+        <dt>Size</dt>
+        <dd>{formatBytes(Number(asset.file_size))}</dd>
+        <dt>Version</dt>
+        <dd>{asset._version}</dd>
+        <dt>Updated</dt>
+        <dd>{formatDate(asset.updated_at)}</dd>
+        <dt>Current URL</dt>
+        <dd>
+          <a href={asset.url} class="url" target="_blank" rel="noopener noreferrer">
+            {asset.url}
+          </a>
+        </dd>
+      </dl>
+      <PermanentUrl asset={asset} prefix={permanentPrefix} />
+      <section aria-labelledby="replace-title">
+        <h3 id="replace-title">Replace the file</h3>
+        <p class="hint">
+          The new file becomes the current version; the permanent URL serves it at once, and old
+          versions keep their own URLs.
+        </p>
+        <label for="replace-file">Choose the new file</label>
+        <input id="replace-file" type="file" class="replace-file" />
+      </section>
+      <section aria-labelledby="versions-title">
+        <h3 id="versions-title">Versions</h3>
+        <ol class="versions" reversed>
+          {versions.map((v) => (
+            <li>
+              <span class="version-facts">
+                <strong>Version {v._version}</strong> · {v.filename} ·{" "}
+                {formatBytes(Number(v.file_size))} · {formatDate(v.created_at)}
+              </span>
+              <a href={v.url} class="url" target="_blank" rel="noopener noreferrer">
+                {v.url}
+              </a>
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section aria-labelledby="delete-section-title">
+        <h3 id="delete-section-title">Delete</h3>
+        <button type="button" class="danger delete-asset">
+          Delete this asset…
+        </button>
+      </section>
+    </article>
+  );
+}
+
+function PermanentUrl({ asset, prefix }: { asset: AssetJson; prefix: string }) {
+  if (asset.permanent_url) {
+    return (
+      <section aria-labelledby="permanent-title">
+        <h3 id="permanent-title">Permanent URL</h3>
+        <div class="inline">
+          <input
+            id="permanent-url"
+            readonly
+            value={asset.permanent_url}
+            aria-label="Permanent URL"
+          />
+          <button type="button" class="copy" data-copy="permanent-url">
+            Copy
+          </button>
+        </div>
+        <p class="hint">
+          Always serves the current file. It was set once and can no longer be changed.
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section aria-labelledby="permanent-title">
+      <h3 id="permanent-title">Permanent URL</h3>
+      <form id="slug-form" class="slug-form" data-prefix={prefix} novalidate>
+        <p id="slug-warning" class="warning">
+          <strong>This can be set only once.</strong> After you save it, the permanent URL can never
+          be changed or removed while the asset exists.
+        </p>
+        <label for="slug">Slug (the last part of the URL)</label>
+        <input
+          id="slug"
+          required
+          maxlength={MAX_SLUG_LENGTH}
+          pattern={SLUG_PATTERN}
+          autocomplete="off"
+          spellcheck={false}
+          aria-describedby="slug-message slug-warning"
+        />
+        <p id="slug-message" class="hint" aria-live="polite">
+          1 to {MAX_SLUG_LENGTH} characters from A–Z a–z 0–9 . _ ~ -, starting with a letter or
+          digit.
+        </p>
+        <p class="preview-url">
+          Preview:{" "}
+          <output id="slug-preview" for="slug">
+            {prefix}
+          </output>
+        </p>
+        <label class="check">
+          <input type="checkbox" id="slug-confirm" required /> I understand that this URL can never
+          be changed.
+        </label>
+        <button type="submit" class="primary">
+          Set the permanent URL
+        </button>
+        <p id="slug-error" class="form-error" role="alert" />
+      </form>
+    </section>
+  );
+}

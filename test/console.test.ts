@@ -1,0 +1,182 @@
+// The console's pages and fragments through the worker (the browser flows are in
+// e2e/console.test.ts): security headers, credentials in headers only, escaping, the slug rules
+// in the form, paging and search.
+import { describe, expect, it } from "vitest";
+import { fileKind, formatBytes, formatDate, pageOf } from "../src/console/format";
+import { SLUG_PATTERN } from "../src/domain/slug";
+import {
+  auth,
+  call,
+  createStack,
+  fetchText,
+  ORIGIN,
+  runWorker,
+  setPermanentUrl,
+  uploadAsset,
+} from "./helpers";
+
+const STRICT_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+describe("GET /console", () => {
+  it("renders the page with a strict policy, no inline script or style, and labelled fields", async () => {
+    const page = await fetchText(`${ORIGIN}/console`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=UTF-8");
+    expect(page.headers.get("content-security-policy")).toBe(STRICT_CSP);
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.text.startsWith("<!doctype html>")).toBe(true);
+    expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    expect(page.text).not.toMatch(/\sstyle=|<style|\son[a-z]+=/i);
+    // Every input has a label, and no credential input has a name a plain form submit could send.
+    for (const id of ["api-key", "token", "search", "upload-file"]) {
+      expect(page.text).toContain(`<label for="${id}">`);
+    }
+    expect(page.text).not.toMatch(/<input[^>]*\bname=/);
+    expect(page.text).toContain('data-max-upload-bytes="8388608"');
+  });
+
+  it("adds the public base URL's origin to img-src, for previews served from a CDN host", async () => {
+    const page = await runWorker(
+      `${ORIGIN}/console`,
+      {},
+      { PUBLIC_BASE_URL: "https://cdn.example.com/" },
+    );
+    expect(page.headers.get("content-security-policy")).toContain(
+      "img-src 'self' https://cdn.example.com;",
+    );
+  });
+});
+
+describe("console fragments", () => {
+  it("need the stack's credentials in headers: 412 without api_key, 401 with a wrong token", async () => {
+    const stack = await createStack("Fragments");
+    const none = await fetchText(`${ORIGIN}/console/fragments/assets`);
+    expect(none.status).toBe(412);
+    expect(none.text).toContain('role="alert"');
+    const wrong = await fetchText(`${ORIGIN}/console/fragments/assets`, {
+      headers: auth(stack, { authorization: `${stack.token}x` }),
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get("cache-control")).toBe("no-store");
+    expect(wrong.text).toContain("not valid for this stack");
+    // Credentials in the query string are not credentials.
+    const query = await fetchText(
+      `${ORIGIN}/console/fragments/assets?api_key=${stack.apiKey}&authorization=${stack.token}`,
+    );
+    expect(query.status).toBe(412);
+  });
+
+  it("list the newest first, escape what users typed, and page by 20", async () => {
+    const stack = await createStack("Listing");
+    const hostile = '<img src=x onerror="alert(1)">';
+    await uploadAsset(stack, "evil.txt", "x", { "asset[title]": hostile });
+    for (let i = 1; i <= 20; i++) await uploadAsset(stack, `file-${i}.txt`, `${i}`);
+    const first = await fetchText(`${ORIGIN}/console/fragments/assets`, { headers: auth(stack) });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("cache-control")).toBe("no-store");
+    expect(first.headers.get("content-security-policy")).toBe(STRICT_CSP);
+    expect(first.text).toContain("21 assets");
+    expect(first.text.match(/class="asset-open"/g)).toHaveLength(20);
+    expect(first.text.indexOf("file-20.txt")).toBeLessThan(first.text.indexOf("file-19.txt"));
+    expect(first.text).toContain("Page 1 of 2");
+    expect(first.text).toMatch(/data-skip="20"/);
+    const second = await fetchText(`${ORIGIN}/console/fragments/assets?skip=20`, {
+      headers: auth(stack),
+    });
+    expect(second.text).toContain("Page 2 of 2");
+    expect(second.text).not.toContain(hostile);
+    expect(second.text).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+
+    const found = await fetchText(`${ORIGIN}/console/fragments/assets?search=FILE-1`, {
+      headers: auth(stack),
+    });
+    // file-1 and file-10 … file-19
+    expect(found.text).toContain("11 assets matching “FILE-1”");
+  });
+
+  it("show the once-only slug form until the permanent URL is set, then a read-only field", async () => {
+    const stack = await createStack("Detail");
+    const asset = await uploadAsset(stack, "photo.png", "png bytes", {}, "image/png");
+    const path = `${ORIGIN}/console/fragments/assets/${asset.uid}`;
+    const before = await fetchText(path, { headers: auth(stack) });
+    expect(before.status).toBe(200);
+    expect(before.text).toContain("This can be set only once.");
+    expect(before.text).toContain(`pattern="${SLUG_PATTERN.replace(/\\/g, "\\")}"`);
+    expect(before.text).toContain('maxlength="255"');
+    expect(before.text).toContain(
+      `data-prefix="${ORIGIN}/v3/assets/${stack.apiKey}/${asset.uid}/"`,
+    );
+    expect(before.text).toContain(`<img class="preview" src="${asset.url}"`);
+    expect(before.text).toContain("Version 1");
+
+    expect((await setPermanentUrl(stack, asset.uid, "photo")).status).toBe(200);
+    const after = await fetchText(path, { headers: auth(stack) });
+    expect(after.text).not.toContain('id="slug"');
+    expect(after.text).toMatch(
+      new RegExp(
+        `id="permanent-url" readonly="" value="${ORIGIN}/v3/assets/${stack.apiKey}/${asset.uid}/photo"`,
+      ),
+    );
+  });
+
+  it("answer the API's 404 for an unknown or malformed asset uid", async () => {
+    const stack = await createStack("Missing");
+    for (const uid of ["blt0000000000000000", "not-a-uid", "%3Cscript%3E"]) {
+      const res = await fetchText(`${ORIGIN}/console/fragments/assets/${uid}`, {
+        headers: auth(stack),
+      });
+      expect(res.status).toBe(404);
+      expect(res.text).toBe('<p class="form-error" role="alert">Asset was not found.</p>');
+    }
+  });
+
+  it("change nothing: a fragment request with another method is not a route", async () => {
+    const stack = await createStack("Methods");
+    const asset = await uploadAsset(stack, "keep.txt", "keep");
+    const res = await call(`/console/fragments/assets/${asset.uid}`, {
+      method: "DELETE",
+      headers: auth(stack),
+    });
+    expect(res.status).toBe(404);
+    const still = await call(`/v3/assets/${asset.uid}`, { headers: auth(stack) });
+    expect(still.status).toBe(200);
+  });
+});
+
+describe("console formatting", () => {
+  it.each([
+    [0, "0 bytes"],
+    [1, "1 byte"],
+    [1023, "1023 bytes"],
+    [1536, "1.5 KB"],
+    [10 * 1024, "10 KB"],
+    [11 * 1024 * 1024 + 7, "11 MB"],
+    [5 * 1024 ** 4, "5.0 TB"],
+    [-1, "unknown size"],
+    [Number.NaN, "unknown size"],
+  ])("formats %d bytes as %s", (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
+  });
+
+  it("formats ISO dates in UTC and leaves anything else alone", () => {
+    expect(formatDate("2026-11-25T10:04:05.123Z")).toBe("2026-11-25 10:04 UTC");
+    expect(formatDate("yesterday")).toBe("yesterday");
+  });
+
+  it("numbers pages from 1 and always has at least one", () => {
+    expect(pageOf(0, 0)).toEqual({ page: 1, pages: 1 });
+    expect(pageOf(20, 21)).toEqual({ page: 2, pages: 2 });
+    expect(pageOf(0, 40)).toEqual({ page: 1, pages: 2 });
+  });
+
+  it("labels files without a preview by extension", () => {
+    expect(fileKind("report.PDF")).toBe("PDF");
+    expect(fileKind("archive.tar.gz")).toBe("GZ");
+    expect(fileKind("README")).toBe("FILE");
+    expect(fileKind("odd.toolongext")).toBe("FILE");
+  });
+});
