@@ -319,7 +319,7 @@ describe("failures leave nothing behind", () => {
   it("expires an abandoned session by alarm", async () => {
     const upload = await started({ filename: "old.bin", file_size: file.length, part_size: PART });
     expect((await putPart(upload.uid, 1, file.subarray(0, PART))).status).toBe(200);
-    const ns = env.UPLOADS as DurableObjectNamespace;
+    const ns = env.UPLOADS;
     expect(
       await runDurableObjectAlarm(ns.get(ns.idFromName(`${stack.apiKey}/${upload.uid}`))),
     ).toBe(true);
@@ -392,7 +392,7 @@ describe("replacing a file in parts", () => {
 describe("recovering from a completion that fails", () => {
   const file = bytes(PART + 10, 21);
   const sessionObject = (uid: string) => {
-    const ns = env.UPLOADS as DurableObjectNamespace;
+    const ns = env.UPLOADS;
     return ns.get(ns.idFromName(`${stack.apiKey}/${uid}`));
   };
   const storedSession = (uid: string) =>

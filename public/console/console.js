@@ -329,6 +329,8 @@ async function submitSlug(form) {
     return;
   }
   const uid = view.openUid;
+  const submit = form.querySelector("button[type=submit]");
+  submit?.setAttribute("disabled", ""); // one request at a time
   try {
     await api("PUT", `/v3/assets/${uid}`, { asset: { permanent_url: input.value } });
     await openDetail(uid);
@@ -340,8 +342,9 @@ async function submitSlug(form) {
       announce(err.message);
     } else {
       error.textContent = err.message;
-      form.querySelector("button[type=submit]")?.removeAttribute("disabled");
     }
+  } finally {
+    submit?.removeAttribute("disabled");
   }
 }
 
