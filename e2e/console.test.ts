@@ -3,6 +3,7 @@
 // permanent URL with live validation, copy it, replace the file, check what the permanent URL
 // serves, delete with confirmation, sign out; then the same page on a phone-sized screen.
 import { createHash, randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -228,6 +229,38 @@ describe("the console in Chromium", () => {
     await page.screenshot({ path: join(shots, "console-asset.png"), fullPage: true });
   });
 
+  it("has no axe-core accessibility violations (WCAG 2.1 A and AA, best practices)", async () => {
+    // axe is injected as an inline script, which the page's policy forbids: this one context
+    // bypasses the policy, for the audit only.
+    const audit = await browser.newContext({
+      bypassCSP: true,
+      viewport: { width: 1280, height: 900 },
+    });
+    try {
+      const p = await audit.newPage();
+      await p.goto(`${base}/console`);
+      const signInPage = await axeViolations(p);
+      await signIn(p, stack.token);
+      await p.locator(".asset-open", { hasText: "film.bin" }).click(); // no permanent URL yet
+      await p.locator("#slug").fill("not valid!");
+      await p.locator("#slug-message").filter({ hasText: "Use only" }).waitFor();
+      const library = await axeViolations(p);
+      await p.locator(".asset-open", { hasText: "logo.png" }).click();
+      await p.getByRole("textbox", { name: "Permanent URL" }).waitFor();
+      const withUrl = await axeViolations(p);
+      await p.getByRole("button", { name: "Delete this asset…" }).click();
+      const dialog = await axeViolations(p);
+      expect({ signInPage, library, withUrl, dialog }).toEqual({
+        signInPage: [],
+        library: [],
+        withUrl: [],
+        dialog: [],
+      });
+    } finally {
+      await audit.close();
+    }
+  });
+
   it("deletes only after confirmation", async () => {
     await page.locator(".asset-open", { hasText: "notes.txt" }).click();
     await detailTitle().filter({ hasText: "notes.txt" }).waitFor();
@@ -292,6 +325,30 @@ describe("the console in Chromium", () => {
     }
   });
 });
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** axe-core's violations on the page as it is now, as "rule: selectors" lines. */
+async function axeViolations(target: Page): Promise<string[]> {
+  await target.addScriptTag({ path: AXE });
+  return target.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResult> } })
+      .axe;
+    const result = await axe.run(document, {
+      runOnly: {
+        type: "tag",
+        values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+      },
+    });
+    return result.violations.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+    );
+  });
+}
+
+interface AxeResult {
+  violations: { id: string; nodes: { target: string[] }[] }[];
+}
 
 async function expectWarningShown() {
   const warning = page.locator("#slug-warning");
