@@ -2,6 +2,7 @@
 
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { expect } from "vitest";
+import type { AssetJson } from "../src/http/response-schemas";
 import worker from "../src/index";
 
 export const ADMIN_TOKEN = "test-admin-token";
@@ -13,20 +14,8 @@ export interface Stack {
   tokenUid: string;
 }
 
-export interface AssetJson {
-  uid: string;
-  title: string;
-  description: string;
-  filename: string;
-  content_type: string;
-  file_size: string;
-  sha256: string;
-  url: string;
-  permanent_url?: string;
-  _version: number;
-  created_at: string;
-  updated_at: string;
-}
+/** The asset JSON of the management API, as its response schema defines it. */
+export type { AssetJson };
 
 export const call = (path: string, init?: RequestInit) => SELF.fetch(`${ORIGIN}${path}`, init);
 

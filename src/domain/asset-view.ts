@@ -1,5 +1,7 @@
-// The JSON shapes of the management API (field names as in Contentstack's CMA).
+// The JSON shapes of the management API (field names as in Contentstack's CMA), typed by the
+// response schemas so that a view and its documented shape cannot drift apart.
 
+import type { AssetJson, VersionJson } from "../http/response-schemas";
 import type { AssetSnapshot, VersionRecord } from "./records";
 import { permanentPath, versionedPath } from "./urls";
 
@@ -7,7 +9,7 @@ export function versionUrl(base: string, apiKey: string, uid: string, v: Version
   return base + versionedPath(apiKey, uid, v.fileUid, v.safeFilename);
 }
 
-export function assetView({ asset, current }: AssetSnapshot, base: string) {
+export function assetView({ asset, current }: AssetSnapshot, base: string): AssetJson {
   return {
     uid: asset.uid,
     title: asset.title,
@@ -26,7 +28,12 @@ export function assetView({ asset, current }: AssetSnapshot, base: string) {
   };
 }
 
-export function versionView(base: string, apiKey: string, uid: string, v: VersionRecord) {
+export function versionView(
+  base: string,
+  apiKey: string,
+  uid: string,
+  v: VersionRecord,
+): VersionJson {
   return {
     _version: v.version,
     file_uid: v.fileUid,

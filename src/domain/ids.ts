@@ -1,9 +1,10 @@
 // Identifier formats of the CMA: api_key and asset uid are "blt" + 16 lowercase hex digits,
 // a version's file_uid is 24 lowercase hex digits. All are random, never derived from input.
 
-const BLT_ID = /^blt[0-9a-f]{16}$/;
-const FILE_UID = /^[0-9a-f]{24}$/;
-const TOKEN_UID = /^blt[0-9a-f]{16}$/;
+// Exported for the response schemas (http/response-schemas.ts) and the OpenAPI document.
+export const BLT_ID = /^blt[0-9a-f]{16}$/;
+export const FILE_UID = /^[0-9a-f]{24}$/;
+export const TOKEN_UID = /^blt[0-9a-f]{16}$/;
 
 function randomHex(bytes: number): string {
   const buf = crypto.getRandomValues(new Uint8Array(bytes));
@@ -22,7 +23,7 @@ export const isAssetUid = (s: string): boolean => BLT_ID.test(s);
 export const isFileUid = (s: string): boolean => FILE_UID.test(s);
 export const isTokenUid = (s: string): boolean => TOKEN_UID.test(s);
 
-const UPLOAD_UID = /^upl[0-9a-f]{24}$/;
+export const UPLOAD_UID = /^upl[0-9a-f]{24}$/;
 /** An upload session: "upl" + 24 hex digits. */
 export const newUploadUid = (): string => `upl${randomHex(12)}`;
 export const isUploadUid = (s: string): boolean => UPLOAD_UID.test(s);

@@ -2,6 +2,8 @@
 // {"error_message": "...", "error_code": N, "errors": {"field": ["why"]}}.
 // Messages are deliberately generic; details go to logs, never to clients.
 
+import type { ErrorJson } from "./response-schemas";
+
 export type FieldErrors = Record<string, string[]>;
 
 export class ApiError extends Error {
@@ -74,7 +76,7 @@ export const tooManyRequests = () =>
   });
 export const internalError = () => new ApiError(500, 500, "Internal server error.");
 
-export function errorBody(err: ApiError): Record<string, unknown> {
+export function errorBody(err: ApiError): ErrorJson {
   return {
     error_message: err.message,
     error_code: err.code,

@@ -6,6 +6,11 @@ import { requireAdmin } from "../auth/management-auth";
 import { sha256Hex } from "../auth/token-hash";
 import { isApiKey, isTokenUid, newApiKey, newManagementToken, newTokenUid } from "../domain/ids";
 import { apiKeyInvalid, tokenNotFound } from "../http/errors";
+import type {
+  StackCreatedJson,
+  TokenCreatedJson,
+  TokenRevokedJson,
+} from "../http/response-schemas";
 import { readJson, stackCreateSchema, validate } from "../http/schemas";
 import { stackStub } from "../objects/stubs";
 
@@ -37,7 +42,7 @@ async function createStack(c: Ctx) {
           notice: "Stack created successfully.",
           stack: { api_key: apiKey, name: stack.name, created_at: createdAt },
           management_token: { uid: token.uid, token: token.token },
-        },
+        } satisfies StackCreatedJson,
         201,
       );
     }
@@ -58,7 +63,7 @@ async function mintToken(c: Ctx) {
     {
       notice: "Management token created successfully.",
       management_token: { uid: token.uid, token: token.token },
-    },
+    } satisfies TokenCreatedJson,
     201,
   );
 }
@@ -69,5 +74,5 @@ async function revokeToken(c: Ctx) {
   const stack = stackStub(c.env, apiKey);
   if (!(await stack.getStack())) throw apiKeyInvalid();
   if (!isTokenUid(uid) || !(await stack.revokeToken(uid))) throw tokenNotFound();
-  return c.json({ notice: "Management token revoked successfully." });
+  return c.json({ notice: "Management token revoked successfully." } satisfies TokenRevokedJson);
 }

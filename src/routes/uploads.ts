@@ -25,6 +25,7 @@ import {
   uploadNotOpen,
   validationFailed,
 } from "../http/errors";
+import type { UploadJson } from "../http/response-schemas";
 import { readJson, uploadCreateSchema, validate } from "../http/schemas";
 import { assetStub, uploadStub } from "../objects/stubs";
 import type { PartRecord, UploadSession } from "../objects/upload-object";
@@ -55,7 +56,7 @@ function sessionStub(c: Ctx) {
   return uploadStub(c.env, c.get("apiKey"), uid);
 }
 
-export function uploadView(session: UploadSession, parts: PartRecord[]) {
+export function uploadView(session: UploadSession, parts: PartRecord[]): UploadJson {
   return {
     uid: session.uid,
     asset_uid: session.assetUid,
