@@ -8,7 +8,8 @@ import { malformedBody, tooLarge, validationFailed } from "../http/errors";
 import { type StoredObject, UploadLengthError, type VersionSink } from "./version-sink";
 
 export const FILE_FIELD = "asset[upload]";
-const TEXT_FIELDS = new Set([
+/** The form's text fields; the OpenAPI document (openapi/request-bodies.ts) lists these. */
+export const TEXT_FIELDS: ReadonlySet<string> = new Set([
   "asset[title]",
   "asset[description]",
   "asset[permanent_url]",

@@ -1,0 +1,55 @@
+// How one operation is written down in the operations table (the *-operations.ts files), before
+// document.ts turns it into an OpenAPI Operation object.
+
+import type { ApiError } from "../http/errors";
+import type { HttpMethod, Parameter, RequestBody, Response, Tag } from "./types";
+
+export const TAGS = [
+  {
+    name: "Assets",
+    description:
+      "Upload, replace, read, list and delete assets, and generate each asset's permanent URL (Contentstack's CMA shapes).",
+  },
+  {
+    name: "Upload sessions",
+    description:
+      "Files larger than one request: start a session, send its parts in any order, complete it (this service's extension of the CMA).",
+  },
+  {
+    name: "Stacks and tokens",
+    description: "Create stacks and mint or revoke their management tokens, with the ADMIN_TOKEN.",
+  },
+  {
+    name: "Operations",
+    description: "Health checks and operator diagnostics.",
+  },
+  {
+    name: "Documentation",
+    description: "This document and its interactive reference page.",
+  },
+] as const satisfies readonly Tag[];
+export type TagName = (typeof TAGS)[number]["name"];
+
+/**
+ * Which credentials an operation takes: none, a stack's management token, the ADMIN_TOKEN alone,
+ * or the ADMIN_TOKEN with the api_key of the stack it acts on.
+ */
+export type Access = "none" | "management" | "admin" | "stack-admin";
+
+export interface OperationSpec {
+  method: HttpMethod;
+  /** In OpenAPI's form: `/v3/assets/{uid}`. */
+  path: string;
+  operationId: string;
+  tag: TagName;
+  summary: string;
+  /** CommonMark: paragraphs, `- ` lists and `code`. */
+  description: string;
+  access: Access;
+  parameters?: Parameter[];
+  requestBody?: RequestBody;
+  /** The successful answers, by status. */
+  responses: Record<string, Response>;
+  /** The errors the route itself can answer with; those of its access are added. */
+  errors?: readonly ApiError[];
+}
