@@ -70,7 +70,7 @@ ${UPLOAD_RULES}
     tag: "Assets",
     summary: "List assets",
     description:
-      "The stack's assets, newest first (by `created_at`), a page at a time, with `count`: how many there are in all. Values of `skip` or `limit` out of range, or not whole numbers, are a 422. Unknown query parameters (such as the CMA's `include_count`) are ignored.",
+      "The stack's assets, newest first (by `created_at`), a page at a time, with `count`: how many there are in all (that match `search`, when it is given). Values of `skip` or `limit` out of range, or not whole numbers, are a 422. Unknown query parameters (such as the CMA's `include_count`) are ignored.",
     access: "management",
     parameters: listQueryParameters(),
     responses: { "200": jsonResponse("One page of assets.", "AssetList") },

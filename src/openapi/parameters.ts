@@ -44,6 +44,8 @@ export const partNumberParameter = pathParameter(
 const LIST_NOTES: Record<string, string> = {
   skip: "How many assets to leave out, newest first (a whole number).",
   limit: "How many assets to return (a whole number).",
+  search:
+    "This service's extension: keep only assets whose title or current filename contains this text (ASCII letters in any case; `%` and `_` are taken literally). Surrounding spaces are ignored.",
 };
 
 /** GET /v3/assets's query, as listQuerySchema validates it (unknown parameters are ignored). */
