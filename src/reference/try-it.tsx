@@ -1,6 +1,6 @@
-// The "Try it" form of one operation. public/reference/reference.js turns it into a fetch() from
-// the browser: the form is hidden until that script runs, and has no action, so without the
-// script nothing is ever sent (and no value lands in a URL).
+// The "Try it" form of one operation. public/reference/reference.js turns each submit into a
+// fetch() from the browser. The form stays hidden until that script runs, so it can never be
+// submitted the browser's own way, which would put its values in a URL.
 
 import { refName } from "../openapi/json-schemas";
 import type { HttpMethod, JsonSchema, OpenApiDocument, Operation } from "../openapi/types";
@@ -43,7 +43,7 @@ export function TryIt({ doc, method, path, op }: Props) {
             <span>
               {p.name}{" "}
               <small>
-                ({p.in === "path" ? "path" : p.in}
+                ({p.in}
                 {p.required ? ", required" : ""})
               </small>
             </span>
