@@ -6,26 +6,12 @@ import { createHash, randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseUrl as base, newStack } from "./api";
 import { collectPageProblems, drawPng, launchChromium, screenshotDir } from "./browser";
 
-const base = inject("baseUrl");
 const shots = screenshotDir();
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-async function createStack(name: string) {
-  const res = await fetch(`${base}/v3/stacks`, {
-    method: "POST",
-    headers: { authorization: inject("adminToken"), "content-type": "application/json" },
-    body: JSON.stringify({ stack: { name } }),
-  });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as {
-    stack: { api_key: string };
-    management_token: { token: string };
-  };
-  return { apiKey: body.stack.api_key, token: body.management_token.token };
-}
 
 async function download(url: string) {
   const res = await fetch(url);
@@ -37,13 +23,13 @@ let context: BrowserContext;
 let page: Page;
 let problems: string[];
 const requestUrls: string[] = [];
-let stack: { apiKey: string; token: string };
+let stack: Awaited<ReturnType<typeof newStack>>;
 let logoV1: Buffer;
 let logoV2: Buffer;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  stack = await createStack("Console");
+  stack = await newStack("Console");
   logoV1 = await drawPng(browser, "#b3261e", "v1");
   logoV2 = await drawPng(browser, "#0b57d0", "v2");
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

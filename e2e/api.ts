@@ -1,0 +1,20 @@
+// The typed client (client/) pointed at the e2e server, and a helper that makes a fresh stack.
+import { inject } from "vitest";
+import { createAssetClient } from "../client/index";
+
+export const baseUrl = inject("baseUrl");
+export const admin = createAssetClient({ baseUrl, token: inject("adminToken") });
+
+/** A new stack, and a client holding its first management token. */
+export async function newStack(name: string) {
+  const { data, error, response } = await admin.POST("/v3/stacks", { body: { stack: { name } } });
+  if (!data) throw new Error(`POST /v3/stacks: ${response.status} ${JSON.stringify(error)}`);
+  const apiKey = data.stack.api_key;
+  const token = data.management_token.token;
+  return {
+    apiKey,
+    token,
+    tokenUid: data.management_token.uid,
+    api: createAssetClient({ baseUrl, apiKey, token }),
+  };
+}

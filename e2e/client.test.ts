@@ -1,0 +1,178 @@
+// The management API end to end through the typed client (client/): every operation against
+// the real server, with TypeScript checking each path, parameter and body against the document.
+// The README's client example (client/example.ts, shown there verbatim) runs here too.
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { publish } from "../client/example";
+import { type AssetClient, createAssetClient, formBody, rawBody } from "../client/index";
+import { ROOT } from "../scripts/wrangler-dev.mjs";
+import { admin, baseUrl, newStack } from "./api";
+
+const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
+
+let api: AssetClient;
+let apiKey: string;
+
+beforeAll(async () => {
+  ({ api, apiKey } = await newStack("Typed client"));
+});
+
+describe("the typed client against wrangler dev", () => {
+  it("creates, reads, replaces, lists and deletes an asset, with the permanent URL set once", async () => {
+    const form = new FormData();
+    form.append("asset[upload]", new Blob(["first"], { type: "text/plain" }), "note.txt");
+    form.append("asset[title]", "A note");
+    const created = await api.POST("/v3/assets", formBody(form));
+    expect(created.response.status).toBe(201);
+    const asset = created.data?.asset;
+    if (!asset) throw new Error("no asset");
+    expect(asset).toMatchObject({ title: "A note", filename: "note.txt", _version: 1 });
+    expect(asset.sha256).toBe(sha256("first"));
+    const uid = asset.uid;
+    const path = { params: { path: { uid } } };
+
+    const set = await api.PUT("/v3/assets/{uid}", {
+      ...path,
+      body: { asset: { permanent_url: "note" } },
+    });
+    expect(set.data?.notice).toBe("Permanent URL generated successfully.");
+    const permanentUrl = set.data?.asset.permanent_url ?? "";
+    expect(permanentUrl).toBe(`${baseUrl}/v3/assets/${apiKey}/${uid}/note`);
+    const again = await api.PUT("/v3/assets/{uid}", {
+      ...path,
+      body: { asset: { permanent_url: "note" } },
+    });
+    expect(again.response.status).toBe(200);
+    const other = await api.PUT("/v3/assets/{uid}", {
+      ...path,
+      body: { asset: { permanent_url: "other" } },
+    });
+    expect(other.response.status).toBe(409);
+    expect(other.error).toMatchObject({ error_code: 147 });
+
+    const replaced = await api.PUT("/v3/assets/{uid}", {
+      ...path,
+      params: { ...path.params, query: { filename: "note-2.txt" } },
+      ...rawBody(new Blob(["second"])),
+      headers: { "content-type": "text/plain" },
+    });
+    expect(replaced.response.status).toBe(200);
+    expect(replaced.data?.asset).toMatchObject({
+      _version: 2,
+      filename: "note-2.txt",
+      permanent_url: permanentUrl,
+    });
+    expect(await (await fetch(permanentUrl)).text()).toBe("second");
+    expect(await (await fetch(asset.url)).text()).toBe("first");
+
+    const read = await api.GET("/v3/assets/{uid}", path);
+    expect(read.data?.asset.sha256).toBe(sha256("second"));
+    const versions = await api.GET("/v3/assets/{uid}/versions", path);
+    expect(versions.data?.versions.map((v) => [v._version, v.filename])).toEqual([
+      [2, "note-2.txt"],
+      [1, "note.txt"],
+    ]);
+    const listed = await api.GET("/v3/assets", {
+      params: { query: { search: "note-2", limit: 10 } },
+    });
+    expect(listed.data?.count).toBe(1);
+    expect(listed.data?.assets[0]?.uid).toBe(uid);
+
+    const deleted = await api.DELETE("/v3/assets/{uid}", path);
+    expect(deleted.data?.notice).toBe("Asset deleted successfully.");
+    expect((await fetch(permanentUrl)).status).toBe(404);
+    const gone = await api.GET("/v3/assets/{uid}", path);
+    expect(gone.response.status).toBe(404);
+    expect(gone.error).toEqual({ error_message: "Asset was not found.", error_code: 145 });
+  });
+
+  it("uploads a file in parts through an upload session", async () => {
+    const part = 5 * 1024 * 1024;
+    const file = randomBytes(2 * part + 1234);
+    const started = await api.POST("/v3/uploads", {
+      body: {
+        upload: {
+          filename: "clip.bin",
+          file_size: file.length,
+          part_size: part,
+          sha256: sha256(file),
+        },
+      },
+    });
+    expect(started.response.status).toBe(201);
+    const upload = started.data?.upload;
+    if (!upload) throw new Error("no upload");
+    expect(upload.part_count).toBe(3);
+    // Parts in reverse order: any order is fine.
+    for (const n of [3, 2, 1]) {
+      const sent = await api.PUT("/v3/uploads/{uid}/parts/{part}", {
+        params: { path: { uid: upload.uid, part: n } },
+        ...rawBody(file.subarray((n - 1) * part, Math.min(n * part, file.length))),
+      });
+      expect(sent.response.status).toBe(200);
+      expect(sent.data?.part.part_number).toBe(n);
+    }
+    const status = await api.GET("/v3/uploads/{uid}", { params: { path: { uid: upload.uid } } });
+    expect(status.data?.upload.missing_parts).toEqual([]);
+    const done = await api.POST("/v3/uploads/{uid}/complete", {
+      params: { path: { uid: upload.uid } },
+    });
+    expect(done.response.status).toBe(201);
+    expect(done.data?.asset.sha256).toBe(sha256(file));
+    const bytes = new Uint8Array(await (await fetch(done.data?.asset.url ?? "")).arrayBuffer());
+    expect(sha256(bytes)).toBe(sha256(file));
+
+    const aborted = await api.POST("/v3/uploads", {
+      body: { upload: { filename: "never.bin", file_size: part } },
+    });
+    const abortUid = aborted.data?.upload.uid ?? "";
+    const abort = await api.DELETE("/v3/uploads/{uid}", { params: { path: { uid: abortUid } } });
+    expect(abort.data?.notice).toBe("Upload aborted.");
+  });
+
+  it("mints and revokes management tokens (revoked tokens fail at once)", async () => {
+    const stack = await newStack("Tokens");
+    const minted = await admin.POST("/v3/stacks/management_tokens", {
+      headers: { api_key: stack.apiKey },
+    });
+    expect(minted.response.status).toBe(201);
+    const second = createAssetClient({
+      baseUrl,
+      apiKey: stack.apiKey,
+      token: minted.data?.management_token.token ?? "",
+    });
+    expect((await second.GET("/v3/assets")).response.status).toBe(200);
+    const revoked = await admin.DELETE("/v3/stacks/management_tokens/{token_uid}", {
+      headers: { api_key: stack.apiKey },
+      params: {
+        path: { token_uid: minted.data?.management_token.uid ?? "" },
+      },
+    });
+    expect(revoked.data?.notice).toBe("Management token revoked successfully.");
+    const refused = await second.GET("/v3/assets");
+    expect(refused.response.status).toBe(401);
+    expect(refused.error?.error_code).toBe(105);
+  });
+
+  it("answers typed validation errors", async () => {
+    const bad = await api.GET("/v3/assets", { params: { query: { limit: 1000 } } });
+    expect(bad.response.status).toBe(422);
+    expect(bad.error?.errors).toEqual({ limit: ["must be at most 100"] });
+  });
+
+  it("runs the README's example, which is client/example.ts verbatim", async () => {
+    const source = readFileSync(join(ROOT, "client", "example.ts"), "utf8");
+    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain(source);
+    const stack = await newStack("Example");
+    const file = new File([randomBytes(1000)], "hero image.png", { type: "image/png" });
+    const url = await publish(baseUrl, stack.apiKey, stack.token, file);
+    expect(url).toMatch(
+      new RegExp(`^${baseUrl}/v3/assets/${stack.apiKey}/blt[0-9a-f]{16}/hero-image\\.png$`),
+    );
+    const served = await fetch(url ?? "");
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("image/png");
+  });
+});
