@@ -199,6 +199,13 @@ describe("GET /reference", () => {
     }
   });
 
+  it("renders the descriptions' lists, code and emphasis as HTML, and escapes the rest", async () => {
+    const { html } = await page();
+    expect(html).toContain("<p>Two forms of request:</p><ul><li><code>multipart/form-data</code>");
+    expect(html).toContain("<strong>Exactly once.</strong>");
+    expect(html).toContain("<code>{&quot;error_message&quot;: &quot;...&quot;");
+  });
+
   it("has no inline script, style or event handler, and its files exist in public/", async () => {
     const { html } = await page();
     expect(html).not.toMatch(/<style/i);
@@ -207,8 +214,15 @@ describe("GET /reference", () => {
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1] ?? "");
     expect(scripts.length).toBeGreaterThan(0);
     for (const attributes of scripts) expect(attributes).toMatch(/\ssrc="\/reference\//);
-    const files = [...html.matchAll(/(?:src|href)="(\/reference\/[^"]+)"/g)].map((m) => m[1]);
-    expect(files.sort()).toEqual(["/reference/reference.css", "/reference/reference.js"]);
+    // Every file the page loads from this origin, but the document (a route).
+    const files = [...html.matchAll(/(?:src|href)="(\/[^"#]*)"/g)]
+      .map((m) => m[1])
+      .filter((path) => path !== "/openapi.json");
+    expect(files.sort()).toEqual([
+      "/console/icon.svg",
+      "/reference/reference.css",
+      "/reference/reference.js",
+    ]);
     for (const file of files) expect(PUBLIC_FILES).toHaveProperty(`../public${file}`);
   });
 

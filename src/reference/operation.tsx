@@ -54,7 +54,7 @@ export function OperationView({ doc, method, path, op }: Props) {
                 <dd>
                   <Prose text={p.description} />
                   <p>
-                    <code class="inline-schema">{JSON.stringify(p.schema)}</code>
+                    <code>{JSON.stringify(p.schema)}</code>
                   </p>
                 </dd>
               </>

@@ -67,6 +67,7 @@ function ReferencePage({ doc }: { doc: OpenApiDocument }) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${doc.info.title} ${doc.info.version}`}</title>
+          <link rel="icon" href="/console/icon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/reference/reference.css" />
           <script type="module" src="/reference/reference.js" />
         </head>

@@ -18,23 +18,33 @@ function inline(text: string): Child[] {
     });
 }
 
+/** Splits a block into runs of paragraph lines and of "- " list items (a list may follow a line). */
+function runs(block: string): { list: boolean; lines: string[] }[] {
+  const out: { list: boolean; lines: string[] }[] = [];
+  for (const line of block.split("\n")) {
+    const list = line.startsWith("- ");
+    const last = out.at(-1);
+    if (last && last.list === list) last.lines.push(list ? line.slice(2) : line);
+    else out.push({ list, lines: [list ? line.slice(2) : line] });
+  }
+  return out;
+}
+
 export function Prose({ text }: { text: string }) {
   const blocks = text.split(/\n\s*\n/).map((block) => block.trim());
   return (
     <>
-      {blocks.map((block) => {
-        const lines = block.split("\n");
-        if (lines.every((line) => line.startsWith("- "))) {
-          return (
-            <ul>
-              {lines.map((line) => (
-                <li>{inline(line.slice(2))}</li>
-              ))}
-            </ul>
-          );
-        }
-        return <p>{inline(block)}</p>;
-      })}
+      {blocks.flatMap(runs).map((run) =>
+        run.list ? (
+          <ul>
+            {run.lines.map((line) => (
+              <li>{inline(line)}</li>
+            ))}
+          </ul>
+        ) : (
+          <p>{inline(run.lines.join(" "))}</p>
+        ),
+      )}
     </>
   );
 }
