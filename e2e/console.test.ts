@@ -3,12 +3,17 @@
 // permanent URL with live validation, copy it, replace the file, check what the permanent URL
 // serves, delete with confirmation, sign out; then the same page on a phone-sized screen.
 import { createHash, randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl as base, newStack } from "./api";
-import { collectPageProblems, drawPng, launchChromium, screenshotDir } from "./browser";
+import {
+  axeViolations,
+  collectPageProblems,
+  drawPng,
+  launchChromium,
+  screenshotDir,
+} from "./browser";
 
 const shots = screenshotDir();
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -311,30 +316,6 @@ describe("the console in Chromium", () => {
     }
   });
 });
-
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-/** axe-core's violations on the page as it is now, as "rule: selectors" lines. */
-async function axeViolations(target: Page): Promise<string[]> {
-  await target.addScriptTag({ path: AXE });
-  return target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResult> } })
-      .axe;
-    const result = await axe.run(document, {
-      runOnly: {
-        type: "tag",
-        values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
-      },
-    });
-    return result.violations.map(
-      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-    );
-  });
-}
-
-interface AxeResult {
-  violations: { id: string; nodes: { target: string[] }[] }[];
-}
 
 async function expectWarningShown() {
   const warning = page.locator("#slug-warning");
