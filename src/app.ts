@@ -5,7 +5,6 @@ import { consoleRoutes } from "./console/routes";
 import { publicCors } from "./delivery/cors";
 import { ApiError, errorBody, internalError, notFound, storageUnavailable } from "./http/errors";
 import { adminRoutes } from "./routes/admin";
-import { apiDocsRoutes } from "./routes/api-docs";
 import { assetRoutes } from "./routes/assets";
 import { deliver } from "./routes/delivery";
 import { stackRoutes } from "./routes/stacks";
@@ -28,8 +27,6 @@ app.route("/v3/stacks", stackRoutes);
 app.route("/v3/admin", adminRoutes);
 app.route("/v3/assets", assetRoutes);
 app.route("/v3/uploads", uploadRoutes);
-// GET /openapi.json and GET /reference: outside /v3/assets, so no public URL shape can reach them.
-app.route("/", apiDocsRoutes);
 
 // The web console for content managers (src/console/); it calls the API above in-process.
 app.route(

@@ -1,17 +1,16 @@
 /// <reference types="vite/client" />
 // The OpenAPI document: its shape, its parity with the routes the app really registers, and the
-// two routes that serve it (GET /openapi.json, GET /reference).
+// interactive page rendered from it (public/reference.html).
 
 import { type Hono, Hono as HonoApp } from "hono";
 import { inspectRoutes } from "hono/dev";
 import { describe, expect, it } from "vitest";
 import { version } from "../package.json";
 import { app } from "../src/app";
-import { pageCsp } from "../src/http/page-security";
 import { openApiDocument } from "../src/openapi/document";
 import type { JsonSchema, Operation } from "../src/openapi/types";
+import { referencePage } from "../src/reference/page";
 import { FILE_FIELD, TEXT_FIELDS } from "../src/upload/read-multipart-form";
-import { call } from "./helpers";
 
 const doc = openApiDocument(version);
 
@@ -65,7 +64,8 @@ describe("the OpenAPI document", () => {
     for (const scheme of Object.values(doc.components.securitySchemes)) {
       expect(scheme).toMatchObject({ type: "apiKey", in: "header" });
     }
-    expect(operations.length).toBe(18);
+    // 16 routes of the Worker; the document and this page are static files (public/).
+    expect(operations.length).toBe(16);
   });
 
   it.each(operations)("describes $method $path fully", ({ path, op }) => {
@@ -151,16 +151,6 @@ describe("route parity", () => {
   });
 });
 
-describe("GET /openapi.json", () => {
-  it("serves the document as JSON, briefly cacheable", async () => {
-    const res = await call("/openapi.json");
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe("application/json");
-    expect(res.headers.get("cache-control")).toBe("public, max-age=300");
-    expect(await res.json()).toEqual(JSON.parse(JSON.stringify(doc)));
-  });
-});
-
 // The page's files, as the Worker's static assets serve them (public/).
 const PUBLIC_FILES = import.meta.glob("../public/**/*", {
   query: "?raw",
@@ -168,23 +158,15 @@ const PUBLIC_FILES = import.meta.glob("../public/**/*", {
   eager: true,
 }) as Record<string, string>;
 
-describe("GET /reference", () => {
-  const page = async () => {
-    const res = await call("/reference");
-    return { res, html: await res.text() };
-  };
+// The page is a static file (public/reference.html, checked against this renderer and served
+// with its headers in e2e/generated-files.test.ts); here the renderer itself is tested.
+describe("the reference page", () => {
+  const page = async () => ({ html: await referencePage(doc) });
 
-  it("answers HTML under the strict page policy", async () => {
-    const { res, html } = await page();
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(res.headers.get("content-security-policy")).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    );
-    expect(res.headers.get("content-security-policy")).toBe(pageCsp(null));
-    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+  it("is a whole HTML document", async () => {
+    const { html } = await page();
     expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).toContain('<html lang="en">');
   });
 
   it("names every operation, with its method, path and summary", async () => {

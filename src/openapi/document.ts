@@ -1,5 +1,6 @@
 // Builds the OpenAPI 3.1 document of the management API from the operations table. Pure: the
-// same input gives the same document, so it is built once per isolate (routes/api-docs.ts).
+// same input gives the same document. `npm run generate` writes it to public/openapi.json, a
+// static file (e2e/generated-files.test.ts fails when that file is stale).
 
 import {
   type ApiError,
@@ -48,7 +49,9 @@ const INTRODUCTION = `The management API of Permanent asset URLs, in the shape o
 
 Every error is JSON: \`{"error_message": "...", "error_code": N}\`, with \`"errors": {"field": ["why"]}\` when fields are invalid. Each operation lists the statuses and error codes it answers with; any operation may also answer 500 (a bug, logged) or 404 for a path no route serves.
 
-The public URLs that serve the files, \`/v3/assets/{api_key}/{uid}/{file_uid}/{filename}\` and \`/v3/assets/{api_key}/{uid}/{slug}\`, take no credentials and are described in docs/HTTP.md.`;
+The public URLs that serve the files, \`/v3/assets/{api_key}/{uid}/{file_uid}/{filename}\` and \`/v3/assets/{api_key}/{uid}/{slug}\`, take no credentials and are described in docs/HTTP.md.
+
+This document is served at \`/openapi.json\`, and the interactive reference generated from it at \`/reference\`: both are static files, generated from the code by \`npm run generate\` and checked by the tests.`;
 
 function toOperation(spec: OperationSpec): Operation {
   const access = ACCESS[spec.access];

@@ -23,10 +23,6 @@ export const TAGS = [
     name: "Operations",
     description: "Health checks and operator diagnostics.",
   },
-  {
-    name: "Documentation",
-    description: "This document and its interactive reference page.",
-  },
 ] as const satisfies readonly Tag[];
 export type TagName = (typeof TAGS)[number]["name"];
 
