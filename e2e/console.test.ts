@@ -173,7 +173,9 @@ describe("the console in Chromium", () => {
     expect(await slug.getAttribute("aria-invalid")).toBe("false");
     const expected = `${base}/v3/assets/${stack.apiKey}/${uid}/brand-logo`;
     expect(await page.locator("#slug-preview").textContent()).toBe(expected);
-    await page.screenshot({ path: join(shots, "console-permanent-url-form.png") });
+    await page
+      .locator("section[aria-labelledby=permanent-title]")
+      .screenshot({ path: join(shots, "console-permanent-url-form.png") });
 
     // Not without ticking the confirmation.
     await page.getByRole("button", { name: "Set the permanent URL" }).click();
