@@ -55,8 +55,7 @@ describe("the typed client against wrangler dev", () => {
     const replaced = await api.PUT("/v3/assets/{uid}", {
       ...path,
       params: { ...path.params, query: { filename: "note-2.txt" } },
-      ...rawBody(new Blob(["second"])),
-      headers: { "content-type": "text/plain" },
+      ...rawBody(new Blob(["second"], { type: "text/plain" })),
     });
     expect(replaced.response.status).toBe(200);
     expect(replaced.data?.asset).toMatchObject({
@@ -86,6 +85,25 @@ describe("the typed client against wrangler dev", () => {
     const gone = await api.GET("/v3/assets/{uid}", path);
     expect(gone.response.status).toBe(404);
     expect(gone.error).toEqual({ error_message: "Asset was not found.", error_code: 145 });
+  });
+
+  it("sends raw bytes with their own type, never as JSON, even when they look like JSON", async () => {
+    const bytes = '{"asset": {"permanent_url": "surprise"}}';
+    const created = await api.POST("/v3/assets", {
+      params: { query: { filename: "data.bin" } },
+      ...rawBody(new TextEncoder().encode(bytes)),
+    });
+    expect(created.response.status).toBe(201);
+    expect(created.data?.asset.content_type).toBe("application/octet-stream");
+    const uid = created.data?.asset.uid ?? "";
+    const replaced = await api.PUT("/v3/assets/{uid}", {
+      params: { path: { uid }, query: { filename: "data.json" } },
+      ...rawBody(bytes, "application/json"),
+    });
+    expect(replaced.response.status).toBe(200);
+    expect(replaced.data?.asset).toMatchObject({ _version: 2, content_type: "application/json" });
+    expect(replaced.data?.asset.permanent_url).toBeUndefined();
+    expect(await (await fetch(replaced.data?.asset.url ?? "")).text()).toBe(bytes);
   });
 
   it("uploads a file in parts through an upload session", async () => {
@@ -167,10 +185,11 @@ describe("the typed client against wrangler dev", () => {
     expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain(source);
     const stack = await newStack("Example");
     const file = new File([randomBytes(1000)], "hero image.png", { type: "image/png" });
-    const url = await publish(baseUrl, stack.apiKey, stack.token, file);
+    const url = await publish(baseUrl, stack, file, "hero-image");
     expect(url).toMatch(
-      new RegExp(`^${baseUrl}/v3/assets/${stack.apiKey}/blt[0-9a-f]{16}/hero-image\\.png$`),
+      new RegExp(`^${baseUrl}/v3/assets/${stack.apiKey}/blt[0-9a-f]{16}/hero-image$`),
     );
+    await expect(publish(baseUrl, stack, file, "no spaces")).rejects.toThrow(/^141: /);
     const served = await fetch(url ?? "");
     expect(served.status).toBe(200);
     expect(served.headers.get("content-type")).toBe("image/png");

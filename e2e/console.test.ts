@@ -6,7 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl as base, newStack } from "./api";
+import { admin, baseUrl as base, newStack } from "./api";
 import {
   axeViolations,
   collectPageProblems,
@@ -123,17 +123,30 @@ describe("the console in Chromium", () => {
     expect(await page.locator(".asset-title").allTextContents()).toEqual(["notes.txt", "logo.png"]);
   });
 
-  it("uploads a large file through an upload session, part by part", async () => {
+  it("uploads a large file through an upload session, part by part, retrying a refused part", async () => {
     const big = randomBytes(11 * 1024 * 1024 + 7); // three 5 MiB parts
     const before = requestUrls.length;
+    // The first try of part 2 meets the rate limit (429, Retry-After: 0): it is sent again.
+    let refusals = 0;
+    await page.route(/\/v3\/uploads\/upl[0-9a-f]{24}\/parts\/2$/, async (route) => {
+      if (refusals++ > 0) return route.continue();
+      await route.fulfill({
+        status: 429,
+        headers: { "retry-after": "0", "content-type": "application/json" },
+        body: JSON.stringify({ error_message: "Too many requests.", error_code: 158 }),
+      });
+    });
     await page
       .getByLabel("Upload files: drop them here or choose them")
       .setInputFiles({ name: "film.bin", mimeType: "application/octet-stream", buffer: big });
     await detailTitle().filter({ hasText: "film.bin" }).waitFor();
     const sent = requestUrls.slice(before).map((u) => new URL(u).pathname);
-    expect(sent.filter((p) => /^\/v3\/uploads\/upl[0-9a-f]{24}\/parts\/\d$/.test(p))).toHaveLength(
-      3,
-    );
+    await page.unroute(/\/v3\/uploads\/upl[0-9a-f]{24}\/parts\/2$/);
+    const parts = sent.filter((p) => /^\/v3\/uploads\/upl[0-9a-f]{24}\/parts\/\d$/.test(p));
+    expect(parts.map((p) => p.slice(-1))).toEqual(["1", "2", "2", "3"]);
+    // The browser logs the refused part; nothing else may have gone wrong.
+    expect(problems).toEqual([expect.stringContaining("status of 429")]);
+    problems.length = 0;
     expect(sent.some((p) => /\/complete$/.test(p))).toBe(true);
     const url = await page.locator(".detail .facts a.url").getAttribute("href");
     expect(sha256((await download(url ?? "")).bytes)).toBe(sha256(big));
@@ -260,7 +273,7 @@ describe("the console in Chromium", () => {
     const url = (await page.locator(".detail .facts a.url").getAttribute("href")) ?? "";
 
     await page.getByRole("button", { name: "Delete this asset…" }).click();
-    const dialog = page.getByRole("dialog", { name: "Delete this asset?" });
+    const dialog = page.getByRole("dialog", { name: "Delete “notes.txt”?" });
     await dialog.waitFor();
     await page.keyboard.press("Escape"); // closes without deleting
     await dialog.waitFor({ state: "hidden" });
@@ -278,6 +291,38 @@ describe("the console in Chromium", () => {
     expect((await download(url)).status).toBe(404);
   });
 
+  it("shows only the newest list, even when an older answer arrives after it", async () => {
+    const search = page.getByLabel("Search by title or filename");
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const isOld = (url: URL) => url.searchParams.get("search") === "old-query";
+    await page.route(isOld, async (route) => {
+      await held; // answered only after the newer search has been shown
+      await route.continue();
+    });
+    const oldAsked = page.waitForRequest((r) => isOld(new URL(r.url())));
+    await search.fill("old-query");
+    await search.press("Enter");
+    await oldAsked;
+    await search.fill("logo");
+    await search.press("Enter");
+    await listSummary().filter({ hasText: "1 asset matching “logo”" }).waitFor();
+    const oldDone = page.waitForEvent("requestfinished", (r) => isOld(new URL(r.url())));
+    release();
+    await oldDone;
+    // One more round trip from the page, so the old answer has surely been handled by now.
+    await page.evaluate(() => fetch("/health").then((r) => r.text()));
+    expect(await listSummary().textContent()).toBe("1 asset matching “logo”");
+    await page.unroute(isOld);
+    await search.fill("");
+    await search.press("Enter");
+    await listSummary()
+      .filter({ hasText: /^\d+ assets?$/ })
+      .waitFor();
+  });
+
   it("signs out, forgetting the credentials, and never put the token in a URL", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("Stack API key").waitFor();
@@ -285,6 +330,47 @@ describe("the console in Chromium", () => {
     expect(requestUrls.length).toBeGreaterThan(10);
     expect(requestUrls.filter((u) => u.includes(stack.token))).toEqual([]);
     expect(problems).toEqual([]);
+  });
+
+  it("does not sign in on a 429, and signs out when the token is revoked mid-session", async () => {
+    const other = await browser.newContext();
+    try {
+      const p = await other.newPage();
+      await p.route("**/console/fragments/assets*", (route) =>
+        route.fulfill({
+          status: 429,
+          headers: { "retry-after": "60", "content-type": "text/html" },
+          body: '<p class="form-error" role="alert">Too many requests: try again later.</p>',
+        }),
+      );
+      await p.goto(`${base}/console`);
+      await signIn(p, stack.token);
+      await p.locator("#sign-in-error").filter({ hasText: "Too many requests" }).waitFor();
+      expect(await p.locator("#library").isHidden()).toBe(true);
+      expect(await p.evaluate(() => sessionStorage.length)).toBe(0);
+      await p.unrouteAll();
+
+      // A second token, revoked while the console uses it.
+      const minted = await admin.POST("/v3/stacks/management_tokens", {
+        headers: { api_key: stack.apiKey },
+      });
+      const second = minted.data?.management_token;
+      if (!second) throw new Error("no token");
+      await signIn(p, second.token);
+      await p.locator("#library-title").waitFor();
+      await admin.DELETE("/v3/stacks/management_tokens/{token_uid}", {
+        headers: { api_key: stack.apiKey },
+        params: { path: { token_uid: second.uid } },
+      });
+      await p
+        .getByLabel("Upload files: drop them here or choose them")
+        .setInputFiles({ name: "late.txt", mimeType: "text/plain", buffer: Buffer.from("late") });
+      await p.locator("#sign-in-error").filter({ hasText: "was not accepted" }).waitFor();
+      expect(await p.locator("#library").isHidden()).toBe(true);
+      expect(await p.evaluate(() => sessionStorage.length)).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 
   it("works on a phone-sized screen without sideways scrolling", async () => {

@@ -2,7 +2,7 @@
 // e2e/console.test.ts): security headers, credentials in headers only, escaping, the slug rules
 // in the form, paging and search.
 import { describe, expect, it } from "vitest";
-import { fileKind, formatBytes, formatDate, pageOf } from "../src/console/format";
+import { fileKind, formatBytes, formatDate, lastPageStart, pageOf } from "../src/console/format";
 import { SLUG_PATTERN } from "../src/domain/slug";
 import {
   auth,
@@ -147,6 +147,52 @@ describe("console fragments", () => {
   });
 });
 
+describe("console fragments, continued", () => {
+  it("move a page past the end (its last asset deleted) to the last page there is", async () => {
+    const stack = await createStack("Past the end");
+    const made = [];
+    for (let i = 1; i <= 21; i++) made.push(await uploadAsset(stack, `f-${i}.txt`, `${i}`));
+    const oldest = made[0]?.uid ?? "";
+    await call(`/v3/assets/${oldest}`, { method: "DELETE", headers: auth(stack) }).then((r) =>
+      r.arrayBuffer(),
+    );
+    const page = await fetchText(`${ORIGIN}/console/fragments/assets?skip=20`, {
+      headers: auth(stack),
+    });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('data-count="20" data-skip="0"');
+    expect(page.text.match(/class="asset-open"/g)).toHaveLength(20);
+    expect(page.text).not.toContain("No assets yet");
+  });
+
+  it("pass on the API's 429 with its Retry-After", async () => {
+    const stack = await createStack("Limited");
+    const exhausted = { limit: async () => ({ success: false }) } as unknown as RateLimit;
+    const res = await runWorker(
+      `${ORIGIN}/console/fragments/assets`,
+      { headers: auth(stack) },
+      { MANAGEMENT_RATE_LIMIT: exhausted },
+    );
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("60");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.text).toContain('role="alert"');
+  });
+
+  it.each(["/console/", "/console/fragments", "/console/fragments/assets/", "/console/nope"])(
+    "answer %s with an HTML 404 that is never cached",
+    async (path) => {
+      const res = await fetchText(`${ORIGIN}${path}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.headers.get("content-security-policy")).toBe(STRICT_CSP);
+      expect(res.text).toBe(
+        '<p class="form-error" role="alert">This console page does not exist.</p>',
+      );
+    },
+  );
+});
+
 describe("console formatting", () => {
   it.each([
     [0, "0 bytes"],
@@ -165,6 +211,13 @@ describe("console formatting", () => {
   it("formats ISO dates in UTC and leaves anything else alone", () => {
     expect(formatDate("2026-11-25T10:04:05.123Z")).toBe("2026-11-25 10:04 UTC");
     expect(formatDate("yesterday")).toBe("yesterday");
+  });
+
+  it("finds where the last page starts", () => {
+    expect(lastPageStart(0)).toBe(0);
+    expect(lastPageStart(20)).toBe(0);
+    expect(lastPageStart(21)).toBe(20);
+    expect(lastPageStart(40)).toBe(20);
   });
 
   it("numbers pages from 1 and always has at least one", () => {

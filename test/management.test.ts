@@ -6,6 +6,7 @@ import {
   auth,
   call,
   createStack,
+  fetchText,
   replaceAsset,
   type Stack,
   uploadAsset,
@@ -171,6 +172,26 @@ describe("GET /v3/assets/{uid}/versions", () => {
     const res = await call("/v3/assets/blt0000000000000000/versions", { headers: auth(stack) });
     expect(res.status).toBe(404);
     await res.arrayBuffer();
+  });
+});
+
+describe("PUT /v3/assets/{uid} with ?filename=", () => {
+  it("takes the body as the file's bytes even when they are JSON sent as application/json", async () => {
+    const own = await createStack("Raw JSON file");
+    const asset = await uploadAsset(own, "config.json", "{}", {}, "application/json");
+    const bytes = '{"asset": {"permanent_url": "surprise"}}';
+    const res = await call(`/v3/assets/${asset.uid}?filename=config.json`, {
+      method: "PUT",
+      headers: auth(own, { "content-type": "application/json" }),
+      body: bytes,
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { notice: string; asset: AssetJson };
+    expect(body.notice).toBe("Asset updated successfully.");
+    expect(body.asset._version).toBe(2);
+    expect(body.asset.content_type).toBe("application/json");
+    expect(body.asset.permanent_url).toBeUndefined();
+    expect((await fetchText(body.asset.url)).text).toBe(bytes);
   });
 });
 

@@ -9,7 +9,11 @@ const TOKEN = "pau.token";
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 /** Files above this go through an upload session (parts, retried one by one). */
 const SESSION_THRESHOLD = 2 * MIN_PART_BYTES;
-const PART_ATTEMPTS = 3;
+/** Tries per part; waits between them follow Retry-After, else 1 s, 2 s, 4 s, … */
+const PART_ATTEMPTS = 5;
+const MAX_RETRY_WAIT_MS = 60_000;
+const NOT_ACCEPTED = "The API key or the management token was not accepted. Sign in again.";
+const UNREACHABLE = "The service could not be reached (network error). Try again.";
 
 /** @param {string} id */
 function byId(id) {
@@ -23,13 +27,31 @@ const detailEl = byId("asset-detail");
 const statusEl = byId("status");
 const maxUploadBytes = Number(document.body.dataset.maxUploadBytes);
 const view = { search: "", skip: 0, openUid: "" };
+/** Each region shows only the answer to its latest request: a slower, older one is dropped. */
+const latest = { list: 0, detail: 0 };
 
 class ApiFailure extends Error {
-  /** @param {number} status @param {string} message */
-  constructor(status, message) {
+  /** @param {number} status (0: no answer) @param {string} message @param {number} [retryAfter] */
+  constructor(status, message, retryAfter) {
     super(message);
     this.status = status;
+    this.retryAfter = retryAfter;
   }
+}
+
+/**
+ * The failure of an API call; a 401 or 412 means the credentials are no longer good, so it also
+ * signs out. @param {number} status @param {string} message @param {string | null} [retryAfter]
+ */
+function failure(status, message, retryAfter) {
+  if (status === 401 || status === 412) signOut(NOT_ACCEPTED);
+  const seconds = Number(retryAfter);
+  return new ApiFailure(status, message, Number.isFinite(seconds) ? seconds : undefined);
+}
+
+/** The text of an error fragment (the Worker renders it). @param {string} html */
+function fragmentText(html) {
+  return new DOMParser().parseFromString(html, "text/html").body.textContent?.trim() ?? "";
 }
 
 // --- credentials ---------------------------------------------------------------------------
@@ -72,15 +94,23 @@ function signOut(why) {
 
 // --- requests ------------------------------------------------------------------------------
 
-/** Fetches an HTML fragment with the credentials; 401/412 sign out. @param {string} path */
+/**
+ * Fetches an HTML fragment with the credentials. Any answer but a 2xx throws an ApiFailure with
+ * the fragment's message (a 401/412 signs out). @param {string} path
+ */
 async function fragment(path) {
-  const res = await fetch(path, { headers: authHeaders(), cache: "no-store" });
-  const html = await res.text();
-  if (res.status === 401 || res.status === 412) {
-    signOut("The API key or the management token was not accepted. Sign in again.");
-    throw new ApiFailure(res.status, "not signed in");
+  let res;
+  try {
+    res = await fetch(path, { headers: authHeaders(), cache: "no-store" });
+  } catch {
+    throw new ApiFailure(0, UNREACHABLE);
   }
-  return { ok: res.ok, status: res.status, html };
+  const html = await res.text();
+  if (!res.ok) {
+    const message = fragmentText(html) || `The request failed (HTTP ${res.status}).`;
+    throw failure(res.status, message, res.headers.get("retry-after"));
+  }
+  return html;
 }
 
 /**
@@ -91,13 +121,20 @@ async function api(method, path, json) {
   /** @type {Record<string, string>} */
   const headers = authHeaders();
   if (json !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(path, {
-    method,
-    headers,
-    body: json === undefined ? null : JSON.stringify(json),
-  });
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: json === undefined ? null : JSON.stringify(json),
+    });
+  } catch {
+    throw new ApiFailure(0, UNREACHABLE);
+  }
   const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiFailure(res.status, errorText(body, res.status));
+  if (!res.ok) {
+    throw failure(res.status, errorText(body, res.status), res.headers.get("retry-after"));
+  }
   return body;
 }
 
@@ -126,9 +163,12 @@ function send(method, path, body, onProgress, contentType) {
         json = JSON.parse(xhr.responseText);
       } catch {}
       if (xhr.status >= 200 && xhr.status < 300) resolve(json);
-      else reject(new ApiFailure(xhr.status, errorText(json, xhr.status)));
+      else {
+        const retryAfter = xhr.getResponseHeader("retry-after");
+        reject(failure(xhr.status, errorText(json, xhr.status), retryAfter));
+      }
     });
-    xhr.addEventListener("error", () => reject(new ApiFailure(0, "The network request failed.")));
+    xhr.addEventListener("error", () => reject(new ApiFailure(0, UNREACHABLE)));
     xhr.send(body);
   });
 }
@@ -143,6 +183,10 @@ async function uploadFile(file, assetUid) {
   const progress = progressItem(file, assetUid ? "Replacing with" : "Uploading");
   try {
     const useSession = file.size > SESSION_THRESHOLD || file.size > maxUploadBytes;
+    // A session's parts are each one request, so they too must fit in the upload limit.
+    if (useSession && partSizeFor(file.size) > maxUploadBytes) {
+      throw new Error(`it is larger than this service accepts (${maxUploadBytes} bytes a request)`);
+    }
     const result = useSession
       ? await uploadInParts(file, assetUid, progress.update)
       : await uploadWhole(file, assetUid, progress.update);
@@ -166,9 +210,7 @@ function uploadWhole(file, assetUid, update) {
  * @param {File} file @param {string | undefined} assetUid @param {(n: number) => void} update
  */
 async function uploadInParts(file, assetUid, update) {
-  const mib = 1024 * 1024;
-  // At most 10,000 parts (R2's limit), each a whole number of MiB.
-  const partSize = Math.max(MIN_PART_BYTES, Math.ceil(file.size / 10_000 / mib) * mib);
+  const partSize = partSizeFor(file.size);
   /** @type {Record<string, unknown>} */
   const spec = { filename: file.name, file_size: file.size, part_size: partSize };
   if (file.type) spec.content_type = file.type;
@@ -185,8 +227,17 @@ async function uploadInParts(file, assetUid, update) {
           );
           break;
         } catch (err) {
-          const retryable = err instanceof ApiFailure && (err.status === 0 || err.status >= 500);
+          // No answer, too many requests, or the service failing: this part again, after a wait.
+          const retryable =
+            err instanceof ApiFailure &&
+            (err.status === 0 || err.status === 429 || err.status >= 500);
           if (!retryable || attempt === PART_ATTEMPTS) throw err;
+          const wait = Math.min(
+            err.retryAfter !== undefined ? err.retryAfter * 1000 : 1000 * 2 ** (attempt - 1),
+            MAX_RETRY_WAIT_MS,
+          );
+          announce(`Part ${n} of ${file.name} failed (${err.message}); retrying.`);
+          await new Promise((resume) => setTimeout(resume, wait));
         }
       }
       sent += part.size;
@@ -197,6 +248,12 @@ async function uploadInParts(file, assetUid, update) {
     await api("DELETE", `/v3/uploads/${upload.uid}`).catch(() => {});
     throw err;
   }
+}
+
+/** A session's part size: R2's 5 MiB at least, in whole MiB, at most 10,000 parts. */
+function partSizeFor(/** @type {number} */ size) {
+  const mib = 1024 * 1024;
+  return Math.max(MIN_PART_BYTES, Math.ceil(size / 10_000 / mib) * mib);
 }
 
 /** A row under the upload area with a progress bar. @param {File} file @param {string} verb */
@@ -245,23 +302,38 @@ async function uploadMany(files) {
     }
   }
   view.skip = 0;
-  await showList();
+  refreshList();
   if (last) await openDetail(last.uid);
 }
 
 // --- list and detail -----------------------------------------------------------------------
 
+/** Shows the list for `view`; throws an ApiFailure when it cannot. */
 async function showList() {
+  const seq = ++latest.list;
   const query = new URLSearchParams({ skip: String(view.skip) });
   if (view.search) query.set("search", view.search);
   listEl.setAttribute("aria-busy", "true");
   try {
-    const { html } = await fragment(`/console/fragments/assets?${query}`);
+    const html = await fragment(`/console/fragments/assets?${query}`);
+    if (seq !== latest.list) return; // a newer request owns the list now
     listEl.innerHTML = html; // rendered and escaped by the Worker's JSX
+    // The Worker moves a page that no longer exists (its last asset deleted) to the last one.
+    const shown = listEl.querySelector(".asset-list");
+    if (shown instanceof HTMLElement) view.skip = Number(shown.dataset.skip ?? view.skip);
     markOpen();
   } finally {
-    listEl.removeAttribute("aria-busy");
+    if (seq === latest.list) listEl.removeAttribute("aria-busy");
   }
+}
+
+/** Shows the list, or says why it cannot. */
+function refreshList() {
+  showList().catch((err) => {
+    if (err instanceof ApiFailure && err.status !== 401 && err.status !== 412) {
+      announce(`The list could not be loaded: ${err.message}`);
+    }
+  });
 }
 
 function markOpen() {
@@ -275,9 +347,23 @@ function markOpen() {
 
 /** @param {string} uid */
 async function openDetail(uid) {
-  const { ok, html } = await fragment(`/console/fragments/assets/${encodeURIComponent(uid)}`);
+  const seq = ++latest.detail;
+  let html;
+  let shown = uid;
+  try {
+    html = await fragment(`/console/fragments/assets/${encodeURIComponent(uid)}`);
+  } catch (err) {
+    if (!(err instanceof ApiFailure) || err.status === 401 || err.status === 412) throw err;
+    const alert = document.createElement("p");
+    alert.className = "form-error";
+    alert.setAttribute("role", "alert");
+    alert.textContent = err.message;
+    html = alert.outerHTML;
+    shown = "";
+  }
+  if (seq !== latest.detail) return; // the user opened another asset meanwhile
   detailEl.innerHTML = html;
-  view.openUid = ok ? uid : "";
+  view.openUid = shown;
   markOpen();
   const title = detailEl.querySelector("#detail-title");
   if (title instanceof HTMLElement) title.focus();
@@ -336,8 +422,11 @@ async function submitSlug(form) {
     await openDetail(uid);
     announce("The permanent URL is set.");
   } catch (err) {
-    if (!(err instanceof ApiFailure)) throw err;
-    if (err.status === 409) {
+    if (!(err instanceof ApiFailure)) {
+      error.textContent = UNREACHABLE;
+    } else if (err.status === 401 || err.status === 412) {
+      // signed out already
+    } else if (err.status === 409) {
       await openDetail(uid); // someone else set it first: show the one that stands
       announce(err.message);
     } else {
@@ -365,6 +454,8 @@ async function copyField(button) {
 function askDelete() {
   const dialog = /** @type {HTMLDialogElement} */ (byId("delete-dialog"));
   const uid = view.openUid;
+  const title = detailEl.querySelector("#detail-title")?.textContent ?? "this asset";
+  byId("delete-title").textContent = `Delete “${title}”?`;
   dialog.returnValue = "";
   dialog.addEventListener(
     "close",
@@ -374,7 +465,8 @@ function askDelete() {
         await api("DELETE", `/v3/assets/${uid}`);
         detailEl.replaceChildren();
         view.openUid = "";
-        await showList();
+        ++latest.detail; // an answer still on its way is for the deleted asset
+        await showList().catch(() => {});
         announce("The asset is deleted.");
         byId("library-title").focus();
       } catch (err) {
@@ -394,17 +486,28 @@ byId("sign-in-form").addEventListener("submit", async (event) => {
   const token = /** @type {HTMLInputElement} */ (byId("token"));
   sessionStorage.setItem(API_KEY, apiKey.value.trim());
   sessionStorage.setItem(TOKEN, token.value.trim());
-  try {
-    await showList();
-  } catch {
-    return; // fragment() signed out and said why
-  }
+  if (!(await startSession())) return;
   token.value = "";
-  byId("sign-in-error").textContent = "";
-  showSignedIn();
   announce("Signed in.");
   byId("library-title").focus();
 });
+
+/**
+ * Opens the library with the stored credentials if the service accepts them (the first page of
+ * the list is the proof); otherwise forgets them and says why. Returns whether it did.
+ */
+async function startSession() {
+  try {
+    await showList();
+  } catch (err) {
+    if (err instanceof ApiFailure && (err.status === 401 || err.status === 412)) return false;
+    signOut(err instanceof Error ? err.message : String(err));
+    return false;
+  }
+  byId("sign-in-error").textContent = "";
+  showSignedIn();
+  return true;
+}
 
 byId("sign-out").addEventListener("click", () => signOut());
 
@@ -415,7 +518,7 @@ searchForm.addEventListener("submit", (event) => {
   clearTimeout(searchTimer);
   view.search = /** @type {HTMLInputElement} */ (byId("search")).value.trim();
   view.skip = 0;
-  showList().catch(() => {});
+  refreshList();
 });
 byId("search").addEventListener("input", () => {
   clearTimeout(searchTimer);
@@ -454,7 +557,7 @@ listEl.addEventListener("click", (event) => {
   const page = target?.closest("button[data-skip]");
   if (page instanceof HTMLButtonElement) {
     view.skip = Math.max(0, Number(page.dataset.skip));
-    showList().catch(() => {});
+    refreshList();
   }
 });
 
@@ -491,14 +594,10 @@ detailEl.addEventListener("change", (event) => {
   uploadFile(file, uid)
     .then(async () => {
       await openDetail(uid);
-      await showList();
+      refreshList();
       announce(`Replaced the file with ${file.name}.`);
     })
     .catch((err) => announce(`Not replaced: ${err instanceof Error ? err.message : err}`));
 });
 
-if (credentials().apiKey && credentials().token) {
-  showList()
-    .then(showSignedIn)
-    .catch(() => {});
-}
+if (credentials().apiKey && credentials().token) startSession();

@@ -16,7 +16,7 @@ export function AssetList({ assets, count, skip, search }: AssetListProps) {
   const { page, pages } = pageOf(skip, count);
   const found = `${count} ${count === 1 ? "asset" : "assets"}`;
   return (
-    <div class="asset-list" data-count={String(count)}>
+    <div class="asset-list" data-count={String(count)} data-skip={String(skip)}>
       <p class="summary">{search ? `${found} matching “${search}”` : found}</p>
       {assets.length === 0 ? (
         <p class="empty">{search ? "Nothing matches." : "No assets yet: upload one above."}</p>

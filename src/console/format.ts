@@ -28,6 +28,10 @@ export const isPreviewable = (contentType: string): boolean =>
 /** How many assets a page of the console's list shows. */
 export const PAGE_SIZE = 20;
 
+/** Where the last page of `count` items starts (0 when there are none). */
+export const lastPageStart = (count: number, size = PAGE_SIZE): number =>
+  Math.max(0, Math.ceil(count / size) - 1) * size;
+
 /** Page numbers for a list position: { page: 1-based, pages: at least 1 }. */
 export function pageOf(skip: number, count: number, size = PAGE_SIZE) {
   return { page: Math.floor(skip / size) + 1, pages: Math.max(1, Math.ceil(count / size)) };

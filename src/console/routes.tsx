@@ -7,7 +7,7 @@ import { config, publicBase } from "../config";
 import { pageSecurity } from "../http/page-security";
 import { AssetDetail, type VersionJson } from "./asset-detail";
 import { type AssetJson, AssetList } from "./asset-list";
-import { PAGE_SIZE } from "./format";
+import { lastPageStart, PAGE_SIZE } from "./format";
 import { ConsolePage } from "./page";
 
 /** How the console reaches the management API: the app's own fetch handler. */
@@ -37,9 +37,12 @@ export function consoleRoutes(api: ApiFetch) {
       c.executionCtx,
     );
     if (res.ok) return { ok: true, body: (await res.json()) as T };
-    // The API's status and message, as a fragment the page can show (and react to: 401/412).
+    // The API's status and message, as a fragment the page can show (and react to: 401/412),
+    // with its Retry-After when it has one (429, 503).
     const error = (await res.json().catch(() => ({}))) as { error_message?: string };
     c.status(res.status as 400);
+    const retryAfter = res.headers.get("retry-after");
+    if (retryAfter !== null) c.header("Retry-After", retryAfter);
     return c.html(
       <p class="form-error" role="alert">
         {error.error_message ?? `The request failed (${res.status}).`}
@@ -59,12 +62,21 @@ export function consoleRoutes(api: ApiFetch) {
   });
 
   routes.get("/fragments/assets", async (c) => {
-    const skip = Math.max(0, Math.floor(Number(c.req.query("skip") ?? "0")) || 0);
+    let skip = Math.max(0, Math.floor(Number(c.req.query("skip") ?? "0")) || 0);
     const search = (c.req.query("search") ?? "").trim();
-    const query = new URLSearchParams({ skip: String(skip), limit: String(PAGE_SIZE) });
-    if (search) query.set("search", search);
-    const result = await callApi<{ assets: AssetJson[]; count: number }>(c, `/v3/assets?${query}`);
+    const page = (from: number) => {
+      const query = new URLSearchParams({ skip: String(from), limit: String(PAGE_SIZE) });
+      if (search) query.set("search", search);
+      return callApi<{ assets: AssetJson[]; count: number }>(c, `/v3/assets?${query}`);
+    };
+    let result = await page(skip);
     if (result instanceof Response) return result;
+    if (result.body.assets.length === 0 && result.body.count > 0) {
+      // Past the end (its last asset was deleted): the last page that exists instead.
+      skip = lastPageStart(result.body.count);
+      result = await page(skip);
+      if (result instanceof Response) return result;
+    }
     const { assets, count } = result.body;
     return c.html(<AssetList assets={assets} count={count} skip={skip} search={search} />);
   });
@@ -83,6 +95,17 @@ export function consoleRoutes(api: ApiFetch) {
         versions={versions.body.versions}
         permanentPrefix={prefix}
       />,
+    );
+  });
+
+  // Anything else under /console: an HTML 404 the page can show, never cached.
+  routes.all("*", (c) => {
+    c.header("Cache-Control", "no-store");
+    c.status(404);
+    return c.html(
+      <p class="form-error" role="alert">
+        This console page does not exist.
+      </p>,
     );
   });
 

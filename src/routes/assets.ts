@@ -103,8 +103,10 @@ async function updateAsset(c: Ctx) {
   const uid = assetUidParam(c);
   const stub = assetStub(c.env, apiKey, uid);
   const contentType = c.req.header("content-type") ?? "";
-  const isJson = /^application\/json\b/i.test(contentType);
-  const isRaw = !isJson && !isMultipart(contentType) && c.req.query("filename") !== undefined;
+  // `?filename=` makes the body the file's raw bytes, whatever their type (a .json file is
+  // uploaded with its own application/json), exactly as POST /v3/assets reads it.
+  const isRaw = !isMultipart(contentType) && c.req.query("filename") !== undefined;
+  const isJson = !isRaw && /^application\/json\b/i.test(contentType);
   if (!isJson && !isMultipart(contentType) && !isRaw) throw unsupportedMediaType();
 
   // Refuse before receiving any bytes when there is nothing to update.
