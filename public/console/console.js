@@ -11,6 +11,8 @@ const MIN_PART_BYTES = 5 * 1024 * 1024;
 const SESSION_THRESHOLD = 2 * MIN_PART_BYTES;
 /** Tries per part; waits between them follow Retry-After, else 1 s, 2 s, 4 s, … */
 const PART_ATTEMPTS = 5;
+/** How many parts of one session are on their way at once. */
+const PARALLEL_PARTS = 3;
 const MAX_RETRY_WAIT_MS = 60_000;
 const NOT_ACCEPTED = "The API key or the management token was not accepted. Sign in again.";
 const UNREACHABLE = "The service could not be reached (network error). Try again.";
@@ -216,37 +218,63 @@ async function uploadInParts(file, assetUid, update) {
   if (file.type) spec.content_type = file.type;
   if (assetUid) spec.asset_uid = assetUid;
   const { upload } = await api("POST", "/v3/uploads", { upload: spec });
-  try {
-    let sent = 0;
-    for (let n = 1; n <= upload.part_count; n++) {
+  const inFlight = new Map(); // part number -> bytes of it sent so far
+  let done = 0;
+  const report = () => update(done + [...inFlight.values()].reduce((a, b) => a + b, 0));
+  let next = 1;
+  let failed = false;
+  // A few parts at a time, each taken by one sender only (never the same part twice at once).
+  const sender = async () => {
+    while (!failed && next <= upload.part_count) {
+      const n = next++;
       const part = file.slice((n - 1) * partSize, Math.min(n * partSize, file.size));
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await send("PUT", `/v3/uploads/${upload.uid}/parts/${n}`, part, (loaded) =>
-            update(sent + loaded),
-          );
-          break;
-        } catch (err) {
-          // No answer, too many requests, or the service failing: this part again, after a wait.
-          const retryable =
-            err instanceof ApiFailure &&
-            (err.status === 0 || err.status === 429 || err.status >= 500);
-          if (!retryable || attempt === PART_ATTEMPTS) throw err;
-          const wait = Math.min(
-            err.retryAfter !== undefined ? err.retryAfter * 1000 : 1000 * 2 ** (attempt - 1),
-            MAX_RETRY_WAIT_MS,
-          );
-          announce(`Part ${n} of ${file.name} failed (${err.message}); retrying.`);
-          await new Promise((resume) => setTimeout(resume, wait));
-        }
+      try {
+        await sendPart(upload.uid, n, part, file.name, (sent) => {
+          inFlight.set(n, sent);
+          report();
+        });
+      } catch (err) {
+        failed = true; // the other senders stop after the part they are sending
+        throw err;
       }
-      sent += part.size;
-      update(sent);
+      inFlight.delete(n);
+      done += part.size;
+      report();
     }
+  };
+  const senders = Array.from({ length: Math.min(PARALLEL_PARTS, upload.part_count) }, sender);
+  try {
+    await Promise.all(senders);
     return await api("POST", `/v3/uploads/${upload.uid}/complete`);
   } catch (err) {
+    await Promise.allSettled(senders); // nothing still on its way when the session is aborted
     await api("DELETE", `/v3/uploads/${upload.uid}`).catch(() => {});
     throw err;
+  }
+}
+
+/**
+ * Sends one part, again after a wait when there is no answer, a 429 or a 5xx.
+ * @param {string} uploadUid @param {number} n @param {Blob} part @param {string} name
+ * @param {(sent: number) => void} onProgress
+ */
+async function sendPart(uploadUid, n, part, name, onProgress) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await send("PUT", `/v3/uploads/${uploadUid}/parts/${n}`, part, onProgress);
+      return;
+    } catch (err) {
+      onProgress(0);
+      const retryable =
+        err instanceof ApiFailure && (err.status === 0 || err.status === 429 || err.status >= 500);
+      if (!retryable || attempt === PART_ATTEMPTS) throw err;
+      const wait = Math.min(
+        err.retryAfter !== undefined ? err.retryAfter * 1000 : 1000 * 2 ** (attempt - 1),
+        MAX_RETRY_WAIT_MS,
+      );
+      announce(`Part ${n} of ${name} failed (${err.message}); retrying.`);
+      await new Promise((resume) => setTimeout(resume, wait));
+    }
   }
 }
 
