@@ -1,4 +1,6 @@
-// The typed client (client/) pointed at the e2e server, and a helper that makes a fresh stack.
+// The typed client (client/) pointed at the e2e server, a helper that makes a fresh stack, and
+// the public side: downloads and their SHA-256.
+import { createHash } from "node:crypto";
 import { inject } from "vitest";
 import { createAssetClient } from "../client/index";
 
@@ -17,4 +19,13 @@ export async function newStack(name: string) {
     tokenUid: data.management_token.uid,
     api: createAssetClient({ baseUrl, apiKey, token }),
   };
+}
+
+export const sha256 = (bytes: Uint8Array | string) =>
+  createHash("sha256").update(bytes).digest("hex");
+
+/** GETs a public URL: its status and its whole body. */
+export async function download(url: string) {
+  const res = await fetch(url);
+  return { status: res.status, bytes: new Uint8Array(await res.arrayBuffer()) };
 }

@@ -33,12 +33,20 @@ export function screenshotDir(): string {
   return dir;
 }
 
-/** Problems a page reports: script errors and console errors (CSP violations are these). */
+/**
+ * Problems a page reports: script errors and console errors, CSP violations among them. The
+ * browser's own "Failed to load resource: … status of N" lines are left out: the tests assert
+ * the statuses they provoke, and the console retries transient ones by design.
+ */
 export function collectPageProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
   page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
+    if (msg.type() !== "error") return;
+    if (/^Failed to load resource: the server responded with a status of \d+/.test(msg.text())) {
+      return;
+    }
+    problems.push(`console: ${msg.text()}`);
   });
   return problems;
 }
@@ -78,4 +86,21 @@ export async function axeViolations(target: Page): Promise<string[]> {
 
 interface AxeResult {
   violations: { id: string; nodes: { target: string[] }[] }[];
+}
+
+/**
+ * Runs `audit` on a page of its own context that bypasses the page policy: axe-core is injected
+ * as an inline script, which the pages' Content-Security-Policy forbids (and should).
+ */
+export async function withAuditPage<T>(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  audit: (page: Page) => Promise<T>,
+): Promise<T> {
+  const context = await browser.newContext({ bypassCSP: true, viewport });
+  try {
+    return await audit(await context.newPage());
+  } finally {
+    await context.close();
+  }
 }

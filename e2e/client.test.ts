@@ -1,16 +1,14 @@
 // The management API end to end through the typed client (client/): every operation against
 // the real server, with TypeScript checking each path, parameter and body against the document.
 // The README's client example (client/example.ts, shown there verbatim) runs here too.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { publish } from "../client/example";
 import { type AssetClient, createAssetClient, formBody, rawBody } from "../client/index";
 import { ROOT } from "../scripts/wrangler-dev.mjs";
-import { admin, baseUrl, newStack } from "./api";
-
-const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
+import { admin, baseUrl, download, newStack, sha256 } from "./api";
 
 let api: AssetClient;
 let apiKey: string;
@@ -139,8 +137,7 @@ describe("the typed client against wrangler dev", () => {
     });
     expect(done.response.status).toBe(201);
     expect(done.data?.asset.sha256).toBe(sha256(file));
-    const bytes = new Uint8Array(await (await fetch(done.data?.asset.url ?? "")).arrayBuffer());
-    expect(sha256(bytes)).toBe(sha256(file));
+    expect(sha256((await download(done.data?.asset.url ?? "")).bytes)).toBe(sha256(file));
 
     const aborted = await api.POST("/v3/uploads", {
       body: { upload: { filename: "never.bin", file_size: part } },

@@ -229,10 +229,17 @@ async function uploadInParts(file, assetUid, update) {
       const n = next++;
       const part = file.slice((n - 1) * partSize, Math.min(n * partSize, file.size));
       try {
-        await sendPart(upload.uid, n, part, file.name, (sent) => {
-          inFlight.set(n, sent);
-          report();
-        });
+        await sendPart(
+          upload.uid,
+          n,
+          part,
+          file.name,
+          () => failed,
+          (sent) => {
+            inFlight.set(n, sent);
+            report();
+          },
+        );
       } catch (err) {
         failed = true; // the other senders stop after the part they are sending
         throw err;
@@ -254,11 +261,12 @@ async function uploadInParts(file, assetUid, update) {
 }
 
 /**
- * Sends one part, again after a wait when there is no answer, a 429 or a 5xx.
+ * Sends one part, again after a wait when there is no answer, a 429 or a 5xx, unless the session
+ * is being given up (`abandoned`: another part failed for good).
  * @param {string} uploadUid @param {number} n @param {Blob} part @param {string} name
- * @param {(sent: number) => void} onProgress
+ * @param {() => boolean} abandoned @param {(sent: number) => void} onProgress
  */
-async function sendPart(uploadUid, n, part, name, onProgress) {
+async function sendPart(uploadUid, n, part, name, abandoned, onProgress) {
   for (let attempt = 1; ; attempt++) {
     try {
       await send("PUT", `/v3/uploads/${uploadUid}/parts/${n}`, part, onProgress);
@@ -267,7 +275,7 @@ async function sendPart(uploadUid, n, part, name, onProgress) {
       onProgress(0);
       const retryable =
         err instanceof ApiFailure && (err.status === 0 || err.status === 429 || err.status >= 500);
-      if (!retryable || attempt === PART_ATTEMPTS) throw err;
+      if (!retryable || attempt === PART_ATTEMPTS || abandoned()) throw err;
       const wait = Math.min(
         err.retryAfter !== undefined ? err.retryAfter * 1000 : 1000 * 2 ** (attempt - 1),
         MAX_RETRY_WAIT_MS,
@@ -376,22 +384,26 @@ function markOpen() {
 /** @param {string} uid */
 async function openDetail(uid) {
   const seq = ++latest.detail;
-  let html;
-  let shown = uid;
+  /** @type {string | null} */
+  let html = null;
+  let problem = "";
   try {
     html = await fragment(`/console/fragments/assets/${encodeURIComponent(uid)}`);
   } catch (err) {
     if (!(err instanceof ApiFailure) || err.status === 401 || err.status === 412) throw err;
+    problem = err.message; // e.g. deleted meanwhile: say so where the panel would be
+  }
+  if (seq !== latest.detail) return; // the user opened another asset meanwhile
+  if (html === null) {
     const alert = document.createElement("p");
     alert.className = "form-error";
     alert.setAttribute("role", "alert");
-    alert.textContent = err.message;
-    html = alert.outerHTML;
-    shown = "";
+    alert.textContent = problem;
+    detailEl.replaceChildren(alert);
+  } else {
+    detailEl.innerHTML = html; // rendered and escaped by the Worker's JSX
   }
-  if (seq !== latest.detail) return; // the user opened another asset meanwhile
-  detailEl.innerHTML = html;
-  view.openUid = shown;
+  view.openUid = html === null ? "" : uid;
   markOpen();
   const title = detailEl.querySelector("#detail-title");
   if (title instanceof HTMLElement) title.focus();

@@ -2,7 +2,7 @@
 // (asset-list.tsx, asset-detail.tsx) that the page's script fetches with the credentials in
 // headers, because those live only in the browser tab (sessionStorage), never in a cookie or URL.
 
-import { raw } from "hono/html";
+import { HtmlPage } from "../http/html-page";
 
 export interface PageProps {
   /** Files larger than this go through an upload session (the single-request limit). */
@@ -11,41 +11,33 @@ export interface PageProps {
 
 export function ConsolePage({ maxUploadBytes }: PageProps) {
   return (
-    <>
-      {raw("<!doctype html>")}
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>Assets console</title>
-          <link rel="icon" href="/console/icon.svg" type="image/svg+xml" />
-          <link rel="stylesheet" href="/console/console.css" />
-          <script type="module" src="/console/console.js" />
-        </head>
-        <body data-max-upload-bytes={String(maxUploadBytes)}>
-          <a class="skip-link" href="#main">
-            Skip to content
-          </a>
-          <header class="topbar">
-            <h1>Assets console</h1>
-            <div class="session" id="session" hidden>
-              <span>
-                Stack <code id="session-stack" />
-              </span>
-              <button type="button" id="sign-out">
-                Sign out
-              </button>
-            </div>
-          </header>
-          <main id="main">
-            <p id="status" class="status" role="status" aria-live="polite" />
-            <SignIn />
-            <Library />
-          </main>
-          <DeleteDialog />
-        </body>
-      </html>
-    </>
+    <HtmlPage
+      title="Assets console"
+      stylesheet="/console/console.css"
+      script="/console/console.js"
+      bodyData={{ "max-upload-bytes": String(maxUploadBytes) }}
+    >
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <h1>Assets console</h1>
+        <div class="session" id="session" hidden>
+          <span>
+            Stack <code id="session-stack" />
+          </span>
+          <button type="button" id="sign-out">
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main">
+        <p id="status" class="status" role="status" aria-live="polite" />
+        <SignIn />
+        <Library />
+      </main>
+      <DeleteDialog />
+    </HtmlPage>
   );
 }
 

@@ -3,7 +3,7 @@
 // looks come from /reference/reference.js and /reference/reference.css (public/, served as
 // Workers Static Assets).
 
-import { raw } from "hono/html";
+import { HtmlPage } from "../http/html-page";
 import type { HttpMethod, OpenApiDocument, Operation } from "../openapi/types";
 import { OperationView } from "./operation";
 import { Prose } from "./prose";
@@ -60,75 +60,65 @@ function Credentials() {
 function ReferencePage({ doc }: { doc: OpenApiDocument }) {
   const byTag = operationsByTag(doc);
   return (
-    <>
-      {raw("<!doctype html>")}
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{`${doc.info.title} ${doc.info.version}`}</title>
-          <link rel="icon" href="/console/icon.svg" type="image/svg+xml" />
-          <link rel="stylesheet" href="/reference/reference.css" />
-          <script type="module" src="/reference/reference.js" />
-        </head>
-        <body>
-          <a class="skip-link" href="#operations">
-            Skip to the operations
-          </a>
-          <header>
-            <h1>{doc.info.title}</h1>
-            <p>
-              Version {doc.info.version}, OpenAPI {doc.openapi}:{" "}
-              <a href="/openapi.json">the document as JSON</a>.
-            </p>
-            <Prose text={doc.info.description} />
-          </header>
-          <nav aria-label="Operations">
-            <ul>
-              {[...byTag].map(([tag, entries]) => (
-                <li>
-                  <a href={`#${tagAnchor(tag)}`}>{tag}</a>
-                  <ul>
-                    {entries.map(({ method, path, op }) => (
-                      <li>
-                        <a href={`#${op.operationId}`}>
-                          <span class={`method method-${method}`}>{method.toUpperCase()}</span>{" "}
-                          {path}
-                        </a>
-                      </li>
-                    ))}
-                  </ul>
-                </li>
-              ))}
-              <li>
-                <a href="#schemas">Schemas</a>
-              </li>
-            </ul>
-          </nav>
-          <main id="operations">
-            <Credentials />
-            {doc.tags.map((tag) => (
-              <section id={tagAnchor(tag.name)} aria-labelledby={`${tagAnchor(tag.name)}-title`}>
-                <h2 id={`${tagAnchor(tag.name)}-title`}>{tag.name}</h2>
-                <Prose text={tag.description} />
-                {(byTag.get(tag.name) ?? []).map((entry) => (
-                  <OperationView doc={doc} {...entry} />
+    <HtmlPage
+      title={`${doc.info.title} ${doc.info.version}`}
+      stylesheet="/reference/reference.css"
+      script="/reference/reference.js"
+    >
+      <a class="skip-link" href="#operations">
+        Skip to the operations
+      </a>
+      <header>
+        <h1>{doc.info.title}</h1>
+        <p>
+          Version {doc.info.version}, OpenAPI {doc.openapi}:{" "}
+          <a href="/openapi.json">the document as JSON</a>.
+        </p>
+        <Prose text={doc.info.description} />
+      </header>
+      <nav aria-label="Operations">
+        <ul>
+          {[...byTag].map(([tag, entries]) => (
+            <li>
+              <a href={`#${tagAnchor(tag)}`}>{tag}</a>
+              <ul>
+                {entries.map(({ method, path, op }) => (
+                  <li>
+                    <a href={`#${op.operationId}`}>
+                      <span class={`method method-${method}`}>{method.toUpperCase()}</span> {path}
+                    </a>
+                  </li>
                 ))}
-              </section>
+              </ul>
+            </li>
+          ))}
+          <li>
+            <a href="#schemas">Schemas</a>
+          </li>
+        </ul>
+      </nav>
+      <main id="operations">
+        <Credentials />
+        {doc.tags.map((tag) => (
+          <section id={tagAnchor(tag.name)} aria-labelledby={`${tagAnchor(tag.name)}-title`}>
+            <h2 id={`${tagAnchor(tag.name)}-title`}>{tag.name}</h2>
+            <Prose text={tag.description} />
+            {(byTag.get(tag.name) ?? []).map((entry) => (
+              <OperationView doc={doc} {...entry} />
             ))}
-            <section id="schemas" aria-labelledby="schemas-title">
-              <h2 id="schemas-title">Schemas</h2>
-              {Object.entries(doc.components.schemas).map(([name, schema]) => (
-                <details id={schemaAnchor(name)}>
-                  <summary>{name}</summary>
-                  <JsonBlock value={schema} />
-                </details>
-              ))}
-            </section>
-          </main>
-        </body>
-      </html>
-    </>
+          </section>
+        ))}
+        <section id="schemas" aria-labelledby="schemas-title">
+          <h2 id="schemas-title">Schemas</h2>
+          {Object.entries(doc.components.schemas).map(([name, schema]) => (
+            <details id={schemaAnchor(name)}>
+              <summary>{name}</summary>
+              <JsonBlock value={schema} />
+            </details>
+          ))}
+        </section>
+      </main>
+    </HtmlPage>
   );
 }
 
