@@ -1,4 +1,5 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
 
 // Tests use their own ADMIN_TOKEN whatever a developer's .dev.vars holds (bindings set here win).
@@ -9,12 +10,17 @@ process.env.ADMIN_TOKEN = ADMIN_TOKEN;
 export default defineConfig({
   plugins: [
     cloudflareTest({
+      // Both Workers in one (test/both-workers.ts), with the management Worker's bindings.
       wrangler: { configPath: "./wrangler.toml" },
+      main: "./test/both-workers.ts",
       // An 8 MiB upload limit keeps the 413 tests small while still exercising R2 multipart
       // (parts are 5 MiB).
       // The auth matrix makes dozens of failed token checks from one client: the failure limit
       // is raised here, and test/rate-limits.test.ts checks the real one.
       miniflare: {
+        // The management Worker's binding to the delivery Worker's control entrypoint, which
+        // test/both-workers.ts exports itself.
+        serviceBindings: { DELIVERY: { name: kCurrentWorker, entrypoint: "DeliveryControl" } },
         bindings: {
           ADMIN_TOKEN,
           MAX_UPLOAD_BYTES: String(8 * 1024 * 1024),

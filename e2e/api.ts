@@ -4,7 +4,10 @@ import { createHash } from "node:crypto";
 import { inject } from "vitest";
 import { createAssetClient } from "../client/index";
 
+/** The management Worker (the address a CMS calls). */
 export const baseUrl = inject("baseUrl");
+/** The delivery Worker: the host of every public URL the API returns. */
+export const publicBaseUrl = inject("publicBaseUrl");
 export const admin = createAssetClient({ baseUrl, token: inject("adminToken") });
 
 /** A new stack, and a client holding its first management token. */

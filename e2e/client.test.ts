@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { publish } from "../client/example";
 import { type AssetClient, createAssetClient, formBody, rawBody } from "../client/index";
-import { ROOT } from "../scripts/wrangler-dev.mjs";
-import { admin, baseUrl, download, newStack, sha256 } from "./api";
+import { ROOT } from "../scripts/local-service.mjs";
+import { admin, baseUrl, download, newStack, publicBaseUrl, sha256 } from "./api";
 
 let api: AssetClient;
 let apiKey: string;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   ({ api, apiKey } = await newStack("Typed client"));
 });
 
-describe("the typed client against wrangler dev", () => {
+describe("the typed client against the local service", () => {
   it("creates, reads, replaces, lists and deletes an asset, with the permanent URL set once", async () => {
     const form = new FormData();
     form.append("asset[upload]", new Blob(["first"], { type: "text/plain" }), "note.txt");
@@ -37,7 +37,7 @@ describe("the typed client against wrangler dev", () => {
     });
     expect(set.data?.notice).toBe("Permanent URL generated successfully.");
     const permanentUrl = set.data?.asset.permanent_url ?? "";
-    expect(permanentUrl).toBe(`${baseUrl}/v3/assets/${apiKey}/${uid}/note`);
+    expect(permanentUrl).toBe(`${publicBaseUrl}/v3/assets/${apiKey}/${uid}/note`);
     const again = await api.PUT("/v3/assets/{uid}", {
       ...path,
       body: { asset: { permanent_url: "note" } },
@@ -184,7 +184,7 @@ describe("the typed client against wrangler dev", () => {
     const file = new File([randomBytes(1000)], "hero image.png", { type: "image/png" });
     const url = await publish(baseUrl, stack, file, "hero-image");
     expect(url).toMatch(
-      new RegExp(`^${baseUrl}/v3/assets/${stack.apiKey}/blt[0-9a-f]{16}/hero-image$`),
+      new RegExp(`^${publicBaseUrl}/v3/assets/${stack.apiKey}/blt[0-9a-f]{16}/hero-image$`),
     );
     await expect(publish(baseUrl, stack, file, "no spaces")).rejects.toThrow(/^141: /);
     const served = await fetch(url ?? "");

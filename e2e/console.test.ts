@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, baseUrl as base, download, newStack, sha256 } from "./api";
+import { admin, baseUrl as base, download, newStack, publicBaseUrl, sha256 } from "./api";
 import {
   axeViolations,
   collectPageProblems,
@@ -203,7 +203,7 @@ describe("the console in Chromium", () => {
     await slug.fill("brand-logo");
     await message.filter({ hasText: "This slug is valid." }).waitFor();
     expect(await slug.getAttribute("aria-invalid")).toBe("false");
-    const expected = `${base}/v3/assets/${stack.apiKey}/${uid}/brand-logo`;
+    const expected = `${publicBaseUrl}/v3/assets/${stack.apiKey}/${uid}/brand-logo`;
     expect(await page.locator("#slug-preview").textContent()).toBe(expected);
     await page
       .locator("section[aria-labelledby=permanent-title]")

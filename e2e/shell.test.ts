@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { ROOT } from "../scripts/wrangler-dev.mjs";
+import { ROOT } from "../scripts/local-service.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "pau-shell-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -29,7 +29,7 @@ async function runBash(script: string): Promise<string[]> {
   return stdout.trim().split("\n");
 }
 
-describe("shell scripts against wrangler dev", () => {
+describe("shell scripts against the local service", () => {
   it("runs the README walk-through verbatim and prints what the README says", async () => {
     expect(await runBash(walkThroughScript())).toEqual([
       "version one",

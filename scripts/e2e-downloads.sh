@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end download check, run by e2e/shell.test.ts against a real `wrangler dev` at $BASE:
+# End-to-end download check, run by e2e/shell.test.ts against the real local service (scripts/serve.mjs) at $BASE:
 # a 20 MiB file is fetched through both URL kinds whole, split into parallel ranges, resumed by
 # curl and by wget, and revalidated; every result's sha256 must equal the uploaded file's.
 # Prints one "ok ..." line per check and stops at the first failure.

@@ -1,13 +1,12 @@
-// `npm start`: the service on http://127.0.0.1:8787 with KV, R2 and Durable Object state
-// persisted under .wrangler/state. Creates .dev.vars from .dev.vars.example on first run.
+// `npm start`: the whole service (both Workers, scripts/serve.mjs) with its state persisted under
+// STATE_DIR (default .wrangler/state): the management API on PORT (default 8787), the public
+// URLs on PUBLIC_PORT (default 8788). Creates .dev.vars from .dev.vars.example on first run.
 import { copyFileSync, existsSync } from "node:fs";
-import { ROOT, startWranglerDev } from "./wrangler-dev.mjs";
+import { fileURLToPath } from "node:url";
+import { main } from "./serve.mjs";
 
-if (!existsSync(`${ROOT}.dev.vars`)) copyFileSync(`${ROOT}.dev.vars.example`, `${ROOT}.dev.vars`);
-
-const child = startWranglerDev({
-  port: Number(process.env.PORT ?? 8787),
-  persistTo: `${ROOT}.wrangler/state`,
-});
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code) => process.exit(code ?? 0));
+const devVars = fileURLToPath(new URL("../.dev.vars", import.meta.url));
+if (!existsSync(devVars)) {
+  copyFileSync(fileURLToPath(new URL("../.dev.vars.example", import.meta.url)), devVars);
+}
+await main(["--env-file", devVars, ...process.argv.slice(2)]);

@@ -1,5 +1,5 @@
-// Stress run against a real `wrangler dev` on loopback: `npm run stress`. Bounded in time and
-// requests; the server is started and stopped by pid. Three phases:
+// Stress run against the real local service (both Workers, scripts/serve.mjs) on loopback:
+// `npm run stress`. Bounded in time and requests; the service is started and stopped by pid. Three phases:
 //   1. 500 concurrent generate-permanent-URL requests on one asset (random slugs, and 50 repeats
 //      of one slug): exactly one winner, every other answer a 409 or an idempotent 200, and the
 //      Durable Object (the API) and KV (the public URL) agree afterwards;
@@ -7,14 +7,15 @@
 //      304, every body is exactly the bytes of the version its ETag names, and after the last
 //      replace every reader converges to it;
 //   3. 1,000 random-slug lookups a second for 10 s: all 404, and not one reaches a Durable
-//      Object (GET /v3/admin/metrics counts the isolate's stubs before and after).
+//      Object (the delivery Worker has no binding to one; GET /v3/admin/metrics counts the
+//      management isolate's stubs before and after all the same).
 // Prints its figures, writes docs/stress-results.json, and exits 1 if any promise was broken.
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, ROOT, startWranglerDev, stop, waitForHttp } from "./wrangler-dev.mjs";
+import { freePort, ROOT, startService, stop } from "./local-service.mjs";
 
 const ADMIN = "stress-admin-token";
 const failures = [];
@@ -260,17 +261,16 @@ async function randomSlugs(base, auth) {
 const work = mkdtempSync(join(tmpdir(), "pau-stress-"));
 const envFile = join(work, "stress.env");
 writeFileSync(envFile, `ADMIN_TOKEN=${ADMIN}\n`);
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = startWranglerDev({
-  port,
-  persistTo: join(work, "state"),
+const service = await startService({
+  port: await freePort(),
+  publicPort: await freePort(),
+  stateDir: join(work, "state"),
   envFile,
   logLevel: "error",
 });
+const base = service.management;
 const report = { command: "npm run stress", date: new Date().toISOString() };
 try {
-  await waitForHttp(`${base}/health`, server);
   const auth = await setup(base);
   console.log("phase 1: 500 concurrent generate requests on one asset...");
   report.exactlyOnce = await exactlyOnce(base, auth);
@@ -284,7 +284,7 @@ try {
 } catch (err) {
   failures.push(`stress run failed: ${err.stack ?? err}`);
 } finally {
-  await stop(server);
+  await stop(service.child);
   rmSync(work, { recursive: true, force: true });
 }
 report.failures = failures;

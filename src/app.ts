@@ -1,26 +1,19 @@
-// The Hono application: routes and the single error handler. Handlers live in routes/.
+// The management Worker's Hono application: the management API, the console and the single
+// error handler. Handlers live in routes/. The public URLs are the delivery Worker's
+// (src/delivery-worker.ts); here they are unknown paths (404).
 
 import { Hono } from "hono";
 import { consoleRoutes } from "./console/routes";
-import { publicCors } from "./delivery/cors";
-import { ApiError, errorBody, internalError, notFound, storageUnavailable } from "./http/errors";
+import { errorResponse } from "./http/error-response";
+import { notFound } from "./http/errors";
 import { adminRoutes } from "./routes/admin";
 import { assetRoutes } from "./routes/assets";
-import { deliver } from "./routes/delivery";
 import { stackRoutes } from "./routes/stacks";
 import { uploadRoutes } from "./routes/uploads";
 
 export const app = new Hono<{ Bindings: Env }>();
 
-// Public URLs first: 3 or 4 segments after /v3/assets/ (management routes have at most 2).
-// CORS answers OPTIONS preflights itself (204) and adds its headers to every other answer.
-app.use("/v3/assets/:api_key/:uid/:slug", publicCors);
-app.use("/v3/assets/:api_key/:uid/:file_uid/:filename", publicCors);
-app.all("/v3/assets/:api_key/:uid/:slug", deliver);
-app.all("/v3/assets/:api_key/:uid/:file_uid/:filename", deliver);
-
-// A constant answer for load balancers and uptime checks (and the benchmark's ceiling): it
-// touches no binding.
+// A constant answer for load balancers and uptime checks: it touches no binding.
 app.get("/health", (c) => c.text("ok"));
 
 app.route("/v3/stacks", stackRoutes);
@@ -38,16 +31,4 @@ app.notFound(() => {
   throw notFound();
 });
 
-app.onError((err, c) => {
-  const apiError =
-    err instanceof ApiError ? err : isRetryable(err) ? storageUnavailable() : internalError();
-  if (!(err instanceof ApiError)) console.error("unhandled error", err);
-  return c.json(errorBody(apiError), apiError.status as 400, apiError.headers);
-});
-
-/** Errors the runtime marks as worth retrying (an overloaded or reset Durable Object). */
-function isRetryable(err: unknown): boolean {
-  return (
-    typeof err === "object" && err !== null && (err as { retryable?: unknown }).retryable === true
-  );
-}
+app.onError((err) => errorResponse(err));

@@ -1,4 +1,6 @@
-// The deployment's configuration ([vars] in wrangler.toml), parsed once per Env object.
+// The deployment's configuration ([vars] of wrangler.toml and wrangler.delivery.toml), parsed
+// once per env object. Both Workers parse the same names; a Worker whose config leaves a name
+// out gets its default (the delivery Worker has no upload limits, say).
 
 export interface Config {
   /** Base of the URLs the management API returns; null: each request's own origin. */
@@ -36,9 +38,23 @@ export const DEFAULT_ORPHAN_MIN_AGE_SECONDS = 48 * 60 * 60;
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 20;
 export const DEFAULT_EDGE_CACHE_MAX_BYTES = 4 * 1024 * 1024;
 
+/** The [vars] this file reads, as either Worker's env has them (any may be missing). */
+export type ConfigVars = Partial<Record<ConfigVarName, unknown>>;
+type ConfigVarName =
+  | "PUBLIC_BASE_URL"
+  | "PERMANENT_URL_MAX_AGE"
+  | "MAX_UPLOAD_BYTES"
+  | "MAX_FILE_BYTES"
+  | "PERMANENT_URL_MODE"
+  | "CORS_ALLOWED_ORIGINS"
+  | "EDGE_CACHE_MAX_BYTES"
+  | "READ_MODEL_MEMO_SECONDS"
+  | "ORPHAN_MIN_AGE_SECONDS"
+  | "AUTH_FAILURES_PER_MINUTE";
+
 const cache = new WeakMap<object, Config>();
 
-export function config(env: Env): Config {
+export function config(env: ConfigVars): Config {
   let parsed = cache.get(env);
   if (!parsed) {
     parsed = parseConfig(env);
@@ -47,7 +63,7 @@ export function config(env: Env): Config {
   return parsed;
 }
 
-export function parseConfig(vars: Partial<Record<keyof Env, unknown>>): Config {
+export function parseConfig(vars: ConfigVars): Config {
   const base = typeof vars.PUBLIC_BASE_URL === "string" ? vars.PUBLIC_BASE_URL.trim() : "";
   if (base !== "" && !/^https?:\/\/[^/]+$/.test(base.replace(/\/$/, ""))) {
     throw new Error(`PUBLIC_BASE_URL must be an origin like https://assets.example.com: ${base}`);
@@ -121,5 +137,5 @@ function nonNegativeInt(value: unknown, fallback: number, name: string): number 
 }
 
 /** The base of URLs shown to clients: the configured one, else the request's own origin. */
-export const publicBase = (env: Env, requestUrl: string): string =>
+export const publicBase = (env: ConfigVars, requestUrl: string): string =>
   config(env).publicBaseUrl ?? new URL(requestUrl).origin;

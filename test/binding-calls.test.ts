@@ -5,7 +5,7 @@
 
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../src/index";
+import worker, { type BothEnv } from "./both-workers";
 import {
   ADMIN_TOKEN,
   type AssetJson,
@@ -34,7 +34,7 @@ function counted<T extends object>(binding: T, name: string, counts: Counts): T 
   });
 }
 
-async function countCalls(url: string, init: RequestInit = {}, vars: Partial<Env> = {}) {
+async function countCalls(url: string, init: RequestInit = {}, vars: Partial<BothEnv> = {}) {
   const counts: Counts = {};
   const wrapped = {
     ...env,
@@ -49,8 +49,10 @@ async function countCalls(url: string, init: RequestInit = {}, vars: Partial<Env
   const res = await worker.fetch(new Request(url, init), wrapped, ctx);
   await res.arrayBuffer();
   await waitOnExecutionContext(ctx);
-  return { status: res.status, counts };
+  return { status: res.status, headers: res.headers, counts };
 }
+
+const etagOf = (res: { headers: Headers }) => res.headers.get("etag") as string;
 
 let stack: Stack;
 let asset: AssetJson & { permanent_url: string };
@@ -100,6 +102,7 @@ describe("the permanent URL", () => {
 });
 
 describe("the versioned URL", () => {
+  // Edge cache off: what a miss costs.
   it.each([
     ["GET", {}, 200, { "r2.get": 1 }],
     ["HEAD", { method: "HEAD" }, 200, { "r2.head": 1 }],
@@ -111,9 +114,35 @@ describe("the versioned URL", () => {
     if ("If-None-Match" in headers) headers["If-None-Match"] = etag;
     const url = "dl" in init ? `${asset.url}?dl` : asset.url;
     const method = "method" in init ? init.method : "GET";
-    const res = await countCalls(url, { method, headers });
+    const res = await countCalls(url, { method, headers }, noCache);
     expect(res.status).toBe(status);
     expect(res.counts).toEqual(expected);
+  });
+
+  it("reads R2 once to fill the edge cache; then HEAD, 304, 412 and ?dl read nothing", async () => {
+    const uploaded = await uploadAsset(stack, "cached.txt", "cached versioned bytes");
+    const first = await countCalls(uploaded.url);
+    expect(first.counts).toEqual({ "r2.get": 1 });
+    for (const [init, status] of [
+      [{}, 200],
+      [{ method: "HEAD" }, 200],
+      [{ headers: { "If-None-Match": etagOf(first) } }, 304],
+      [{ headers: { "If-Match": '"other"' } }, 412],
+    ] as const) {
+      const res = await countCalls(uploaded.url, init);
+      expect(res.status).toBe(status);
+      expect(res.counts).toEqual({});
+    }
+    const download = await countCalls(`${uploaded.url}?dl`);
+    expect(download.counts).toEqual({});
+  });
+
+  it("serves a range on a cache hit with one R2 read of those bytes", async () => {
+    const uploaded = await uploadAsset(stack, "ranged.txt", "0123456789");
+    await countCalls(uploaded.url);
+    const res = await countCalls(uploaded.url, { headers: { Range: "bytes=2-4" } });
+    expect(res.status).toBe(206);
+    expect(res.counts).toEqual({ "r2.get": 1 });
   });
 
   it("answers a wrong file_uid with one R2 read", async () => {
@@ -133,7 +162,7 @@ describe("the health route", () => {
 
 describe("the isolate's read-model memo", () => {
   /** Like countCalls, but with the same KV binding object across calls, as in one isolate. */
-  async function sameIsolate(kv: KVNamespace, url: string, vars: Partial<Env> = {}) {
+  async function sameIsolate(kv: KVNamespace, url: string, vars: Partial<BothEnv> = {}) {
     const counts: Counts = {};
     const wrapped = { ...env, ...vars, ASSET_INDEX: kv, FILES: counted(env.FILES, "r2", counts) };
     const ctx = createExecutionContext();

@@ -46,8 +46,42 @@ describe("edge cache", () => {
     expect(again.status).toBe(200);
     expect(again.text).toBe("cached bytes");
     expect(again.headers.get("content-length")).toBe("12");
-    // ...while the versioned URL reads R2 only.
-    expect((await run(asset.url)).status).toBe(404);
+    // ...and the versioned URL, whose key it is.
+    const versioned = await run(asset.url);
+    expect(versioned.status).toBe(200);
+    expect(versioned.text).toBe("cached bytes");
+  });
+
+  it("fills the cache from the versioned URL too, with the version's metadata", async () => {
+    const asset = await uploadAsset(stack, "versioned.txt", "versioned bytes");
+    const first = await run(asset.url);
+    expect(first.status).toBe(200);
+    const entry = await caches.default.match(asset.url);
+    expect(entry?.headers.get("cache-tag")).toBe(`${stack.apiKey}/${asset.uid}`);
+    expect(entry?.headers.get("cache-control")).toBe("public, max-age=86400");
+    await entry?.body?.cancel();
+    await env.FILES.delete(objectKey(asset.url));
+    // A hit answers exactly as R2 did: headers, ?dl, HEAD and revalidation.
+    const hit = await run(`${asset.url}?dl`);
+    expect(hit.status).toBe(200);
+    expect(hit.text).toBe("versioned bytes");
+    for (const name of [
+      "etag",
+      "last-modified",
+      "content-type",
+      "content-length",
+      "cache-control",
+    ]) {
+      expect(hit.headers.get(name), name).toBe(first.headers.get(name));
+    }
+    expect(hit.headers.get("content-disposition")).toContain('filename="versioned.txt"');
+    const head = await run(asset.url, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.text).toBe("");
+    expect(head.headers.get("content-length")).toBe("15");
+    const etag = first.headers.get("etag") as string;
+    expect((await run(asset.url, { headers: { "If-None-Match": etag } })).status).toBe(304);
+    expect((await run(asset.url, { headers: { "If-Match": '"x"' } })).status).toBe(412);
   });
 
   it("never stores a 206, a HEAD or a 304", async () => {

@@ -11,9 +11,9 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../src/index";
 import type { AssetObject } from "../src/objects/asset-object";
 import { assetStub } from "../src/objects/stubs";
+import worker, { type BothEnv } from "./both-workers";
 import {
   type AssetJson,
   auth,
@@ -184,7 +184,7 @@ describe("a retry after a lost response", () => {
 });
 
 describe("the orphan sweep", () => {
-  async function sweep(vars: Partial<Env>) {
+  async function sweep(vars: Partial<BothEnv>) {
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController(), { ...env, ...vars } as Env, ctx);
     await waitOnExecutionContext(ctx);

@@ -3,7 +3,7 @@
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { expect } from "vitest";
 import type { AssetJson } from "../src/http/response-schemas";
-import worker from "../src/index";
+import worker, { type BothEnv } from "./both-workers";
 
 export const ADMIN_TOKEN = "test-admin-token";
 export const ORIGIN = "https://assets.test";
@@ -115,7 +115,7 @@ export async function sha256Hex(bytes: Uint8Array | string): Promise<string> {
  * values replaced, waiting for the background work it left (cache puts). Returns the consumed
  * body as text.
  */
-export async function runWorker(url: string, init: RequestInit = {}, vars: Partial<Env> = {}) {
+export async function runWorker(url: string, init: RequestInit = {}, vars: Partial<BothEnv> = {}) {
   const ctx = createExecutionContext();
   const res = await worker.fetch(new Request(url, init), { ...env, ...vars } as Env, ctx);
   const text = await res.text();

@@ -3,9 +3,9 @@
 
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { app } from "../src/app";
-import { readModelKey } from "../src/objects/read-model";
+import { readModelKey } from "../src/domain/read-model";
 import { assetStub, stackStub, uploadStub } from "../src/objects/stubs";
+import worker from "./both-workers";
 import {
   ADMIN_TOKEN,
   type AssetJson,
@@ -136,7 +136,7 @@ function buildRequest(c: HostileCase): Request {
 // ---- The stored state, and the snapshot of it ------------------------------------------------
 //
 // The cases go through SELF.fetch, as a client's requests would. The snapshot after each case
-// calls the app's handler directly instead: SELF.fetch gets slower with every request a test
+// calls the Worker's handler directly instead: SELF.fetch gets slower with every request a test
 // file makes (cloudflare/workers-sdk#15446), and the catalogue's ~200 snapshots of ~10 requests
 // each would take many minutes. The handler, the bindings and the storage are the same ones.
 // Besides what the API answers, the snapshot reads the stored records themselves (Durable
@@ -149,7 +149,7 @@ interface Answer {
 
 async function direct(url: string, headers: Record<string, string> = {}): Promise<Answer> {
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(url, { headers }), env, ctx);
+  const res = await worker.fetch(new Request(url, { headers }), env, ctx);
   const text = await res.text();
   await waitOnExecutionContext(ctx);
   let body: unknown = text;

@@ -8,9 +8,10 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { FailureWindow } from "../src/auth/failure-window";
+import type { BothEnv } from "./both-workers";
 import { ADMIN_TOKEN, auth, createStack, ORIGIN, runWorker } from "./helpers";
 
-const run = (path: string, headers: Record<string, string>, vars: Partial<Env> = {}) =>
+const run = (path: string, headers: Record<string, string>, vars: Partial<BothEnv> = {}) =>
   runWorker(`${ORIGIN}${path}`, { headers }, vars);
 
 describe("failed token checks", () => {

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { forgetAsset, MEMO_MAX_ENTRIES, memoized } from "../src/delivery/read-model-memo";
-import type { ReadModel } from "../src/objects/read-model";
+import type { ReadModel } from "../src/domain/read-model";
 
 const record = (revision: number) => ({ revision }) as unknown as ReadModel;
 

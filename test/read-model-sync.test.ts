@@ -9,7 +9,6 @@ import {
   auth,
   call,
   createStack,
-  fetchText,
   replaceAsset,
   runWorker,
   setPermanentUrl,
@@ -21,6 +20,7 @@ import {
  * worker's back, and the memo may serve what it read up to READ_MODEL_MEMO_SECONDS earlier.
  */
 const fetchFromKv = (url: string) => runWorker(url, {}, { READ_MODEL_MEMO_SECONDS: "0" });
+const noCache = { EDGE_CACHE_MAX_BYTES: "0" };
 
 describe("read model sync", () => {
   it("leaves no alarm pending once KV and the catalogue are in step", async () => {
@@ -88,14 +88,32 @@ describe("read model sync", () => {
       });
       await ctx.storage.setAlarm(Date.now() + 10_000);
     });
-    expect((await fetchText(asset.url)).status).toBe(200);
+    // (The edge cache is kept out: a copy it held would outlive this delete's bytes here until
+    // the client's retried DELETE evicts it, which the last lines check.)
+    expect((await runWorker(asset.url, {}, noCache)).status).toBe(200);
 
     expect(await runDurableObjectAlarm(stub)).toBe(true);
 
-    expect((await fetchText(asset.url)).status).toBe(404);
+    expect((await runWorker(asset.url, {}, noCache)).status).toBe(404);
     expect(await env.ASSET_INDEX.get(`asset:${stack.apiKey}/${asset.uid}`)).toBeNull();
     expect((await env.FILES.list({ prefix: `${stack.apiKey}/${asset.uid}/` })).objects).toEqual([]);
     const list = await call("/v3/assets", { headers: auth(stack) });
     expect(((await list.json()) as { count: number }).count).toBe(0);
+  });
+
+  it("evicts the edge cache when a DELETE is retried after one that died before evicting", async () => {
+    const stack = await createStack();
+    const asset = await uploadAsset(stack, "cached-half.txt", "cached, half-deleted");
+    const stub = assetStub(env, stack.apiKey, asset.uid);
+    expect((await runWorker(asset.url)).status).toBe(200); // now in the edge cache
+    expect(await stub.delete()).toMatchObject({ now: true }); // the request died after this
+    expect((await runWorker(asset.url)).status).toBe(200); // served from the cache here
+    const retry = await call(`/v3/assets/${asset.uid}`, {
+      method: "DELETE",
+      headers: auth(stack),
+    });
+    expect(retry.status).toBe(404);
+    await retry.arrayBuffer();
+    expect((await runWorker(asset.url)).status).toBe(404);
   });
 });

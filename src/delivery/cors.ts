@@ -4,6 +4,7 @@
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { config } from "../config";
+import type { DeliveryEnv } from "./env";
 
 export const PUBLIC_METHODS = ["GET", "HEAD", "OPTIONS"];
 
@@ -27,7 +28,7 @@ const REQUEST_HEADERS = [
 
 const byOrigins = new WeakMap<object, MiddlewareHandler>();
 
-export const publicCors: MiddlewareHandler<{ Bindings: Env }> = (c, next) => {
+export const publicCors: MiddlewareHandler<{ Bindings: DeliveryEnv }> = (c, next) => {
   const origins = config(c.env).corsAllowedOrigins;
   let handler = byOrigins.get(origins);
   if (!handler) {

@@ -8,7 +8,7 @@
 // unknown asset costs one KV read per interval. At most MEMO_MAX_ENTRIES are kept (oldest
 // first out), so random asset ids cannot grow it without bound.
 
-import { type ReadModel, readModelKey } from "../objects/read-model";
+import { type ReadModel, readModelKey } from "../domain/read-model";
 
 export const MEMO_MAX_ENTRIES = 10_000;
 
@@ -23,10 +23,10 @@ interface Memo {
   generation: number;
 }
 
-// One memo per KV binding object (an isolate has one per namespace).
+// One memo per KV binding object (an isolate has one per namespace; the key is only its identity).
 const memos = new WeakMap<object, Memo>();
 
-function memoOf(kv: KVNamespace): Memo {
+function memoOf(kv: object): Memo {
   let memo = memos.get(kv);
   if (!memo) {
     memo = { entries: new Map(), generation: 0 };
@@ -36,7 +36,7 @@ function memoOf(kv: KVNamespace): Memo {
 }
 
 export async function memoized(
-  kv: KVNamespace,
+  kv: object,
   key: string,
   ttlMs: number,
   load: () => Promise<ReadModel | null>,
@@ -60,7 +60,7 @@ export async function memoized(
 }
 
 /** Drops the asset's entry after a change made through this isolate. */
-export function forgetAsset(kv: KVNamespace, apiKey: string, assetUid: string): void {
+export function forgetAsset(kv: object, apiKey: string, assetUid: string): void {
   const memo = memos.get(kv);
   if (!memo) return;
   memo.entries.delete(readModelKey(apiKey, assetUid));

@@ -5,9 +5,9 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { decideSlug } from "../domain/permanent-slug";
+import { readModelKey, toReadModel } from "../domain/read-model";
 import type { AssetRecord, AssetSnapshot, VersionRecord } from "../domain/records";
 import { assetObjectPrefix } from "../domain/urls";
-import { readModelKey, toReadModel } from "./read-model";
 import { stackStub } from "./stubs";
 
 /** A version as uploaded, before the object numbers it. */
@@ -115,24 +115,26 @@ export class AssetObject extends DurableObject<Env> {
 
   /**
    * Marks the asset deleted; the sync then removes its read model, catalogue entry and bytes.
-   * Returns the versions it had (so the caller can evict their cached copies), or null when
-   * there was no such asset.
+   * Returns the versions it had (so the caller can evict their cached copies), with `now` false
+   * when it was deleted before (a retry after a lost response evicts again); null when there
+   * never was such an asset.
    */
-  async delete(): Promise<VersionRecord[] | null> {
-    const versions = this.ctx.storage.transactionSync(() => {
+  async delete(): Promise<{ versions: VersionRecord[]; now: boolean } | null> {
+    const result = this.ctx.storage.transactionSync(() => {
       const asset = this.#asset();
-      if (!asset || asset.deleted) return null;
-      const had = this.versions();
+      if (!asset) return null;
+      const versions = this.#versionRecords();
+      if (asset.deleted) return { versions, now: false };
       this.ctx.storage.kv.put(ASSET, {
         ...asset,
         deleted: true,
         revision: asset.revision + 1,
         updatedAt: new Date().toISOString(),
       });
-      return had;
+      return { versions, now: true };
     });
-    if (versions) await this.#afterCommit();
-    return versions;
+    if (result?.now) await this.#afterCommit();
+    return result;
   }
 
   get(): AssetSnapshot | null {
@@ -144,8 +146,7 @@ export class AssetObject extends DurableObject<Env> {
   versions(): VersionRecord[] | null {
     const asset = this.#asset();
     if (!asset || asset.deleted) return null;
-    const list = [...this.ctx.storage.kv.list<VersionRecord>({ prefix: "version:" })];
-    return list.map(([, v]) => v).reverse();
+    return this.#versionRecords();
   }
 
   /** The file_uids of every committed version; null when the asset does not exist (any more). */
@@ -166,6 +167,12 @@ export class AssetObject extends DurableObject<Env> {
       // #sync has already set the next alarm; throwing would add the runtime's own retries.
       console.error("read-model sync failed in alarm; retrying later", err);
     }
+  }
+
+  /** Every version record, newest first (kept after a delete: only the bytes go). */
+  #versionRecords(): VersionRecord[] {
+    const list = [...this.ctx.storage.kv.list<VersionRecord>({ prefix: "version:" })];
+    return list.map(([, v]) => v).reverse();
   }
 
   #hasFileUid(fileUid: string): boolean {

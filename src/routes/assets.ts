@@ -5,7 +5,6 @@ import { type Context, Hono } from "hono";
 import { requireManagementToken, type StackVariables } from "../auth/management-auth";
 import { config, publicBase } from "../config";
 import { evictVersions } from "../delivery/edge-cache";
-import { forgetAsset } from "../delivery/read-model-memo";
 import { assetView, versionView } from "../domain/asset-view";
 import { isAssetUid, newAssetUid } from "../domain/ids";
 import { parsePermanentUrlInput } from "../domain/slug";
@@ -27,6 +26,7 @@ import {
 import type { UpdateInput } from "../objects/asset-object";
 import { assetStub, stackStub } from "../objects/stubs";
 import { discardObject, isMultipart, receiveUpload } from "../upload/receive-upload";
+import { tellDeliveryAssetChanged } from "./tell-delivery";
 
 type Env_ = { Bindings: Env; Variables: StackVariables };
 type Ctx = Context<Env_>;
@@ -87,7 +87,7 @@ async function createAsset(c: Ctx) {
       version: received.version,
     });
     if (!result.ok) throw new Error(`fresh asset uid ${uid} already exists`);
-    forgetAsset(c.env.ASSET_INDEX, apiKey, uid);
+    await tellDeliveryAssetChanged(c.env, apiKey, uid);
     return c.json(
       { notice: "Asset created successfully.", asset: assetView(result.snapshot, baseUrl(c)) },
       201,
@@ -143,12 +143,12 @@ async function updateAsset(c: Ctx) {
     await discardObject(c.env.FILES, objectKey);
     throw err;
   });
-  forgetAsset(c.env.ASSET_INDEX, apiKey, uid);
   if (!result.ok) {
     await discardObject(c.env.FILES, objectKey);
     if (result.reason === "not_found") throw assetNotFound();
     throw permanentUrlTaken(baseUrl(c) + permanentPath(apiKey, uid, result.existing));
   }
+  await tellDeliveryAssetChanged(c.env, apiKey, uid);
   const notice =
     update.slug !== undefined
       ? "Permanent URL generated successfully."
@@ -185,13 +185,15 @@ async function listVersions(c: Ctx) {
 async function deleteAsset(c: Ctx) {
   const apiKey = c.get("apiKey");
   const uid = assetUidParam(c);
-  const versions = await assetStub(c.env, apiKey, uid).delete();
-  forgetAsset(c.env.ASSET_INDEX, apiKey, uid);
-  if (!versions) throw assetNotFound();
-  // This location's edge cache may hold the bytes under the versioned URLs: drop them now.
+  const deleted = await assetStub(c.env, apiKey, uid).delete();
+  if (!deleted) throw assetNotFound();
+  // This location's edge cache may hold the bytes under the versioned URLs: drop them now, also
+  // when a retry finds the asset deleted already (its first try may have died before this).
   const base = baseUrl(c);
   await evictVersions(
-    versions.map((v) => `${base}${versionedPath(apiKey, uid, v.fileUid, v.safeFilename)}`),
+    deleted.versions.map((v) => `${base}${versionedPath(apiKey, uid, v.fileUid, v.safeFilename)}`),
   );
+  if (!deleted.now) throw assetNotFound();
+  await tellDeliveryAssetChanged(c.env, apiKey, uid);
   return c.json({ notice: "Asset deleted successfully." });
 }

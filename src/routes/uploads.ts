@@ -10,7 +10,6 @@
 import { type Context, Hono } from "hono";
 import { requireManagementToken, type StackVariables } from "../auth/management-auth";
 import { config, publicBase } from "../config";
-import { forgetAsset } from "../delivery/read-model-memo";
 import { assetView } from "../domain/asset-view";
 import { displayFilename, sanitizeFilename } from "../domain/filename";
 import { isAssetUid, isUploadUid, newAssetUid, newFileUid, newUploadUid } from "../domain/ids";
@@ -34,6 +33,7 @@ import { completeSession } from "../upload/complete-session";
 import { chooseContentType } from "../upload/content-type";
 import { pumpBody } from "../upload/read-raw-body";
 import { partSink } from "../upload/version-sink";
+import { tellDeliveryAssetChanged } from "./tell-delivery";
 
 type Env_ = { Bindings: Env; Variables: StackVariables };
 type Ctx = Context<Env_>;
@@ -178,7 +178,7 @@ async function putPart(c: Ctx) {
 
 async function completeUpload(c: Ctx) {
   const result = await completeSession(c.env, sessionStub(c));
-  forgetAsset(c.env.ASSET_INDEX, c.get("apiKey"), result.snapshot.asset.uid);
+  await tellDeliveryAssetChanged(c.env, c.get("apiKey"), result.snapshot.asset.uid);
   const asset = assetView(result.snapshot, publicBase(c.env, c.req.url));
   return result.mode === "create"
     ? c.json({ notice: "Asset created successfully.", asset }, 201)

@@ -1,4 +1,6 @@
-// Worker entry: the HTTP app and the Durable Object classes the runtime instantiates.
+// The management Worker (wrangler.toml): the management API, the console, the reference page and
+// static files, the Durable Object classes the runtime instantiates, and the hourly sweep. The
+// public URLs are served by the other Worker, src/delivery-worker.ts.
 
 import { app } from "./app";
 import { config } from "./config";

@@ -1,8 +1,9 @@
-// Public delivery of both URL kinds (no authentication). The hot path reads KV and R2 only,
-// never a Durable Object:
-//   versioned  /v3/assets/{api_key}/{uid}/{file_uid}/{filename}  -> one R2 read (key = path)
-//   permanent  /v3/assets/{api_key}/{uid}/{slug}                  -> one KV read, then the edge
-//                                                                    cache or one R2 read
+// Public delivery of both URL kinds (no authentication), the delivery Worker's whole job. It
+// reads the edge cache, KV and R2 only (DeliveryEnv has nothing else):
+//   versioned  /v3/assets/{api_key}/{uid}/{file_uid}/{filename}  -> the edge cache, else one R2
+//                                                                    read (key = path)
+//   permanent  /v3/assets/{api_key}/{uid}/{slug}                  -> one KV read (memoised), then
+//                                                                    the edge cache or one R2 read
 // What to answer (200, 206, 304, 412, 416) is decided by delivery/plan.ts from metadata alone;
 // this file only fetches that metadata and the bytes.
 // KV is eventually consistent: after a replace, a permanent URL can serve the previous version
@@ -10,22 +11,8 @@
 
 import type { Context } from "hono";
 import { config, publicBase } from "../config";
-import { attachmentDisposition, downloadName } from "../delivery/content-disposition";
-import { PUBLIC_METHODS } from "../delivery/cors";
-import { cachedBody, storeWhileStreaming } from "../delivery/edge-cache";
-import { parseEntityTag } from "../delivery/entity-tags";
-import {
-  contentHeaders,
-  IMMUTABLE_CACHE_CONTROL,
-  notModifiedHeaders,
-  permanentCacheControl,
-  type ServedVersion,
-} from "../delivery/headers";
-import { isPlainRequest, planDelivery } from "../delivery/plan";
-import { isRangeNotSatisfiable, withRetry } from "../delivery/r2-reads";
-import { type ByteRange, unsatisfiedRange } from "../delivery/range";
-import { memoized } from "../delivery/read-model-memo";
 import { isApiKey, isAssetUid, isFileUid } from "../domain/ids";
+import { type ReadModel, readModelKey, readModelObjectKey } from "../domain/read-model";
 import { type PublicPath, parsePublicPath, versionedPath, versionObjectKey } from "../domain/urls";
 import {
   ApiError,
@@ -35,9 +22,29 @@ import {
   rangeNotSatisfiable,
   storageUnavailable,
 } from "../http/errors";
-import { type ReadModel, readModelKey, readModelObjectKey } from "../objects/read-model";
+import { attachmentDisposition, downloadName } from "./content-disposition";
+import { PUBLIC_METHODS } from "./cors";
+import {
+  assetCacheTag,
+  type CachedVersion,
+  cachedVersion,
+  storeWhileStreaming,
+} from "./edge-cache";
+import { parseEntityTag } from "./entity-tags";
+import type { DeliveryEnv } from "./env";
+import {
+  contentHeaders,
+  IMMUTABLE_CACHE_CONTROL,
+  notModifiedHeaders,
+  permanentCacheControl,
+  type ServedVersion,
+} from "./headers";
+import { isPlainRequest, planDelivery } from "./plan";
+import { isRangeNotSatisfiable, withRetry } from "./r2-reads";
+import { type ByteRange, unsatisfiedRange } from "./range";
+import { memoized } from "./read-model-memo";
 
-type Ctx = Context<{ Bindings: Env }>;
+type Ctx = Context<{ Bindings: DeliveryEnv }>;
 
 const MAX_R2_KEY_BYTES = 1024;
 type Method = "GET" | "HEAD";
@@ -75,16 +82,34 @@ async function serveVersioned(
   // R2 keys are at most 1,024 bytes: a longer one names nothing (and R2 would refuse it).
   if (new TextEncoder().encode(key).byteLength > MAX_R2_KEY_BYTES) throw notFound();
   const bucket = c.env.FILES;
+  const maxCached = config(c.env).edgeCacheMaxBytes;
+  const cacheKey = `${publicBase(c.env, c.req.url)}${versionedPath(path.apiKey, path.assetUid, path.fileUid, path.filename)}`;
+  const hit = maxCached > 0 ? await cachedVersion(cacheKey) : null;
+  if (hit) {
+    return answerFromCache(c, method, hit, IMMUTABLE_CACHE_CONTROL, true, new Headers(), (range) =>
+      readR2(bucket, key, range),
+    );
+  }
   if (method === "GET" && isPlainRequest(c.req.raw.headers)) {
-    // The common case costs exactly one R2 read: metadata and bytes together.
+    // A miss costs exactly one R2 read: metadata and bytes together.
     const object = await withRetry(() => bucket.get(key));
     if (!object) throw notFound();
     const version = fromR2(object);
+    const body =
+      version.size <= maxCached
+        ? storeWhileStreaming(
+            c.executionCtx,
+            cacheKey,
+            assetCacheTag(path.apiKey, path.assetUid),
+            object.body,
+            version,
+          )
+        : object.body;
     return withDownload(
       c,
       version,
       contentHeaders(version, IMMUTABLE_CACHE_CONTROL, null),
-      object.body,
+      body,
       200,
     );
   }
@@ -124,11 +149,38 @@ async function servePermanent(
   const cacheable = version.size <= settings.edgeCacheMaxBytes;
   return answer(c, method, version, cacheControl, false, extra, async (range) => {
     if (range || !cacheable) return readR2(c.env.FILES, objectKey, range);
-    const hit = await cachedBody(versioned);
-    if (hit) return hit;
+    // The version comes from KV; the cache only saves reading its bytes.
+    const hit = await cachedVersion(versioned);
+    if (hit) return hit.body;
     const body = await readR2(c.env.FILES, objectKey, null);
-    return body && storeWhileStreaming(c.executionCtx, versioned, body, version);
+    const tag = assetCacheTag(path.apiKey, path.assetUid);
+    return body && storeWhileStreaming(c.executionCtx, versioned, tag, body, version);
   });
+}
+
+/**
+ * Answers from a cache hit's metadata; the cached bytes serve a full GET, and a range reads R2
+ * (a 206 is never cut from the cached stream). Bytes not sent are released.
+ */
+async function answerFromCache(
+  c: Ctx,
+  method: Method,
+  hit: CachedVersion,
+  cacheControl: string,
+  immutable: boolean,
+  extra: Headers,
+  readRange: ReadBytes,
+): Promise<Response> {
+  let sent = false;
+  try {
+    return await answer(c, method, hit.version, cacheControl, immutable, extra, async (range) => {
+      if (range) return readRange(range);
+      sent = true;
+      return hit.body;
+    });
+  } finally {
+    if (!sent) await hit.body.cancel().catch(() => undefined);
+  }
 }
 
 /** Carries out the plan for one version: 304, 412, 416, or its bytes (all or one range). */
@@ -187,7 +239,7 @@ function withDownload(
   return new Response(body, { status, headers });
 }
 
-async function readRecord(kv: KVNamespace, key: string): Promise<ReadModel | null> {
+async function readRecord(kv: DeliveryEnv["ASSET_INDEX"], key: string): Promise<ReadModel | null> {
   try {
     return await kv.get<ReadModel>(key, { type: "json" });
   } catch (err) {
@@ -197,7 +249,7 @@ async function readRecord(kv: KVNamespace, key: string): Promise<ReadModel | nul
 }
 
 async function readR2(
-  bucket: R2Bucket,
+  bucket: DeliveryEnv["FILES"],
   key: string,
   range: ByteRange | null,
 ): Promise<ReadableStream | null> {

@@ -1,10 +1,10 @@
 // The edge read model in Workers KV: one record per live asset, holding exactly what the
 // permanent-URL hot path needs. Written only by the asset's Durable Object (after each commit,
 // retried by alarm until it succeeds); read only by public delivery, which accepts KV's
-// eventual consistency (see docs/STORAGE.md for the bound).
+// eventual consistency (see docs/STORAGE.md for the bound). Pure: shared by both Workers.
 
-import type { AssetSnapshot } from "../domain/records";
-import { versionObjectKey } from "../domain/urls";
+import type { AssetSnapshot } from "./records";
+import { versionObjectKey } from "./urls";
 
 export interface ReadModel {
   slug: string | null;

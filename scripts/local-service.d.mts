@@ -1,0 +1,23 @@
+// Types for scripts/local-service.mjs, so the TypeScript end-to-end tests can use it.
+import type { ChildProcess } from "node:child_process";
+
+export const ROOT: string;
+export interface RunningService {
+  child: ChildProcess;
+  /** The management Worker's base URL. */
+  management: string;
+  /** The delivery Worker's base URL (the host of every URL the API returns). */
+  public: string;
+}
+export function startService(options: {
+  port: number;
+  publicPort: number;
+  stateDir: string;
+  envFile?: string;
+  vars?: Record<string, string>;
+  logLevel?: string;
+  extraWorkers?: { configPath: string; port: number }[];
+  log?: (line: string) => void;
+}): Promise<RunningService>;
+export function stop(child: ChildProcess): Promise<void>;
+export function freePort(): Promise<number>;

@@ -1,0 +1,175 @@
+// Runs the whole service locally: both Workers in one workerd (Miniflare), each on its own port,
+// sharing one KV, R2, Durable Object and cache state under STATE_DIR, so what one writes the
+// other reads, as in production. Each Worker is first bundled by `wrangler deploy --dry-run`
+// (the bundle production would get) and gets the bindings its wrangler config declares, through
+// wrangler's own config reader; nothing stands between a port and its Worker (no proxy, no
+// asset router on the public port).
+//
+//   node scripts/serve.mjs [--env-file F] [--var NAME:VALUE]... [--log-level info|warn|...]
+//                          [--extra-worker CONFIG@PORT]...
+//   PORT (default 8787)          the management Worker: the address a CMS calls
+//   PUBLIC_PORT (default 8788)   the delivery Worker: the host of every URL the API returns
+//   STATE_DIR (default .wrangler/state)
+//
+// --extra-worker adds a Worker from another config in the same runtime (the benchmark's bare R2
+// Worker reads the same bucket this way). Prints one JSON line {"management", "public"} once
+// both answer; SIGTERM or SIGINT stops everything.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { experimental_readRawConfig, unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const MANAGEMENT_CONFIG = join(ROOT, "wrangler.toml");
+export const DELIVERY_CONFIG = join(ROOT, "wrangler.delivery.toml");
+const OFFLINE_ENV = {
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
+const HOST = "127.0.0.1";
+
+/** Bundles one Worker as `wrangler deploy` would, into outDir; returns the module's path. */
+function bundle(configPath, outDir) {
+  const wrangler = join(ROOT, "node_modules", ".bin", "wrangler");
+  const args = ["deploy", "--dry-run", "--outdir", outDir, "-c", configPath];
+  const result = spawnSync(wrangler, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...OFFLINE_ENV },
+    encoding: "utf8",
+  });
+  if (result.status !== 0) {
+    throw new Error(`bundling ${configPath} failed:\n${result.stdout}\n${result.stderr}`);
+  }
+  // The bundle is named after the entry (management-worker.js, ...): the one .js file there.
+  const [script] = readdirSync(outDir).filter((name) => name.endsWith(".js"));
+  if (!script) throw new Error(`bundling ${configPath} wrote no .js file to ${outDir}`);
+  return join(outDir, script);
+}
+
+/** Miniflare's options for one Worker: its config's bindings, its bundle, its own socket. */
+function workerOptions(configPath, outDir, port, { envFile, vars }) {
+  const { workerOptions: options } = unstable_getMiniflareWorkerOptions(configPath, undefined, {
+    envFiles: envFile ? [envFile] : undefined,
+  });
+  const script = bundle(configPath, outDir);
+  const bindings = { ...options.bindings };
+  for (const [name, value] of Object.entries(vars)) {
+    // A variable goes to the Workers whose config declares it, never elsewhere.
+    if (name in bindings) bindings[name] = value;
+  }
+  return {
+    ...options,
+    name: experimental_readRawConfig({ config: configPath }).rawConfig.name,
+    bindings,
+    modulesRoot: dirname(script),
+    modules: [{ type: "ESModule", path: script }],
+    unsafeDirectSockets: [{ host: HOST, port }],
+  };
+}
+
+/**
+ * Starts both Workers (and any extra ones) and resolves once each answers /health.
+ * Returns { management, public, stop }.
+ */
+export async function startService({
+  port = 8787,
+  publicPort = 8788,
+  stateDir = join(ROOT, ".wrangler", "state"),
+  envFile,
+  vars = {},
+  logLevel = "info",
+  extraWorkers = [],
+} = {}) {
+  Object.assign(process.env, OFFLINE_ENV); // Miniflare too would fetch cf.json at start
+  const publicOrigin = `http://${HOST}:${publicPort}`;
+  const allVars = { PUBLIC_BASE_URL: publicOrigin, ...vars };
+  const build = mkdtempSync(join(tmpdir(), "pau-build-"));
+  const options = { envFile, vars: allVars };
+  const workers = [
+    workerOptions(MANAGEMENT_CONFIG, join(build, "management"), port, options),
+    workerOptions(DELIVERY_CONFIG, join(build, "delivery"), publicPort, options),
+    ...extraWorkers.map((extra, i) =>
+      workerOptions(resolve(extra.configPath), join(build, `extra-${i}`), extra.port, options),
+    ),
+  ];
+  const level = LogLevel[logLevel.toUpperCase()] ?? LogLevel.INFO;
+  const mf = new Miniflare({
+    host: HOST,
+    port: 0, // Miniflare's own entry socket; every Worker has a direct one above
+    defaultPersistRoot: join(resolve(stateDir), "v3"), // the layout `wrangler dev` uses
+    log: new Log(level),
+    logRequests: level >= LogLevel.INFO,
+    workers,
+  });
+  try {
+    await mf.ready;
+  } catch (err) {
+    rmSync(build, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    management: `http://${HOST}:${port}`,
+    public: publicOrigin,
+    async stop() {
+      await mf.dispose();
+      rmSync(build, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The command line above; `npm start` (scripts/start.mjs) calls it too. */
+export async function main(args = process.argv.slice(2)) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      "env-file": { type: "string" },
+      var: { type: "string", multiple: true, default: [] },
+      "log-level": { type: "string", default: "info" },
+      "extra-worker": { type: "string", multiple: true, default: [] },
+    },
+  });
+  const vars = {};
+  for (const pair of values.var) {
+    const at = pair.indexOf(":");
+    if (at < 1) throw new Error(`--var takes NAME:VALUE, not ${pair}`);
+    vars[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  const extraWorkers = values["extra-worker"].map((spec) => {
+    const at = spec.lastIndexOf("@");
+    return { configPath: spec.slice(0, at), port: Number(spec.slice(at + 1)) };
+  });
+  const service = await startService({
+    port: Number(process.env.PORT ?? 8787),
+    publicPort: Number(process.env.PUBLIC_PORT ?? 8788),
+    stateDir: process.env.STATE_DIR ?? join(ROOT, ".wrangler", "state"),
+    envFile: values["env-file"],
+    vars,
+    logLevel: values["log-level"],
+    extraWorkers,
+  });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await service.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  // One JSON line for the scripts that start this (scripts/local-service.mjs waits for it).
+  console.log(JSON.stringify({ management: service.management, public: service.public }));
+  console.log(`Management API: ${service.management} (console at ${service.management}/console)`);
+  console.log(`Public URLs:    ${service.public}`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

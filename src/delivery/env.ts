@@ -1,0 +1,13 @@
+// The delivery Worker's env (wrangler.delivery.toml). The public path is typed with this, not
+// with the management Worker's Env, so the compiler refuses any use of a Durable Object, a
+// secret or a write there: the storage bindings are narrowed to the reads delivery makes.
+// (The platform itself grants a KV or R2 binding both reads and writes; docs/SECURITY.md.)
+
+import type { ConfigVars } from "../config";
+
+export interface DeliveryEnv extends ConfigVars {
+  /** The edge read model, written only by the assets' Durable Objects. */
+  ASSET_INDEX: Pick<KVNamespace, "get">;
+  /** Every version's bytes. */
+  FILES: Pick<R2Bucket, "get" | "head">;
+}

@@ -1,0 +1,27 @@
+// The workerd suite's Worker: both Workers' fetch handlers behind one entry, with the management
+// Worker's bindings (a superset of the delivery Worker's), so every test reaches either through
+// SELF. As the two hostnames do in production, the public URL shapes (3 or 4 segments after
+// /v3/assets/) go to the delivery Worker and everything else to the management Worker. The
+// end-to-end suite (e2e/) runs the two real Workers side by side.
+
+import type { DeliveryEnv } from "../src/delivery/env";
+import deliveryWorker from "../src/delivery-worker";
+import managementWorker from "../src/management-worker";
+
+export { DeliveryControl } from "../src/delivery-worker";
+export { AssetObject, StackObject, UploadObject } from "../src/management-worker";
+
+/** What either Worker may be given: the management Worker's env and the delivery Worker's vars. */
+export type BothEnv = Env & DeliveryEnv;
+
+const PUBLIC_SHAPE = /^\/v3\/assets\/[^/]*\/[^/]*\/./;
+
+export default {
+  fetch(request: Request, env: BothEnv, ctx: ExecutionContext): Promise<Response> {
+    const worker = PUBLIC_SHAPE.test(new URL(request.url).pathname)
+      ? deliveryWorker
+      : managementWorker;
+    return Promise.resolve(worker.fetch(request, env, ctx));
+  },
+  scheduled: managementWorker.scheduled,
+} satisfies ExportedHandler<BothEnv>;
