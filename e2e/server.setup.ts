@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort, startService, stop } from "../scripts/local-service.mjs";
+import { startService, stop } from "../scripts/local-service.mjs";
 
 export const ADMIN_TOKEN = "e2e-admin-token";
 
@@ -24,8 +24,6 @@ export default async function setup(project: TestProject) {
   const envFile = join(work, "e2e.env");
   writeFileSync(envFile, `ADMIN_TOKEN=${ADMIN_TOKEN}\n`);
   const service = await startService({
-    port: await freePort(),
-    publicPort: await freePort(),
     stateDir: join(work, "state"),
     envFile,
   });

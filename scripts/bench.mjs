@@ -14,7 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { freePort, ROOT, startService, stop } from "./local-service.mjs";
+import { ROOT, startService, stop } from "./local-service.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -231,8 +231,6 @@ async function main() {
     /** One local service with its own state and the given [vars]. */
     const service = async (name, vars = {}, extraWorkers = []) => {
       const s = await startService({
-        port: await freePort(),
-        publicPort: await freePort(),
         stateDir: join(work, name),
         envFile,
         logLevel: "warn",
@@ -242,8 +240,7 @@ async function main() {
       services.push(s);
       return s;
     };
-    const floorPort = await freePort();
-    const serve = await service("serve", {}, [{ configPath: FLOOR_CONFIG, port: floorPort }]);
+    const serve = await service("serve", {}, [{ configPath: FLOOR_CONFIG }]);
     const firstAnswerMs = Date.now() - started;
     const redirect = await service("redirect", { PERMANENT_URL_MODE: "redirect" });
     const off = await service("off", { READ_MODEL_MEMO_SECONDS: "0" });
@@ -254,7 +251,7 @@ async function main() {
 
     console.log("seeding...");
     const routes = routesFor({
-      floorBase: `http://127.0.0.1:${floorPort}`,
+      floorBase: serve.extras[0],
       a: await seed(serve.management, SIZES),
       r: await seed(redirect.management, { "1KB": 1024 }),
       m: await seed(off.management, SIZES),

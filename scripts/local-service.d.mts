@@ -8,15 +8,18 @@ export interface RunningService {
   management: string;
   /** The delivery Worker's base URL (the host of every URL the API returns). */
   public: string;
+  /** The base URL of each extra Worker, in the order given. */
+  extras: string[];
 }
 export function startService(options: {
-  port: number;
-  publicPort: number;
+  /** Left out: a free port. */
+  port?: number;
+  publicPort?: number;
   stateDir: string;
   envFile?: string;
   vars?: Record<string, string>;
   logLevel?: string;
-  extraWorkers?: { configPath: string; port: number }[];
+  extraWorkers?: { configPath: string; port?: number }[];
   log?: (line: string) => void;
 }): Promise<RunningService>;
 export function stop(child: ChildProcess): Promise<void>;

@@ -9,10 +9,33 @@ import { fileURLToPath } from "node:url";
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /**
- * Spawns `node scripts/serve.mjs` with fresh ports and state. Resolves with the child and the two
- * base URLs once the service has printed that both Workers answer; rejects if it exits first.
+ * Spawns `node scripts/serve.mjs` with the given state. Resolves with the child and the base
+ * URLs (management, public, and one per extra Worker) once the service has printed that every
+ * Worker answers; rejects if it exits first. Ports left out are picked free, and picked again
+ * if another process takes one before the service binds it.
  */
-export function startService({
+export async function startService(options) {
+  const pick = !options.port || !options.publicPort;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnService({
+        ...options,
+        port: options.port || (await freePort()),
+        publicPort: options.publicPort || (await freePort()),
+        extraWorkers: await Promise.all(
+          (options.extraWorkers ?? []).map(async (w) => ({
+            ...w,
+            port: w.port || (await freePort()),
+          })),
+        ),
+      });
+    } catch (err) {
+      if (!(pick && err.addressInUse && attempt < 5)) throw err;
+    }
+  }
+}
+
+function spawnService({
   port,
   publicPort,
   stateDir,
@@ -29,7 +52,7 @@ export function startService({
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     detached: true,
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
       PORT: String(port),
@@ -37,19 +60,26 @@ export function startService({
       STATE_DIR: stateDir,
     },
   });
+  let addressInUse = false;
+  createInterface({ input: child.stderr }).on("line", (line) => {
+    if (/address already in use/i.test(line)) addressInUse = true;
+    process.stderr.write(`${line}\n`);
+  });
   return new Promise((resolve, reject) => {
     let ready = false;
     createInterface({ input: child.stdout }).on("line", (line) => {
       if (!ready && line.startsWith("{")) {
         ready = true;
         const urls = JSON.parse(line);
-        resolve({ child, management: urls.management, public: urls.public });
+        resolve({ child, management: urls.management, public: urls.public, extras: urls.extras });
       } else {
         log(line);
       }
     });
     child.once("exit", (code) => {
-      if (!ready) reject(new Error(`the local service exited with ${code} before it was ready`));
+      if (ready) return;
+      const err = new Error(`the local service exited with ${code} before it was ready`);
+      reject(Object.assign(err, { addressInUse }));
     });
   });
 }

@@ -15,11 +15,11 @@
 // Worker reads the same bucket this way). Prints one JSON line {"management", "public"} once
 // both answer; SIGTERM or SIGINT stops everything.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseArgs, parseEnv } from "node:util";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { experimental_readRawConfig, unstable_getMiniflareWorkerOptions } from "wrangler";
 
@@ -51,21 +51,37 @@ function bundle(configPath, outDir) {
   return join(outDir, script);
 }
 
-/** Miniflare's options for one Worker: its config's bindings, its bundle, its own socket. */
-function workerOptions(configPath, outDir, port, { envFile, vars }) {
-  const { workerOptions: options } = unstable_getMiniflareWorkerOptions(configPath, undefined, {
-    envFiles: envFile ? [envFile] : undefined,
-  });
-  const script = bundle(configPath, outDir);
+/** Miniflare's log, without the line naming its entry socket, which nothing here uses. */
+class ServiceLog extends Log {
+  info(message) {
+    if (!message.startsWith("Ready on")) super.info(message);
+  }
+}
+
+/**
+ * Miniflare's options for one Worker, without its script: what its wrangler config declares,
+ * read by wrangler itself; then each [vars] entry that `vars` names, and each declared secret
+ * ([secrets] required) that the env file has. Nothing else reaches a Worker.
+ */
+export function localWorkerOptions(configPath, { envFile, vars = {} }) {
+  const { workerOptions: options } = unstable_getMiniflareWorkerOptions(configPath);
+  const { rawConfig } = experimental_readRawConfig({ config: configPath });
   const bindings = { ...options.bindings };
   for (const [name, value] of Object.entries(vars)) {
-    // A variable goes to the Workers whose config declares it, never elsewhere.
-    if (name in bindings) bindings[name] = value;
+    if (name in (rawConfig.vars ?? {})) bindings[name] = value;
   }
+  const secrets = envFile ? parseEnv(readFileSync(envFile, "utf8")) : {};
+  for (const name of rawConfig.secrets?.required ?? []) {
+    if (name in secrets) bindings[name] = secrets[name];
+  }
+  return { ...options, name: rawConfig.name, bindings };
+}
+
+/** Miniflare's options for one Worker: its bindings, its bundle, its own socket. */
+function workerOptions(configPath, outDir, port, settings) {
+  const script = bundle(configPath, outDir);
   return {
-    ...options,
-    name: experimental_readRawConfig({ config: configPath }).rawConfig.name,
-    bindings,
+    ...localWorkerOptions(configPath, settings),
     modulesRoot: dirname(script),
     modules: [{ type: "ESModule", path: script }],
     unsafeDirectSockets: [{ host: HOST, port }],
@@ -73,7 +89,7 @@ function workerOptions(configPath, outDir, port, { envFile, vars }) {
 }
 
 /**
- * Starts both Workers (and any extra ones) and resolves once each answers /health.
+ * Starts both Workers (and any extra ones) and resolves once every socket listens.
  * Returns { management, public, stop }.
  */
 export async function startService({
@@ -90,31 +106,39 @@ export async function startService({
   const allVars = { PUBLIC_BASE_URL: publicOrigin, ...vars };
   const build = mkdtempSync(join(tmpdir(), "pau-build-"));
   const options = { envFile, vars: allVars };
-  const workers = [
-    workerOptions(MANAGEMENT_CONFIG, join(build, "management"), port, options),
-    workerOptions(DELIVERY_CONFIG, join(build, "delivery"), publicPort, options),
-    ...extraWorkers.map((extra, i) =>
-      workerOptions(resolve(extra.configPath), join(build, `extra-${i}`), extra.port, options),
-    ),
-  ];
-  const level = LogLevel[logLevel.toUpperCase()] ?? LogLevel.INFO;
-  const mf = new Miniflare({
-    host: HOST,
-    port: 0, // Miniflare's own entry socket; every Worker has a direct one above
-    defaultPersistRoot: join(resolve(stateDir), "v3"), // the layout `wrangler dev` uses
-    log: new Log(level),
-    logRequests: level >= LogLevel.INFO,
-    workers,
-  });
+  let mf;
   try {
+    const workers = [
+      workerOptions(MANAGEMENT_CONFIG, join(build, "management"), port, options),
+      workerOptions(DELIVERY_CONFIG, join(build, "delivery"), publicPort, options),
+      ...extraWorkers.map((extra, i) =>
+        workerOptions(resolve(extra.configPath), join(build, `extra-${i}`), extra.port, options),
+      ),
+    ];
+    for (const name of Object.keys(vars)) {
+      if (!workers.some((w) => name in w.bindings)) {
+        throw new Error(`--var ${name}: no Worker declares ${name} in its [vars]`);
+      }
+    }
+    const level = LogLevel[logLevel.toUpperCase()] ?? LogLevel.INFO;
+    mf = new Miniflare({
+      host: HOST,
+      port: 0, // Miniflare's own entry socket; every Worker has a direct one above
+      defaultPersistRoot: join(resolve(stateDir), "v3"), // the layout `wrangler dev` uses
+      log: new ServiceLog(level),
+      logRequests: level >= LogLevel.INFO,
+      workers,
+    });
     await mf.ready;
   } catch (err) {
+    await mf?.dispose().catch(() => undefined);
     rmSync(build, { recursive: true, force: true });
     throw err;
   }
   return {
     management: `http://${HOST}:${port}`,
     public: publicOrigin,
+    extras: extraWorkers.map((extra) => `http://${HOST}:${extra.port}`),
     async stop() {
       await mf.dispose();
       rmSync(build, { recursive: true, force: true });
@@ -162,7 +186,8 @@ export async function main(args = process.argv.slice(2)) {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   // One JSON line for the scripts that start this (scripts/local-service.mjs waits for it).
-  console.log(JSON.stringify({ management: service.management, public: service.public }));
+  const { management, public: publicUrl, extras } = service;
+  if (!process.stdout.isTTY) console.log(JSON.stringify({ management, public: publicUrl, extras }));
   console.log(`Management API: ${service.management} (console at ${service.management}/console)`);
   console.log(`Public URLs:    ${service.public}`);
 }

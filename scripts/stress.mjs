@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, ROOT, startService, stop } from "./local-service.mjs";
+import { ROOT, startService, stop } from "./local-service.mjs";
 
 const ADMIN = "stress-admin-token";
 const failures = [];
@@ -262,8 +262,6 @@ const work = mkdtempSync(join(tmpdir(), "pau-stress-"));
 const envFile = join(work, "stress.env");
 writeFileSync(envFile, `ADMIN_TOKEN=${ADMIN}\n`);
 const service = await startService({
-  port: await freePort(),
-  publicPort: await freePort(),
   stateDir: join(work, "state"),
   envFile,
   logLevel: "error",

@@ -1,0 +1,100 @@
+// `wrangler deploy --dry-run` of both Workers, as a deployment would bundle them: each builds,
+// the delivery Worker has only its read bindings (no Durable Object, secret, service, rate limit
+// or static assets), its bundle holds no management code and stays small, and the management
+// Worker has everything else.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { ROOT } from "../scripts/local-service.mjs";
+import { localWorkerOptions } from "../scripts/serve.mjs";
+
+const work = mkdtempSync(join(tmpdir(), "pau-deploy-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs the dry run; returns the bindings it prints (name -> kind) and the bundle's text. */
+function dryRun(config: string) {
+  const outdir = mkdtempSync(join(work, "out-"));
+  const printed = execFileSync(
+    join(ROOT, "node_modules", ".bin", "wrangler"),
+    ["deploy", "--dry-run", "--outdir", outdir, "-c", config],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        WRANGLER_HIDE_BANNER: "true",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      },
+    },
+  );
+  const bindings = new Map<string, string>();
+  for (const line of printed.split("\n")) {
+    const match = /^env\.(\w+)(?: \(.*\))?\s{2,}(\S.*?)\s*$/.exec(line);
+    if (match?.[1] && match[2]) bindings.set(match[1], match[2]);
+  }
+  const file = readdirSync(outdir).find((name) => name.endsWith(".js")) as string;
+  return { bindings, bundle: readFileSync(join(outdir, file), "utf8") };
+}
+
+const DELIVERY_VARS = [
+  "PUBLIC_BASE_URL",
+  "PERMANENT_URL_MAX_AGE",
+  "PERMANENT_URL_MODE",
+  "CORS_ALLOWED_ORIGINS",
+  "READ_MODEL_MEMO_SECONDS",
+  "EDGE_CACHE_MAX_BYTES",
+];
+
+describe("wrangler deploy --dry-run", () => {
+  it("bundles the delivery Worker with KV and R2 only, and no management code", () => {
+    const { bindings, bundle } = dryRun("wrangler.delivery.toml");
+    expect(Object.fromEntries(bindings)).toEqual({
+      ASSET_INDEX: "KV Namespace",
+      FILES: "R2 Bucket",
+      ...Object.fromEntries(DELIVERY_VARS.map((name) => [name, "Environment Variable"])),
+    });
+    // Strings only the management side has: its notices, errors, classes and parsers.
+    for (const text of [
+      "Asset created successfully.",
+      "Management token was not found.",
+      "Upload session was not found.",
+      "DurableObject",
+      "ADMIN_TOKEN",
+      "asset[upload]",
+      "Content-Security-Policy: default-src",
+    ]) {
+      expect(bundle.includes(text), text).toBe(false);
+    }
+    // Its only import is the runtime's own module (for the control entrypoint).
+    const imports = [...bundle.matchAll(/from\s*"([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(imports)).toEqual(new Set(["cloudflare:workers"]));
+    // At most a third of the 49.6 KiB the single Worker had (issue 12).
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThanOrEqual((49.6 * 1024) / 3);
+  });
+
+  it("bundles the management Worker with the writers, the delivery binding and the rest", () => {
+    const { bindings } = dryRun("wrangler.toml");
+    expect(bindings.get("ASSETS")).toMatch(/Durable Object/);
+    expect(bindings.get("STACKS")).toMatch(/Durable Object/);
+    expect(bindings.get("UPLOADS")).toMatch(/Durable Object/);
+    expect(bindings.get("DELIVERY")).toMatch(/Worker/);
+    expect(bindings.get("MANAGEMENT_RATE_LIMIT")).toBe("Rate Limit");
+    expect(bindings.get("ASSET_INDEX")).toBe("KV Namespace");
+    expect(bindings.get("FILES")).toBe("R2 Bucket");
+  });
+
+  it("gives the delivery Worker no secret locally either (scripts/serve.mjs)", () => {
+    const local = (config: string) =>
+      localWorkerOptions(join(ROOT, config), { envFile: join(ROOT, ".dev.vars.example") });
+    const delivery = local("wrangler.delivery.toml");
+    expect(Object.keys(delivery.bindings ?? {}).sort()).toEqual([...DELIVERY_VARS].sort());
+    expect(delivery.durableObjects ?? {}).toEqual({});
+    expect(delivery.serviceBindings ?? {}).toEqual({});
+    expect("assets" in delivery && delivery.assets).toBeFalsy();
+    expect(Object.keys(local("wrangler.toml").bindings ?? {})).toContain("ADMIN_TOKEN");
+  });
+});

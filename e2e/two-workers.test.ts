@@ -1,0 +1,84 @@
+// The two Workers as a client sees them, side by side on their own ports: the delivery Worker
+// answers the public URLs and nothing of the management side, the management Worker answers
+// everything else and no public URL, and a change made through one shows on the other at once.
+import { beforeAll, describe, expect, it } from "vitest";
+import { formBody, rawBody } from "../client/index";
+import { baseUrl, newStack, publicBaseUrl } from "./api";
+
+let asset: { uid: string; url: string; permanent_url: string };
+let stack: Awaited<ReturnType<typeof newStack>>;
+
+beforeAll(async () => {
+  stack = await newStack("Two Workers");
+  const form = new FormData();
+  form.append("asset[upload]", new Blob(["first"], { type: "text/plain" }), "split.txt");
+  form.append("asset[permanent_url]", "split");
+  const created = await stack.api.POST("/v3/assets", formBody(form));
+  asset = created.data?.asset as typeof asset;
+});
+
+const status = async (url: string, init?: RequestInit) => {
+  const res = await fetch(url, { redirect: "manual", ...init });
+  await res.arrayBuffer();
+  return res.status;
+};
+
+describe("the delivery Worker", () => {
+  it("hosts every public URL the API returns", () => {
+    expect(asset.url.startsWith(`${publicBaseUrl}/v3/assets/`)).toBe(true);
+    expect(asset.permanent_url).toBe(
+      `${publicBaseUrl}/v3/assets/${stack.apiKey}/${asset.uid}/split`,
+    );
+  });
+
+  it("answers nothing of the management side: API, console, reference, static files", async () => {
+    const auth = { api_key: stack.apiKey, authorization: stack.token };
+    expect(await status(`${publicBaseUrl}/v3/assets`, { headers: auth })).toBe(404);
+    expect(await status(`${publicBaseUrl}/v3/assets/${asset.uid}`, { headers: auth })).toBe(404);
+    expect(
+      await status(`${publicBaseUrl}/v3/stacks`, {
+        method: "POST",
+        headers: { authorization: "anything", "content-type": "application/json" },
+        body: JSON.stringify({ stack: { name: "x" } }),
+      }),
+    ).toBe(404);
+    for (const path of ["/console", "/console/console.js", "/reference", "/openapi.json", "/"]) {
+      expect(await status(`${publicBaseUrl}${path}`), path).toBe(404);
+    }
+    expect(await status(`${publicBaseUrl}/health`)).toBe(200);
+  });
+});
+
+describe("the management Worker", () => {
+  it("serves no public URL", async () => {
+    const onManagement = (url: string) => url.replace(publicBaseUrl, baseUrl);
+    expect(await status(onManagement(asset.url))).toBe(404);
+    expect(await status(onManagement(asset.permanent_url))).toBe(404);
+    expect(await status(asset.url)).toBe(200);
+    expect(await status(asset.permanent_url)).toBe(200);
+  });
+});
+
+describe("a change through the management Worker", () => {
+  it("shows on the permanent URL at the very next request, memo or not", async () => {
+    expect(await (await fetch(asset.permanent_url)).text()).toBe("first");
+    for (const bytes of ["second", "third"]) {
+      const replaced = await stack.api.PUT("/v3/assets/{uid}", {
+        params: { path: { uid: asset.uid }, query: { filename: "split.txt" } },
+        ...rawBody(bytes, "text/plain"),
+      });
+      expect(replaced.response.status).toBe(200);
+      expect(await (await fetch(asset.permanent_url)).text()).toBe(bytes);
+    }
+  });
+
+  it("makes every URL answer 404 after a delete, the cached versioned URL included", async () => {
+    expect(await (await fetch(asset.url)).text()).toBe("first"); // cached by now
+    const deleted = await stack.api.DELETE("/v3/assets/{uid}", {
+      params: { path: { uid: asset.uid } },
+    });
+    expect(deleted.response.status).toBe(200);
+    expect(await status(asset.url)).toBe(404);
+    expect(await status(asset.permanent_url)).toBe(404);
+  });
+});

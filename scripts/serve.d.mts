@@ -1,0 +1,7 @@
+// Types for the part of scripts/serve.mjs the TypeScript end-to-end tests use.
+import type { WorkerOptions } from "miniflare";
+
+export function localWorkerOptions(
+  configPath: string,
+  settings: { envFile?: string; vars?: Record<string, string> },
+): WorkerOptions & { name: string };
