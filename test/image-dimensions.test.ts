@@ -1,6 +1,6 @@
 // src/domain/image-dimensions.ts: real images (test/fixtures/images, made by sharp) fed whole, byte
-// by byte and in random chunkings; truncated files; non-images; hand-built hostile headers; the
-// byte budget. Pure, so plain unit tests (they run in workerd like the rest).
+// by byte and in random chunkings; truncated files; non-images; hand-built hostile headers and
+// EXIF; the byte budget. Pure, so plain unit tests (they run in workerd like the rest).
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -57,12 +57,16 @@ function feedBytewise(data: Uint8Array, maxBytes?: number) {
   for (let i = 0; i < data.length; i++) {
     reader.write(data.subarray(i, i + 1));
     if (reader.settled && settledAt === null) settledAt = i + 1;
-    if (!reader.settled) expect(reader.dimensions).toBeNull();
+    if (!reader.settled) {
+      expect(reader.dimensions).toBeNull();
+      expect(reader.orientation).toBe(1);
+    }
   }
   return { reader, settledAt };
 }
 
 const outcome = (r: DimensionReader) => ({ dimensions: r.dimensions, settled: r.settled });
+const withOrientation = (r: DimensionReader) => ({ ...outcome(r), orientation: r.orientation });
 const cutsOf = (length: number) => fc.array(fc.nat(length), { maxLength: 40 });
 
 const FIXTURES = IMAGE_FIXTURES.map((f) => ({ ...f, data: fromBase64(f.base64) }));
@@ -75,24 +79,30 @@ const fixture = (name: string) => {
 // ---- Real images ----------------------------------------------------------------------------
 
 describe("real images", () => {
-  it.each(FIXTURES)("reads $name whole", ({ data, width, height }) => {
+  it.each(FIXTURES)("reads $name whole", ({ data, width, height, orientation }) => {
     const reader = feed(data);
     expect(reader.dimensions).toEqual({ width, height });
+    expect(reader.orientation).toBe(orientation);
     expect(reader.settled).toBe(true);
   });
 
   it.each(FIXTURES)("reads $name byte by byte, unknown until it settles", ({ data, ...f }) => {
     const { reader, settledAt } = feedBytewise(data);
     expect(reader.dimensions).toEqual({ width: f.width, height: f.height });
+    expect(reader.orientation).toBe(f.orientation);
     // Every header here ends in the first kilobyte or so; the rest of the file is never needed.
     expect(settledAt).not.toBeNull();
     expect(settledAt).toBeLessThanOrEqual(Math.min(data.length, 1200));
   });
 
-  it.each(FIXTURES)("reads $name the same in any chunking", ({ data, width, height }) => {
+  it.each(FIXTURES)("reads $name the same in any chunking", ({ data, width, height, ...f }) => {
     fc.assert(
       fc.property(cutsOf(data.length), (cuts) => {
-        expect(outcome(feed(data, cuts))).toEqual({ dimensions: { width, height }, settled: true });
+        expect(withOrientation(feed(data, cuts))).toEqual({
+          dimensions: { width, height },
+          settled: true,
+          orientation: f.orientation,
+        });
       }),
       { numRuns: 50 },
     );
@@ -134,14 +144,28 @@ describe("real images", () => {
     expect(reader.dimensions).toEqual({ width: 123, height: 45 });
   });
 
-  it("reports a JPEG's stored size, not the one its EXIF orientation would display", () => {
-    // The fixture is stored 45x123 with orientation 6; AVIF's irot, by contrast, is applied.
-    expect(feed(fixture("jpeg-exif-icc-45x123.jpg")).dimensions).toEqual({
-      width: 45,
-      height: 123,
-    });
-    expect(feed(fixture("avif-irot-45x123.avif")).dimensions).toEqual({ width: 45, height: 123 });
+  it("reports a JPEG's stored size and its EXIF orientation, which the caller applies", () => {
+    // The fixture is stored 45x123 with orientation 6 (turn 90° clockwise): displayed 123x45.
+    const jpeg = feed(fixture("jpeg-exif-icc-45x123.jpg"));
+    expect(jpeg.dimensions).toEqual({ width: 45, height: 123 });
+    expect(jpeg.orientation).toBe(6);
+    // AVIF's irot, by contrast, is applied to the dimensions, so its orientation is 1.
+    const avif = feed(fixture("avif-irot-45x123.avif"));
+    expect(avif.dimensions).toEqual({ width: 45, height: 123 });
+    expect(avif.orientation).toBe(1);
   });
+
+  it.each(["png-exif-orientation-6-45x123.png", "webp-exif-orientation-6-45x123.webp"])(
+    "reports orientation 1 for %s, whose EXIF comes after the size",
+    (name) => {
+      // sharp reads orientation 6 from both (checked by the fixture script).
+      expect(withOrientation(feed(fixture(name)))).toEqual({
+        dimensions: { width: 45, height: 123 },
+        settled: true,
+        orientation: 1,
+      });
+    },
+  );
 });
 
 // ---- JPEG segments and the byte budget ------------------------------------------------------
@@ -273,6 +297,274 @@ describe("JPEG segments before the frame header", () => {
   ] as const)("reads a JPEG with %s", (_, rest, expected) => {
     const reader = feed(bytes([0xff, 0xd8], rest));
     expect(outcome(reader)).toEqual({ dimensions: expected, settled: true });
+  });
+});
+
+// ---- JPEG EXIF orientation ------------------------------------------------------------------
+
+const ORIENTATION_TAG = 0x0112;
+const SHORT = 3;
+const LONG = 4;
+
+/** A TIFF IFD entry: tag, type, count and the value field (a SHORT sits in its first 2 bytes). */
+type Entry = readonly [tag: number, type: number, count: number, value: number];
+const orientationEntry = (value: number): Entry => [ORIENTATION_TAG, SHORT, 1, value];
+const DESCRIPTION: Entry = [0x010e, 2, 4, 0x66697800]; // ImageDescription, ASCII, inline
+
+interface ExifOptions {
+  /** IFD0's offset as declared (default: right after the header and the gap). */
+  ifd0?: number;
+  /** Spare bytes between the TIFF header and IFD0. */
+  gap?: number;
+  /** IFD0's entry count as declared (default: the number of entries given). */
+  count?: number;
+  magic?: number;
+  /** Cuts the segment's body (from "Exif") to this many bytes; the APP1 length follows. */
+  cut?: number;
+}
+
+/**
+ * An APP1 segment: "Exif\0\0", a TIFF header in byte order `order`, `gap` bytes, IFD0 with
+ * `entries` and a zero next-IFD offset. The segment's length always matches its body, so the
+ * JPEG around it stays valid however hostile the EXIF inside.
+ */
+function exifSegment(order: string, entries: readonly Entry[], options: ExifOptions = {}) {
+  const w16 = order === "MM" ? u16 : le16;
+  const w32 = order === "MM" ? u32 : le32;
+  const gap = options.gap ?? 0;
+  const body = bytes(
+    "Exif\0\0",
+    order,
+    w16(options.magic ?? 42),
+    w32(options.ifd0 ?? 8 + gap),
+    new Uint8Array(gap).fill(0xa5),
+    w16(options.count ?? entries.length),
+    ...entries.map(([tag, type, count, value]) =>
+      bytes(w16(tag), w16(type), w32(count), type === SHORT ? [...w16(value), 0, 0] : w32(value)),
+    ),
+    w32(0),
+  ).subarray(0, options.cut);
+  return bytes([0xff, 0xe1], u16(body.length + 2), body);
+}
+
+/**
+ * The orientation an APP1 body (from "Exif") declares, worked out the plain way, with the whole
+ * segment at hand: the oracle the streaming reader is checked against.
+ */
+function referenceOrientation(body: Uint8Array): number {
+  if (String.fromCharCode(...body.subarray(0, 6)) !== "Exif\0\0") return 1;
+  const tiff = body.subarray(6);
+  const order = String.fromCharCode(...tiff.subarray(0, 2));
+  if (tiff.length < 8 || (order !== "II" && order !== "MM")) return 1;
+  const view = new DataView(tiff.buffer, tiff.byteOffset, tiff.length);
+  const little = order === "II";
+  if (view.getUint16(2, little) !== 42) return 1;
+  const ifd0 = view.getUint32(4, little);
+  if (ifd0 < 8 || ifd0 + 2 > tiff.length) return 1;
+  for (let i = 0; i < view.getUint16(ifd0, little); i++) {
+    const at = ifd0 + 2 + 12 * i;
+    if (at + 12 > tiff.length) return 1;
+    if (view.getUint16(at, little) !== ORIENTATION_TAG) continue;
+    if (view.getUint16(at + 2, little) !== SHORT || view.getUint32(at + 4, little) !== 1) return 1;
+    const value = view.getUint16(at + 8, little);
+    return value >= 1 && value <= 8 ? value : 1;
+  }
+  return 1;
+}
+
+/** Reads `data` whole, byte by byte and in random chunkings: each must give `expected`. */
+function expectEverywhere(
+  data: Uint8Array,
+  expected: { dimensions: { width: number; height: number } | null; orientation: number },
+) {
+  const want = { ...expected, settled: true };
+  expect(withOrientation(feed(data))).toEqual(want);
+  expect(withOrientation(feedBytewise(data).reader)).toEqual(want);
+  fc.assert(
+    fc.property(cutsOf(data.length), (cuts) => {
+      expect(withOrientation(feed(data, cuts))).toEqual(want);
+    }),
+    { numRuns: 20 },
+  );
+}
+
+describe("JPEG EXIF orientation", () => {
+  const baseline = fixture("jpeg-baseline-123x45.jpg");
+  const stored = { width: 123, height: 45 };
+  const upright = (orientation: number) => ({ dimensions: stored, orientation });
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8].flatMap((o) => [["II", o] as const, ["MM", o] as const]))(
+    "reads %s orientation %i, and keeps the stored size",
+    (order, orientation) => {
+      const data = withSegments(baseline, exifSegment(order, [orientationEntry(orientation)]));
+      expectEverywhere(data, upright(orientation));
+    },
+  );
+
+  it.each([
+    ["after other entries", [DESCRIPTION, [0x010f, 2, 20, 0x1000], orientationEntry(6)]],
+    ["before other entries", [orientationEntry(6), DESCRIPTION]],
+    ["among out-of-order entries", [[0x8769, LONG, 1, 26], DESCRIPTION, orientationEntry(6)]],
+  ] as const)("finds the orientation %s", (_, entries) => {
+    for (const order of ["II", "MM"]) {
+      expectEverywhere(withSegments(baseline, exifSegment(order, entries)), upright(6));
+    }
+  });
+
+  it.each([
+    ["IFD0 at 9 (odd, right after the header)", { gap: 1 }],
+    ["IFD0 at 26", { gap: 18 }],
+    ["IFD0 at 1000", { gap: 992 }],
+  ])("follows %s", (_, options) => {
+    for (const order of ["II", "MM"]) {
+      const data = withSegments(baseline, exifSegment(order, [orientationEntry(8)], options));
+      expectEverywhere(data, upright(8));
+    }
+  });
+
+  it("takes the orientation from the first EXIF segment, after XMP or other APP1", () => {
+    const xmp = bytes([0xff, 0xe1], u16(40), "http://ns.adobe.com/xap/1.0/\0", new Uint8Array(9));
+    const six = exifSegment("II", [orientationEntry(6)]);
+    const three = exifSegment("MM", [orientationEntry(3)]);
+    expectEverywhere(withSegments(baseline, xmp, six, three), upright(6));
+    expectEverywhere(withSegments(baseline, exifSegment("II", [DESCRIPTION]), three), upright(1));
+  });
+
+  it("ignores EXIF in a segment other than APP1, and after the frame header", () => {
+    const app2 = bytes([0xff, 0xe2], exifSegment("II", [orientationEntry(6)]).subarray(2));
+    expectEverywhere(withSegments(baseline, app2), upright(1));
+    // A frame header (SOF0, one component), then EXIF: the size settles before it arrives.
+    const late = bytes(
+      [0xff, 0xd8, 0xff, 0xc0],
+      u16(11),
+      [8],
+      u16(45),
+      u16(123),
+      [1, 0x11, 0],
+      exifSegment("II", [orientationEntry(6)]),
+    );
+    expectEverywhere(late, upright(1));
+  });
+
+  it("reports 1 for a JPEG without EXIF, and for one whose size is not found", () => {
+    expectEverywhere(baseline, upright(1));
+    // EXIF with orientation 6, then EOI before any frame: no size, so no orientation either.
+    const noFrame = bytes([0xff, 0xd8], exifSegment("II", [orientationEntry(6)]), [0xff, 0xd9]);
+    expectEverywhere(noFrame, { dimensions: null, orientation: 1 });
+  });
+
+  it("gives up at the byte budget inside an EXIF segment as anywhere else", () => {
+    const data = withSegments(baseline, exifSegment("II", [DESCRIPTION, orientationEntry(6)]));
+    for (const maxBytes of [10, 20, 30, 40]) {
+      expect(withOrientation(feed(data, [], maxBytes))).toEqual({
+        dimensions: null,
+        settled: true,
+        orientation: 1,
+      });
+    }
+  });
+
+  const six = [orientationEntry(6)];
+  it.each([
+    ["an orientation of 0", [orientationEntry(0)], {}],
+    ["an orientation of 9", [orientationEntry(9)], {}],
+    ["an orientation of 65535", [orientationEntry(0xffff)], {}],
+    ["an orientation typed LONG", [[ORIENTATION_TAG, LONG, 1, 6]], {}],
+    ["an orientation typed BYTE", [[ORIENTATION_TAG, 1, 1, 6]], {}],
+    ["an orientation with a count of 2", [[ORIENTATION_TAG, SHORT, 2, 6]], {}],
+    ["an orientation with a count of 0", [[ORIENTATION_TAG, SHORT, 0, 6]], {}],
+    ["an orientation with a count of 2^32 − 1", [[ORIENTATION_TAG, SHORT, 0xffffffff, 6]], {}],
+    ["no orientation entry", [DESCRIPTION], {}],
+    ["an empty IFD0", [], {}],
+    ["an identifier but no TIFF header", six, { cut: 6 }],
+    ["a TIFF header cut after its byte order", six, { cut: 8 }],
+    ["a TIFF header cut before IFD0's offset ends", six, { cut: 13 }],
+    ["IFD0's entry count cut in half", six, { cut: 15 }],
+    ["IFD0's only entry cut short", six, { cut: 27 }],
+    ["the magic number 43 (BigTIFF)", six, { magic: 43 }],
+    ["the magic number in the other byte order", six, { magic: 42 << 8 }],
+    ["IFD0 at offset 0", six, { ifd0: 0 }],
+    ["IFD0 at offset 4 (inside the header: behind the reader)", six, { ifd0: 4 }],
+    ["IFD0 at offset 7", six, { ifd0: 7 }],
+    ["IFD0 pointing into filler bytes", six, { gap: 16, ifd0: 10 }],
+    ["IFD0 at the segment's end", six, { ifd0: 26 }],
+    ["IFD0 past the segment", six, { ifd0: 1000 }],
+    ["IFD0 at 2^32 − 1", six, { ifd0: 0xffffffff }],
+    ["65535 entries declared, one given (no orientation)", [DESCRIPTION], { count: 0xffff }],
+    ["0 entries declared before the orientation", six, { count: 0 }],
+    ["1 entry declared before the orientation", [DESCRIPTION, ...six], { count: 1 }],
+  ] as const)("reports 1, and the size, for EXIF with %s", (_, entries, options) => {
+    for (const order of ["II", "MM"]) {
+      const data = withSegments(baseline, exifSegment(order, entries, options));
+      expectEverywhere(data, upright(1));
+    }
+  });
+
+  it("reports 1, and the size, for a byte order that is neither II nor MM", () => {
+    const segment = exifSegment("II", [orientationEntry(6)]);
+    for (const order of ["IM", "MI", "ii", "\0\0"]) {
+      segment.set(bytes(order), 10);
+      expectEverywhere(withSegments(baseline, segment), upright(1));
+    }
+  });
+
+  it("walks 65535 declared entries only as far as the segment goes", () => {
+    // A full 64 KiB APP1 holds 5459 entries; the orientation in the last one is still found.
+    const filler = Array.from({ length: 5458 }, (_, i): Entry => [0x0100 + (i % 16), SHORT, 1, 1]);
+    const found = exifSegment("MM", [...filler, orientationEntry(5)], { count: 0xffff });
+    expect(found.length).toBeLessThanOrEqual(65_537);
+    expectEverywhere(withSegments(baseline, found), upright(5));
+    const absent = exifSegment("II", [...filler, DESCRIPTION], { count: 0xffff });
+    expectEverywhere(withSegments(baseline, absent), upright(1));
+  });
+
+  it("stops at the orientation whatever count IFD0 declares", () => {
+    const data = withSegments(
+      baseline,
+      exifSegment("II", [DESCRIPTION, orientationEntry(7)], { count: 0xffff }),
+    );
+    expectEverywhere(data, upright(7));
+  });
+
+  const entry = fc.tuple(
+    fc.constantFrom(ORIENTATION_TAG, ORIENTATION_TAG, 0x010e, 0x8769, 0, 0xffff),
+    fc.constantFrom(SHORT, SHORT, LONG, 1, 0, 0xffff),
+    fc.constantFrom(1, 1, 0, 2, 0xffffffff),
+    fc.oneof(fc.nat(9), fc.nat(0xffff)),
+  );
+  const hostileExif = fc
+    .record({
+      order: fc.constantFrom("II", "MM", "IM", "\0\0"),
+      entries: fc.array(entry, { maxLength: 6 }),
+      options: fc.record(
+        {
+          ifd0: fc.oneof(fc.nat(120), fc.constantFrom(0xffffffff, 0x80000000)),
+          gap: fc.nat(40),
+          count: fc.oneof(fc.nat(8), fc.constant(0xffff)),
+          magic: fc.constantFrom(42, 43, 42 << 8),
+          cut: fc.nat(140),
+        },
+        { requiredKeys: [] },
+      ),
+    })
+    .map(({ order, entries, options }) => exifSegment(order, entries, options));
+
+  it("never throws or changes the size on hostile EXIF, and agrees with a whole-segment reading", () => {
+    fc.assert(
+      fc.property(
+        fc.array(hostileExif, { minLength: 1, maxLength: 2 }),
+        cutsOf(600),
+        (segments, cuts) => {
+          const data = withSegments(baseline, ...segments);
+          const expected = upright(
+            referenceOrientation(segments[0]?.subarray(4) ?? new Uint8Array(0)),
+          );
+          expect(withOrientation(feed(data))).toEqual({ ...expected, settled: true });
+          expect(withOrientation(feed(data, cuts))).toEqual({ ...expected, settled: true });
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
 
@@ -547,7 +839,7 @@ describe("files that are not supported raster images", () => {
     ["a UTF-8 BOM", "\xef\xbb\xbfhello"],
   ])("settles %s as null at once", (_, text) => {
     const { reader, settledAt } = feedBytewise(bytes(text));
-    expect(outcome(reader)).toEqual({ dimensions: null, settled: true });
+    expect(withOrientation(reader)).toEqual({ dimensions: null, settled: true, orientation: 1 });
     expect(settledAt).toBeLessThanOrEqual(2);
   });
 
@@ -584,6 +876,11 @@ const piece = fc.oneof(
     .tuple(fc.integer({ min: 0xc0, max: 0xff }), fc.oneof(fc.nat(20), fc.nat(0xffff)))
     .map(([marker, length]) => bytes([0xff, marker], u16(length))),
   fc.tuple(fc.nat(0xffff), fc.nat(0xffff)).map(([w, h]) => bytes(u32(w), u32(h), le16(w), le16(h))),
+  fc
+    .tuple(fc.nat(60), fc.constantFrom("II*\0", "MM\0*"), fc.oneof(fc.nat(40), fc.nat()))
+    .map(([length, header, ifd0]) =>
+      bytes([0xff, 0xe1], u16(length), "Exif\0\0", header, u32(ifd0), u16(ORIENTATION_TAG)),
+    ),
 );
 
 const hostileFile = fc
@@ -607,6 +904,10 @@ const SEEDS = [
   ),
   avif(meta(pitm(70_000, 1), iprp([ispe(640, 480), irot(3)], ipma([[70_000, [1, 2]]], 1, true)))),
   withSegments(fixture("jpeg-baseline-123x45.jpg"), app1(300), bytes([0xff, 0xfe], u16(4), "hi")),
+  withSegments(
+    fixture("jpeg-baseline-123x45.jpg"),
+    exifSegment("MM", [DESCRIPTION, orientationEntry(6)], { gap: 6 }),
+  ),
 ];
 
 /** A seed with a few bytes overwritten, inserted or deleted, and perhaps cut short. */
@@ -631,6 +932,13 @@ const mutatedImage = fc
     return bytes(cut === undefined ? out : out.slice(0, cut % (out.length + 1)));
   });
 
+/** An orientation is always 1–8, and 1 when there is no size for it to turn. */
+function expectOrientationWithinBounds(reader: DimensionReader) {
+  expect(Number.isInteger(reader.orientation)).toBe(true);
+  expect(reader.orientation >= 1 && reader.orientation <= 8).toBe(true);
+  if (!reader.dimensions) expect(reader.orientation).toBe(1);
+}
+
 describe("hostile input", () => {
   it("never throws, and any chunking gives the same answer within bounds", () => {
     fc.assert(
@@ -641,7 +949,8 @@ describe("hostile input", () => {
         (data, cuts, maxBytes) => {
           const whole = feed(data, [], maxBytes);
           const chunked = feed(data, cuts, maxBytes);
-          expect(outcome(chunked)).toEqual(outcome(whole));
+          expect(withOrientation(chunked)).toEqual(withOrientation(whole));
+          expectOrientationWithinBounds(whole);
           const d = whole.dimensions;
           if (d) {
             expect(whole.settled).toBe(true);
@@ -660,7 +969,8 @@ describe("hostile input", () => {
     fc.assert(
       fc.property(mutatedImage, cutsOf(1500), (data, cuts) => {
         const whole = feed(data);
-        expect(outcome(feed(data, cuts))).toEqual(outcome(whole));
+        expect(withOrientation(feed(data, cuts))).toEqual(withOrientation(whole));
+        expectOrientationWithinBounds(whole);
         const d = whole.dimensions;
         if (d) expect(d.width >= 1 && d.height <= MAX_DIMENSION).toBe(true);
       }),

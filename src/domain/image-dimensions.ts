@@ -1,16 +1,27 @@
-// The pixel size of a PNG, JPEG, GIF, WebP or AVIF image, read from its header while the bytes
-// stream past: fed chunk by chunk, never decoded, never read twice. Pure and dependency-free.
+// The pixel size of a PNG, JPEG, GIF, WebP or AVIF image, and a JPEG's EXIF orientation, read
+// from its header while the bytes stream past: fed chunk by chunk, never decoded, never read
+// twice. Pure and dependency-free.
 //
 // Each format is a generator that yields what it needs next: "read n bytes" (n ≤ 32, copied into
 // one fixed buffer) or "skip n bytes" (counted, never stored). The driver serves those requests
 // from whatever chunks arrive, so the answer cannot depend on how the file is cut, and memory is
 // the 32-byte buffer plus, for AVIF, three tables of at most 64 entries each.
 //
-// What is reported is the size the file declares for its stored raster:
-// - JPEG: the frame header (SOF). EXIF orientation is not applied (it lives in APP1, skipped).
+// `dimensions` is the size the file declares for its stored raster, never swapped:
+// - JPEG: the frame header (SOF).
 // - GIF: the logical screen, not the first frame's image descriptor.
 // - WebP: the VP8X canvas, or the VP8/VP8L frame of a simple file.
 // - AVIF: the primary item's ispe, turned by its irot; clap (cropping) is not applied.
+//
+// `orientation` is the EXIF Orientation (TIFF tag 0x0112, 1–8) still to be applied to that raster
+// to display it upright; 5–8 turn it a quarter, so the displayed size is the stored one swapped:
+//
+//   const upright = o >= 5 ? { width: d.height, height: d.width } : d;
+//
+// Only JPEG reports anything but 1: its EXIF (APP1) precedes the frame header. A PNG's eXIf and
+// a WebP's EXIF chunk come after the header that settles the size, a GIF has no orientation, and
+// an AVIF's irot is already in its dimensions (see each format below), so those report 1 even
+// when a viewer would turn the image. It is 1 too whenever `dimensions` is null.
 
 export interface Dimensions {
   width: number;
@@ -22,6 +33,8 @@ export interface DimensionReader {
   write(chunk: Uint8Array): void;
   /** The dimensions once known; null while unknown or when the file is not a supported raster image. */
   readonly dimensions: Dimensions | null;
+  /** EXIF orientation (1–8) when the file declares one before its size is settled, else 1. */
+  readonly orientation: number;
   /** True once the answer is final (found, or given up: unknown format, malformed header, or the byte budget spent). */
   readonly settled: boolean;
 }
@@ -46,6 +59,16 @@ const BUFFER_BYTES = 32;
 type Step = { kind: "read" | "skip"; n: number };
 type Parse<T> = Generator<Step, T, Uint8Array>;
 
+/** What a format's parser finds: the stored size and the orientation seen on the way to it. */
+interface Found {
+  dimensions: Dimensions;
+  orientation: number;
+}
+
+/** A format whose orientation is not read (see each format below): its size as found, 1. */
+const unturned = (dimensions: Dimensions | null): Found | null =>
+  dimensions && { dimensions, orientation: 1 };
+
 // Thrown inside a parser for a broken header; the driver turns it into "settled, null".
 const MALFORMED = new Error("malformed image header");
 const malformed = (): never => {
@@ -65,22 +88,26 @@ export function createDimensionReader(options?: { maxBytes?: number }): Dimensio
   }
 
   const buffer = new Uint8Array(BUFFER_BYTES);
-  let parser: Parse<Dimensions | null> | null = sniff();
+  let parser: Parse<Found | null> | null = sniff();
   let step: Step = { kind: "skip", n: 0 };
   let filled = 0; // bytes of the current step already served
   let offset = 0; // bytes of the file consumed
   let dimensions: Dimensions | null = null;
+  let orientation = 1;
   let settled = false;
 
-  const settle = (found: Dimensions | null) => {
-    dimensions = found && sane(found) ? found : null;
+  const settle = (found: Found | null) => {
+    if (found && sane(found.dimensions)) {
+      dimensions = found.dimensions;
+      orientation = found.orientation;
+    }
     settled = true;
     parser = null;
   };
 
   const advance = (input: Uint8Array) => {
     if (!parser) return;
-    let next: IteratorResult<Step, Dimensions | null>;
+    let next: IteratorResult<Step, Found | null>;
     try {
       next = parser.next(input);
     } catch (error) {
@@ -116,6 +143,9 @@ export function createDimensionReader(options?: { maxBytes?: number }): Dimensio
     },
     get dimensions() {
       return dimensions;
+    },
+    get orientation() {
+      return orientation;
     },
     get settled() {
       return settled;
@@ -155,18 +185,18 @@ const startsWith = (b: Uint8Array, expected: readonly number[]): boolean =>
 // ---- Format detection -----------------------------------------------------------------------
 
 /** One byte tells the formats apart, so text, PDF or SVG settle as soon as it arrives. */
-function* sniff(): Parse<Dimensions | null> {
+function* sniff(): Parse<Found | null> {
   switch (byte(yield* read(1), 0)) {
     case 0x89:
-      return yield* png();
+      return unturned(yield* png());
     case 0xff:
       return yield* jpeg();
     case 0x47: // "G"
-      return yield* gif();
+      return unturned(yield* gif());
     case 0x52: // "R"
-      return yield* webp();
+      return unturned(yield* webp());
     case 0x00: // the high byte of a small ISOBMFF box size
-      return yield* avif();
+      return unturned(yield* avif());
     default:
       return null;
   }
@@ -177,6 +207,9 @@ function* sniff(): Parse<Dimensions | null> {
 // The signature after its first byte (0x89): "PNG\r\n\x1a\n".
 const PNG_SIGNATURE_REST = [0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
+// The orientation is not read. An eXIf chunk may carry one, but it comes after IHDR, which
+// settles the size: behind iCCP, text chunks and the like, and writers put it before or after
+// the image data. Looking for it would hold every PNG well past its 24th byte, often to its end.
 function* png(): Parse<Dimensions | null> {
   if (!startsWith(yield* read(7), PNG_SIGNATURE_REST)) return null;
   // PNG (ISO/IEC 15948) §5.6: IHDR comes first; §11.2.2: its 13 data bytes start with the
@@ -188,8 +221,11 @@ function* png(): Parse<Dimensions | null> {
 
 // ---- JPEG -----------------------------------------------------------------------------------
 
-function* jpeg(): Parse<Dimensions | null> {
+function* jpeg(): Parse<Found | null> {
   if (byte(yield* read(1), 0) !== 0xd8) return null; // SOI
+  // From the first APP1 segment that is EXIF (null until one is read); later ones are skipped.
+  // EXIF after the frame header is never seen: the size settles there.
+  let orientation: number | null = null;
   for (;;) {
     // Between marker segments before the frame header there is no entropy-coded data, so the
     // next byte must start a marker (libjpeg's tolerance of stray bytes here is not copied).
@@ -215,9 +251,20 @@ function* jpeg(): Parse<Dimensions | null> {
       if (components === 0 || length !== 8 + 3 * components) malformed();
       // Y = 0 means the height comes in a DNL segment after the first scan (§B.2.5): not read
       // here, so such a file gives null (as a 0 height).
-      return { width: u16be(b, 3), height: u16be(b, 1) };
+      return {
+        dimensions: { width: u16be(b, 3), height: u16be(b, 1) },
+        orientation: orientation ?? 1,
+      };
     }
-    yield* skip(length - 2); // APPn (EXIF, XMP, ICC), COM, DQT, DHT, ...: counted, not kept
+    if (marker === 0xe1 && orientation === null) {
+      // APP1: EXIF, or XMP and others (null). Whatever its EXIF holds, the segment is consumed
+      // to its declared end, so the walk to the frame header cannot be thrown off by it.
+      const segment = new Segment(length - 2);
+      orientation = yield* exifOrientation(segment);
+      yield* skip(segment.left);
+    } else {
+      yield* skip(length - 2); // APPn (XMP, ICC), COM, DQT, DHT, ...: counted, not kept
+    }
   }
 }
 
@@ -225,8 +272,77 @@ function* jpeg(): Parse<Dimensions | null> {
 const isStartOfFrame = (marker: number): boolean =>
   marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 
+/**
+ * The unread part of a JPEG segment. Unlike a Region, running past it is not a malformed file:
+ * the read is refused (null) and the segment's bytes are still skipped by the caller.
+ */
+class Segment {
+  left: number;
+  constructor(left: number) {
+    this.left = left;
+  }
+
+  *read(n: number): Parse<Uint8Array | null> {
+    if (n > this.left) return null;
+    this.left -= n;
+    return yield* read(n);
+  }
+
+  *skip(n: number): Parse<boolean> {
+    if (n > this.left) return false;
+    this.left -= n;
+    yield* skip(n);
+    return true;
+  }
+}
+
+const EXIF_HEADER = "Exif\0\0";
+const ORIENTATION_TAG = 0x0112;
+const SHORT = 3;
+
+/**
+ * The orientation in an APP1 segment: null when the segment is not EXIF; otherwise the value of
+ * IFD0's Orientation entry, or 1 when it is absent, out of range or unreachable. Any damage costs
+ * the orientation, never the size: nothing here is `malformed()`.
+ *
+ * Exif (CIPA DC-008) §4.5.4 and §4.6.2: "Exif\0\0", then a TIFF structure whose offsets count
+ * from its own first byte. TIFF 6.0 §2: the header is the byte order ("II" little-endian, "MM"
+ * big-endian), 42, and IFD0's 32-bit offset; an IFD is a 16-bit entry count, then 12-byte entries
+ * (tag, type, count, and the value itself, left-justified, when it fits in 4 bytes). TIFF 6.0
+ * §8: Orientation is one SHORT, 1 to 8.
+ */
+function* exifOrientation(segment: Segment): Parse<number | null> {
+  const id = yield* segment.read(6);
+  if (!id || ascii(id, 0, 6) !== EXIF_HEADER) return null;
+  const header = yield* segment.read(8);
+  if (!header) return 1;
+  const order = ascii(header, 0, 2);
+  if (order !== "II" && order !== "MM") return 1;
+  const get16 = order === "II" ? u16le : u16be;
+  const get32 = order === "II" ? u32le : u32be;
+  if (get16(header, 2) !== 42) return 1;
+  // The 8 header bytes are behind us: an IFD0 that starts among them (offset < 8) would need a
+  // seek backwards, and one past the segment's end is not there to read.
+  const ifd0 = get32(header, 4);
+  if (ifd0 < 8 || !(yield* segment.skip(ifd0 - 8))) return 1;
+  const count = yield* segment.read(2);
+  if (!count) return 1;
+  // Entries should be sorted by tag, but the walk does not rely on it: it stops at the
+  // orientation or at the segment's end, so a count of 65535 costs at most the segment.
+  for (let entries = get16(count, 0); entries > 0; entries--) {
+    const entry = yield* segment.read(12);
+    if (!entry) return 1;
+    if (get16(entry, 0) !== ORIENTATION_TAG) continue;
+    if (get16(entry, 2) !== SHORT || get32(entry, 4) !== 1) return 1;
+    const value = get16(entry, 8);
+    return value >= 1 && value <= 8 ? value : 1;
+  }
+  return 1;
+}
+
 // ---- GIF ------------------------------------------------------------------------------------
 
+// GIF has no orientation.
 function* gif(): Parse<Dimensions | null> {
   // GIF89a §17 header "GIF87a" or "GIF89a", then §18 the logical screen descriptor: width and
   // height, 2 bytes each, little-endian.
@@ -238,6 +354,8 @@ function* gif(): Parse<Dimensions | null> {
 
 // ---- WebP -----------------------------------------------------------------------------------
 
+// The orientation is not read. RFC 9649 §2.7: a VP8X file may carry an EXIF chunk, but only after
+// the image data (the whole bitstream), out of reach without reading the file to its end.
 function* webp(): Parse<Dimensions | null> {
   // RFC 9649 §2.4: "RIFF", file size (4), "WEBP", then the first chunk's FourCC and size.
   const riff = yield* read(19);
@@ -278,6 +396,11 @@ function* webp(): Parse<Dimensions | null> {
 
 // The walk only ever descends along ftyp, then meta → iprp → ipco / ipma: unknown boxes are
 // skipped whole, so the nesting depth is fixed at four whatever the file contains.
+//
+// The orientation reported is 1: the primary item's irot is already applied to its dimensions.
+// In HEIF it is irot (ISO/IEC 23008-12 §6.5.10) and imir (§6.5.12) that turn and mirror the
+// image; an EXIF item the file may carry is descriptive only. imir never changes the size and is
+// not read here, so a mirrored AVIF is not reported as one.
 
 /** At most this many ispe / irot properties and item associations are remembered. */
 const MAX_REMEMBERED = 64;
