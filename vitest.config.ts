@@ -21,6 +21,9 @@ export default defineConfig({
         // The management Worker's binding to the delivery Worker's control entrypoint, which
         // test/both-workers.ts exports itself.
         serviceBindings: { DELIVERY: { name: kCurrentWorker, entrypoint: "DeliveryControl" } },
+        // The delivery Worker's own bindings (wrangler.delivery.toml) that wrangler.toml lacks.
+        images: { binding: "IMAGES" },
+        ratelimits: { IMAGE_TRANSFORMS: { simple: { limit: 600, period: 60 } } },
         bindings: {
           ADMIN_TOKEN,
           MAX_UPLOAD_BYTES: String(8 * 1024 * 1024),

@@ -1,7 +1,7 @@
 // `wrangler deploy --dry-run` of both Workers, as a deployment would bundle them: each builds,
-// the delivery Worker has only its read bindings (no Durable Object, secret, service, rate limit
-// or static assets), its bundle holds no management code and stays small, and the management
-// Worker has everything else.
+// the delivery Worker has only its read bindings and the image engine with its rate limit (no
+// Durable Object, secret, service or static assets), its bundle holds no management code and
+// stays small, and the management Worker has everything else.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,14 +47,18 @@ const DELIVERY_VARS = [
   "CORS_ALLOWED_ORIGINS",
   "READ_MODEL_MEMO_SECONDS",
   "EDGE_CACHE_MAX_BYTES",
+  "IMAGE_WIDTHS",
+  "IMAGE_MAX_INPUT_BYTES",
 ];
 
 describe("wrangler deploy --dry-run", () => {
-  it("bundles the delivery Worker with KV and R2 only, and no management code", () => {
+  it("bundles the delivery Worker with KV, R2 and Images only, and no management code", () => {
     const { bindings, bundle } = dryRun("wrangler.delivery.toml");
     expect(Object.fromEntries(bindings)).toEqual({
       ASSET_INDEX: "KV Namespace",
       FILES: "R2 Bucket",
+      IMAGES: "Images",
+      IMAGE_TRANSFORMS: "Rate Limit",
       ...Object.fromEntries(DELIVERY_VARS.map((name) => [name, "Environment Variable"])),
     });
     // Strings only the management side has: its notices, errors, classes and parsers.

@@ -2,6 +2,8 @@
 // once per env object. Both Workers parse the same names; a Worker whose config leaves a name
 // out gets its default (the delivery Worker has no upload limits, say).
 
+import { MAX_SIDE, type WidthPolicy } from "./images/params";
+
 export interface Config {
   /** Base of the URLs the management API returns; null: each request's own origin. */
   publicBaseUrl: string | null;
@@ -23,6 +25,10 @@ export interface Config {
   orphanMinAgeMs: number;
   /** Failed token checks one client may make against one stack per minute. */
   authFailuresPerMinute: number;
+  /** How image widths and heights in pixels are rounded, to bound the number of variants. */
+  imageWidths: WidthPolicy;
+  /** Largest stored image the engine is given, in bytes; larger ones are served untouched. */
+  imageMaxInputBytes: number;
 }
 
 export const DEFAULT_PERMANENT_MAX_AGE = 60;
@@ -37,6 +43,7 @@ export const DEFAULT_READ_MODEL_MEMO_SECONDS = 5;
 export const DEFAULT_ORPHAN_MIN_AGE_SECONDS = 48 * 60 * 60;
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 20;
 export const DEFAULT_EDGE_CACHE_MAX_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_IMAGE_MAX_INPUT_BYTES = 25 * 1024 * 1024;
 
 /** The [vars] this file reads, as either Worker's env has them (any may be missing). */
 export type ConfigVars = Partial<Record<ConfigVarName, unknown>>;
@@ -50,7 +57,9 @@ type ConfigVarName =
   | "EDGE_CACHE_MAX_BYTES"
   | "READ_MODEL_MEMO_SECONDS"
   | "ORPHAN_MIN_AGE_SECONDS"
-  | "AUTH_FAILURES_PER_MINUTE";
+  | "AUTH_FAILURES_PER_MINUTE"
+  | "IMAGE_WIDTHS"
+  | "IMAGE_MAX_INPUT_BYTES";
 
 const cache = new WeakMap<object, Config>();
 
@@ -105,7 +114,28 @@ export function parseConfig(vars: ConfigVars): Config {
       DEFAULT_AUTH_FAILURES_PER_MINUTE,
       "AUTH_FAILURES_PER_MINUTE",
     ),
+    imageWidths: widthPolicy(vars.IMAGE_WIDTHS),
+    imageMaxInputBytes: nonNegativeInt(
+      vars.IMAGE_MAX_INPUT_BYTES,
+      DEFAULT_IMAGE_MAX_INPUT_BYTES,
+      "IMAGE_MAX_INPUT_BYTES",
+    ),
   };
+}
+
+/** IMAGE_WIDTHS: empty (any width), `step:N` (round up to a multiple of N), or a list. */
+function widthPolicy(value: unknown): WidthPolicy {
+  const text = typeof value === "string" ? value.trim() : "";
+  if (text === "") return { kind: "any" };
+  const step = /^step:(\d{1,4})$/.exec(text);
+  if (step && Number(step[1]) >= 1) return { kind: "step", step: Number(step[1]) };
+  const sizes = text.split(",").map((s) => Number(s.trim()));
+  if (sizes.every((n) => Number.isSafeInteger(n) && n >= 1 && n <= MAX_SIDE)) {
+    return { kind: "list", sizes: [...new Set(sizes)].sort((a, b) => a - b) };
+  }
+  throw new Error(
+    `IMAGE_WIDTHS must be empty, step:N, or widths like 320,640,1280 (1 to ${MAX_SIDE}): ${text}`,
+  );
 }
 
 function permanentUrlMode(value: unknown): "serve" | "redirect" {

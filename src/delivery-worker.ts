@@ -1,35 +1,36 @@
 // The public delivery Worker (wrangler.delivery.toml): the two public URL kinds and nothing
-// else. Its bindings are KV and R2, read only; it has no Durable Object, no secret, no static
-// assets and no management code, so nothing on the hot path pays for, or can reach, a writer.
-// hono/tiny (the smallest router preset) keeps the bundle small: there are three routes.
+// else. Its bindings are KV and R2, read only, and Images for variants; it has no Durable
+// Object, no secret, no static assets and no management code, so nothing on the hot path pays
+// for, or can reach, a writer. A plain fetch handler: two URL shapes need no router, and the
+// bundle stays small (docs/PERFORMANCE.md).
 
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { Hono } from "hono/tiny";
-import { publicCors } from "./delivery/cors";
+import { config } from "./config";
+import { preflight, withCors } from "./delivery/cors";
 import type { DeliveryEnv } from "./delivery/env";
 import { forgetAsset } from "./delivery/read-model-memo";
 import { deliver } from "./delivery/serve";
 import { errorResponse } from "./http/error-response";
 import { notFound } from "./http/errors";
 
-const app = new Hono<{ Bindings: DeliveryEnv }>();
+// 3 segments after /v3/assets/: the permanent URL; 4: the versioned URL (domain/urls.ts).
+const PUBLIC_SHAPE = /^\/v3\/assets\/[^/]+\/[^/]+\/[^/]+(?:\/[^/]+)?$/;
 
-// 3 segments after /v3/assets/: the permanent URL; 4: the versioned URL. CORS answers OPTIONS
-// preflights itself (204) and adds its headers to every other answer.
-app.use("/v3/assets/:api_key/:uid/:slug", publicCors);
-app.use("/v3/assets/:api_key/:uid/:file_uid/:filename", publicCors);
-app.all("/v3/assets/:api_key/:uid/:slug", deliver);
-app.all("/v3/assets/:api_key/:uid/:file_uid/:filename", deliver);
-
-// A constant answer for load balancers and uptime checks (and the benchmark's ceiling).
-app.get("/health", (c) => c.text("ok"));
-
-app.notFound(() => {
-  throw notFound();
-});
-app.onError((err) => errorResponse(err));
-
-export default { fetch: app.fetch } satisfies ExportedHandler<DeliveryEnv>;
+export default {
+  async fetch(request: Request, env: DeliveryEnv, ctx: ExecutionContext): Promise<Response> {
+    const url = new URL(request.url);
+    if (!PUBLIC_SHAPE.test(url.pathname)) {
+      // A constant answer for load balancers and uptime checks (and the benchmark's ceiling).
+      const health = url.pathname === "/health" && /^(GET|HEAD)$/.test(request.method);
+      return health ? new Response("ok") : errorResponse(notFound());
+    }
+    const origins = config(env).corsAllowedOrigins;
+    const origin = request.headers.get("Origin");
+    if (request.method === "OPTIONS") return preflight(origin, origins);
+    const response = await deliver({ request, url, env, ctx }).catch(errorResponse);
+    return withCors(response, origin, origins);
+  },
+} satisfies ExportedHandler<DeliveryEnv>;
 
 /**
  * Called by the management Worker (service binding DELIVERY, never from the internet) after it

@@ -44,7 +44,7 @@ async function countCalls(url: string, init: RequestInit = {}, vars: Partial<Bot
     ASSETS: counted(env.ASSETS, "do", counts),
     STACKS: counted(env.STACKS, "do", counts),
     UPLOADS: counted(env.UPLOADS, "do", counts),
-  } as Env;
+  } as BothEnv;
   const ctx = createExecutionContext();
   const res = await worker.fetch(new Request(url, init), wrapped, ctx);
   await res.arrayBuffer();
@@ -166,7 +166,7 @@ describe("the isolate's read-model memo", () => {
     const counts: Counts = {};
     const wrapped = { ...env, ...vars, ASSET_INDEX: kv, FILES: counted(env.FILES, "r2", counts) };
     const ctx = createExecutionContext();
-    const res = await worker.fetch(new Request(url), wrapped as Env, ctx);
+    const res = await worker.fetch(new Request(url), wrapped as BothEnv, ctx);
     await res.arrayBuffer();
     await waitOnExecutionContext(ctx);
     return res.status;

@@ -155,6 +155,8 @@ describe("parseConfig", () => {
       readModelMemoMs: 5000,
       orphanMinAgeMs: 172800000,
       authFailuresPerMinute: 20,
+      imageWidths: { kind: "any" },
+      imageMaxInputBytes: 26214400,
     });
   });
 
@@ -171,6 +173,8 @@ describe("parseConfig", () => {
         READ_MODEL_MEMO_SECONDS: "0",
         ORPHAN_MIN_AGE_SECONDS: "60",
         AUTH_FAILURES_PER_MINUTE: "5",
+        IMAGE_WIDTHS: "640, 320,1280,320",
+        IMAGE_MAX_INPUT_BYTES: "1000000",
       }),
     ).toEqual({
       publicBaseUrl: "https://cdn.example.com",
@@ -183,6 +187,12 @@ describe("parseConfig", () => {
       readModelMemoMs: 0,
       orphanMinAgeMs: 60000,
       authFailuresPerMinute: 5,
+      imageWidths: { kind: "list", sizes: [320, 640, 1280] },
+      imageMaxInputBytes: 1000000,
+    });
+    expect(parseConfig({ IMAGE_WIDTHS: "step:100" }).imageWidths).toEqual({
+      kind: "step",
+      step: 100,
     });
   });
 
@@ -196,6 +206,10 @@ describe("parseConfig", () => {
     [{ CORS_ALLOWED_ORIGINS: "example.com" }],
     [{ CORS_ALLOWED_ORIGINS: "https://a.example/path" }],
     [{ EDGE_CACHE_MAX_BYTES: "-5" }],
+    [{ IMAGE_WIDTHS: "step:0" }],
+    [{ IMAGE_WIDTHS: "320,wide" }],
+    [{ IMAGE_WIDTHS: "9000" }],
+    [{ IMAGE_MAX_INPUT_BYTES: "big" }],
   ])("refuses %j", (vars) => {
     expect(() => parseConfig(vars)).toThrow();
   });

@@ -117,7 +117,7 @@ export async function sha256Hex(bytes: Uint8Array | string): Promise<string> {
  */
 export async function runWorker(url: string, init: RequestInit = {}, vars: Partial<BothEnv> = {}) {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(url, init), { ...env, ...vars } as Env, ctx);
+  const res = await worker.fetch(new Request(url, init), { ...env, ...vars } as BothEnv, ctx);
   const text = await res.text();
   await waitOnExecutionContext(ctx);
   return { status: res.status, headers: res.headers, text };

@@ -5,7 +5,7 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloud
 import { beforeAll, describe, expect, it } from "vitest";
 import { readModelKey } from "../src/domain/read-model";
 import { assetStub, stackStub, uploadStub } from "../src/objects/stubs";
-import worker from "./both-workers";
+import worker, { type BothEnv } from "./both-workers";
 import {
   ADMIN_TOKEN,
   type AssetJson,
@@ -149,7 +149,7 @@ interface Answer {
 
 async function direct(url: string, headers: Record<string, string> = {}): Promise<Answer> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(url, { headers }), env, ctx);
+  const res = await worker.fetch(new Request(url, { headers }), env as BothEnv, ctx);
   const text = await res.text();
   await waitOnExecutionContext(ctx);
   let body: unknown = text;

@@ -1,10 +1,7 @@
 // CORS for the public URLs (API.md): any origin by default, or a configured allow-list; the
 // headers a player or download tool needs are exposed; OPTIONS preflights are answered 204.
-
-import type { MiddlewareHandler } from "hono";
-import { cors } from "hono/cors";
-import { config } from "../config";
-import type { DeliveryEnv } from "./env";
+// Pure: headers from the request's Origin and the allowed origins (the Fetch standard's CORS
+// protocol; no credentials, so `*` is a valid answer).
 
 export const PUBLIC_METHODS = ["GET", "HEAD", "OPTIONS"];
 
@@ -16,7 +13,9 @@ const EXPOSED = [
   "Accept-Ranges",
   "Content-Disposition",
   "Link",
-];
+  "Vary",
+  "X-Image-Transform",
+].join(",");
 const REQUEST_HEADERS = [
   "Range",
   "If-Match",
@@ -24,22 +23,36 @@ const REQUEST_HEADERS = [
   "If-Modified-Since",
   "If-Unmodified-Since",
   "If-Range",
-];
+].join(",");
+const PREFLIGHT_MAX_AGE = "86400";
 
-const byOrigins = new WeakMap<object, MiddlewareHandler>();
+const anyOrigin = (origins: readonly string[]) => origins.length === 1 && origins[0] === "*";
 
-export const publicCors: MiddlewareHandler<{ Bindings: DeliveryEnv }> = (c, next) => {
-  const origins = config(c.env).corsAllowedOrigins;
-  let handler = byOrigins.get(origins);
-  if (!handler) {
-    handler = cors({
-      origin: origins.length === 1 && origins[0] === "*" ? "*" : origins,
-      allowMethods: PUBLIC_METHODS,
-      allowHeaders: REQUEST_HEADERS,
-      exposeHeaders: EXPOSED,
-      maxAge: 86400,
-    });
-    byOrigins.set(origins, handler);
+/** Adds the CORS headers to an answer (errors included) for a request from `origin`. */
+export function withCors(response: Response, origin: string | null, origins: readonly string[]) {
+  const headers = response.headers;
+  setOrigin(headers, origin, origins);
+  headers.set("Access-Control-Expose-Headers", EXPOSED);
+  // With an allow-list the answer depends on Origin, so caches must key on it.
+  if (!anyOrigin(origins)) headers.append("Vary", "Origin");
+  return response;
+}
+
+/** The answer to an OPTIONS preflight: 204, what may be asked, for how long. */
+export function preflight(origin: string | null, origins: readonly string[]): Response {
+  const headers = new Headers();
+  setOrigin(headers, origin, origins);
+  headers.set("Access-Control-Expose-Headers", EXPOSED);
+  if (!anyOrigin(origins)) headers.append("Vary", "Origin");
+  headers.set("Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
+  headers.set("Access-Control-Allow-Methods", PUBLIC_METHODS.join(","));
+  headers.set("Access-Control-Allow-Headers", REQUEST_HEADERS);
+  return new Response(null, { status: 204, headers });
+}
+
+function setOrigin(headers: Headers, origin: string | null, origins: readonly string[]) {
+  if (anyOrigin(origins)) headers.set("Access-Control-Allow-Origin", "*");
+  else if (origin !== null && origins.includes(origin)) {
+    headers.set("Access-Control-Allow-Origin", origin);
   }
-  return handler(c, next);
-};
+}

@@ -24,8 +24,22 @@ export interface CachedVersion {
   body: ReadableStream;
 }
 
+/** What an image variant's answer needs: its own type and ETag, its source's time and name. */
+export interface VariantMeta {
+  contentType: string;
+  etag: string;
+  uploaded: Date;
+  /** The name `?dl` downloads it under (the source's, with the variant format's extension). */
+  filename: string;
+}
+
+export interface CachedVariant {
+  meta: VariantMeta;
+  body: ReadableStream;
+}
+
 // Private headers of a cache entry; a client never sees them (answers are built from
-// ServedVersion by headers.ts).
+// ServedVersion and VariantMeta by headers.ts).
 const UPLOADED = "X-Version-Uploaded";
 const FILENAME = "X-Version-Filename";
 
@@ -34,21 +48,31 @@ export const assetCacheTag = (apiKey: string, assetUid: string): string => `${ap
 
 /** The cached bytes and metadata of a version, or null on a miss (a cache that fails is a miss). */
 export async function cachedVersion(key: string): Promise<CachedVersion | null> {
-  try {
-    const hit = await caches.default.match(key);
-    if (!hit?.body) return null;
-    const version = fromEntry(hit.headers);
-    if (version) return { version, body: hit.body };
-    // An entry without the metadata (written before it was kept): refilled by this miss.
+  const hit = await cached(key);
+  if (!hit) return null;
+  const size = Number(hit.headers.get("Content-Length"));
+  const meta = metaOf(hit.headers);
+  // An entry without the metadata (written before it was kept) is refilled by this miss.
+  if (!meta || hit.headers.get("Content-Length") === null || !Number.isSafeInteger(size)) {
     await hit.body.cancel();
     return null;
-  } catch (err) {
-    console.warn("edge cache match failed; reading R2", err);
-    return null;
   }
+  return { version: { ...meta, size }, body: hit.body };
 }
 
-/** Streams `body` to the client and, in the background, into the cache under `key`. */
+/** A variant made before, or null (its length is not known: the engine streams it). */
+export async function cachedVariant(key: string): Promise<CachedVariant | null> {
+  const hit = await cached(key);
+  if (!hit) return null;
+  const meta = metaOf(hit.headers);
+  if (!meta) {
+    await hit.body.cancel();
+    return null;
+  }
+  return { meta, body: hit.body };
+}
+
+/** Streams a version's bytes to the client and, in the background, into the cache under `key`. */
 export function storeWhileStreaming(
   ctx: { waitUntil(promise: Promise<unknown>): void },
   key: string,
@@ -56,11 +80,47 @@ export function storeWhileStreaming(
   body: ReadableStream,
   v: ServedVersion,
 ): ReadableStream {
+  return store(ctx, key, tag, body, v, { "Content-Length": String(v.size) });
+}
+
+/** Streams a variant to the client and, in the background, into the cache under `key`. */
+export function storeVariantWhileStreaming(
+  ctx: { waitUntil(promise: Promise<unknown>): void },
+  key: string,
+  tag: string,
+  body: ReadableStream,
+  v: VariantMeta,
+): ReadableStream {
+  return store(ctx, key, tag, body, v, {});
+}
+
+export async function evictVersions(keys: string[]): Promise<void> {
+  await Promise.all(keys.map((key) => caches.default.delete(key)));
+}
+
+async function cached(key: string): Promise<(Response & { body: ReadableStream }) | null> {
+  try {
+    const hit = await caches.default.match(key);
+    return hit?.body ? (hit as Response & { body: ReadableStream }) : null;
+  } catch (err) {
+    console.warn("edge cache match failed; reading R2", err);
+    return null;
+  }
+}
+
+function store(
+  ctx: { waitUntil(promise: Promise<unknown>): void },
+  key: string,
+  tag: string,
+  body: ReadableStream,
+  v: VariantMeta,
+  length: Record<string, string>,
+): ReadableStream {
   const [forClient, forCache] = body.tee();
   const entry = new Response(forCache, {
     headers: {
+      ...length,
       "Content-Type": v.contentType,
-      "Content-Length": String(v.size),
       ETag: v.etag,
       "Cache-Control": `public, max-age=${EDGE_ENTRY_MAX_AGE}`,
       "Cache-Tag": tag,
@@ -74,23 +134,19 @@ export function storeWhileStreaming(
   return forClient;
 }
 
-export async function evictVersions(keys: string[]): Promise<void> {
-  await Promise.all(keys.map((key) => caches.default.delete(key)));
-}
-
-function fromEntry(headers: Headers): ServedVersion | null {
+function metaOf(headers: Headers): VariantMeta | null {
   const uploaded = headers.get(UPLOADED);
   const filename = headers.get(FILENAME);
   const etag = headers.get("ETag");
-  const size = Number(headers.get("Content-Length"));
-  if (uploaded === null || filename === null || etag === null || !Number.isSafeInteger(size)) {
-    return null;
+  if (uploaded === null || filename === null || etag === null) return null;
+  try {
+    return {
+      contentType: headers.get("Content-Type") ?? "application/octet-stream",
+      etag,
+      uploaded: new Date(uploaded),
+      filename: decodeURIComponent(filename),
+    };
+  } catch {
+    return null; // a filename that does not decode: not an entry this code wrote
   }
-  return {
-    contentType: headers.get("Content-Type") ?? "application/octet-stream",
-    size,
-    etag,
-    uploaded: new Date(uploaded),
-    filename: decodeURIComponent(filename),
-  };
 }

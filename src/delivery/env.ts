@@ -10,4 +10,8 @@ export interface DeliveryEnv extends ConfigVars {
   ASSET_INDEX: Pick<KVNamespace, "get">;
   /** Every version's bytes. */
   FILES: Pick<R2Bucket, "get" | "head">;
+  /** Cloudflare Images: makes image variants (locally, sharp). */
+  IMAGES: Pick<ImagesBinding, "input">;
+  /** New image variants made per stack (rate-limiting binding, keyed by api_key). */
+  IMAGE_TRANSFORMS: RateLimit;
 }

@@ -1,6 +1,7 @@
 // Response headers of the public URLs (API.md, "URLs served to the public"). Pure: built from
 // the version's metadata, so HEAD, 304 and 206 never need the bytes to know them.
 
+import type { VariantMeta } from "./edge-cache";
 import { type ByteRange, contentRange } from "./range";
 
 export interface ServedVersion {
@@ -50,4 +51,20 @@ export function contentHeaders(
     headers.set("Content-Length", String(v.size));
   }
   return headers;
+}
+
+/**
+ * Headers of an image variant (src/delivery/serve-image.ts): its own type and strong ETag, the
+ * source's Last-Modified, the URL kind's caching. No Content-Length (the engine streams it) and
+ * no ranges: a Range is answered with the whole variant.
+ */
+export function variantHeaders(v: VariantMeta, cacheControl: string): Headers {
+  return new Headers({
+    "Content-Type": v.contentType,
+    ETag: v.etag,
+    "Last-Modified": v.uploaded.toUTCString(),
+    "Cache-Control": cacheControl,
+    "Accept-Ranges": "none",
+    "X-Content-Type-Options": "nosniff",
+  });
 }

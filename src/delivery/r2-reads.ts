@@ -3,6 +3,9 @@
 // Other errors (a range R2 refuses, a bug) are not retried.
 
 import { storageUnavailable } from "../http/errors";
+import type { DeliveryEnv } from "./env";
+import type { ServedVersion } from "./headers";
+import type { ByteRange } from "./range";
 
 export interface RetryPolicy {
   /** Tries in all, the first included. */
@@ -44,4 +47,28 @@ export async function withRetry<T>(
       await sleep(policy.baseDelayMs * 2 ** (attempt - 1));
     }
   }
+}
+
+/** The bytes of one object (a range of them, or all), read with retries; null when missing. */
+export async function readR2(
+  bucket: DeliveryEnv["FILES"],
+  key: string,
+  range: ByteRange | null,
+): Promise<ReadableStream | null> {
+  const options = range
+    ? { range: { offset: range.start, length: range.end - range.start + 1 } }
+    : {};
+  const object = await withRetry(() => bucket.get(key, options));
+  return object?.body ?? null;
+}
+
+/** What the answer needs to know of a version, from its R2 object. */
+export function versionOfObject(object: R2Object): ServedVersion {
+  return {
+    contentType: object.httpMetadata?.contentType ?? "application/octet-stream",
+    size: object.size,
+    etag: object.httpEtag,
+    uploaded: object.uploaded,
+    filename: object.customMetadata?.filename ?? object.key.slice(object.key.lastIndexOf("/") + 1),
+  };
 }

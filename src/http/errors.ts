@@ -74,6 +74,26 @@ export const tooManyRequests = () =>
   new ApiError(429, 158, "Too many requests; slow down and try again later.", undefined, {
     "Retry-After": "60",
   });
+export const invalidImageParameter = (param: string, why: string) =>
+  new ApiError(400, 170, `The image parameter ${param} is not valid: ${why}.`, { [param]: [why] });
+export const imageEngineFailed = (engineCode: number, detail: string) =>
+  new ApiError(
+    502,
+    171,
+    `The image engine could not make this variant (its error ${engineCode}: ${detail}). The URL without image parameters serves the original.`,
+  );
+export const imageEngineUnavailable = () =>
+  new ApiError(503, 172, "The image engine is unavailable; try again.", undefined, {
+    "Retry-After": "1",
+  });
+export const tooManyImageTransforms = () =>
+  new ApiError(
+    429,
+    173,
+    "Too many new image variants for this stack; variants made before are not limited. Try again later.",
+    undefined,
+    { "Retry-After": "60" },
+  );
 export const internalError = () => new ApiError(500, 500, "Internal server error.");
 
 export function errorBody(err: ApiError): ErrorJson {

@@ -1,0 +1,113 @@
+// Turning one selected version into the answer: 304, 412 or 416 decided from its metadata alone
+// (plan.ts), else its bytes, all or one range, with ?dl's Content-Disposition. Shared by both URL
+// kinds and by the image path's originals.
+
+import { notFound, preconditionFailed, rangeNotSatisfiable } from "../http/errors";
+import { attachmentDisposition, downloadName } from "./content-disposition";
+import type { CachedVersion } from "./edge-cache";
+import { parseEntityTag } from "./entity-tags";
+import type { DeliveryEnv } from "./env";
+import { contentHeaders, notModifiedHeaders, type ServedVersion } from "./headers";
+import { planDelivery } from "./plan";
+import { isRangeNotSatisfiable } from "./r2-reads";
+import { type ByteRange, unsatisfiedRange } from "./range";
+
+/** One public request, as every step of its answer sees it. */
+export interface Ctx {
+  request: Request;
+  url: URL;
+  env: DeliveryEnv;
+  ctx: { waitUntil(promise: Promise<unknown>): void };
+}
+export type Method = "GET" | "HEAD";
+
+/** Fetches the bytes of the selected version (a range of them, or all); null when missing. */
+export type ReadBytes = (range: ByteRange | null) => Promise<ReadableStream | null>;
+
+/** Carries out the plan for one version: 304, 412, 416, or its bytes (all or one range). */
+export async function answer(
+  c: Ctx,
+  method: Method,
+  version: ServedVersion,
+  cacheControl: string,
+  immutable: boolean,
+  extra: Headers,
+  read: ReadBytes,
+): Promise<Response> {
+  const etag = parseEntityTag(version.etag) ?? { weak: false, opaque: version.etag };
+  const plan = planDelivery(method, c.request.headers, {
+    etag,
+    lastModified: version.uploaded.getTime(),
+    size: version.size,
+    immutable,
+  });
+  if (plan.status === 304) {
+    return new Response(null, {
+      status: 304,
+      headers: merge(notModifiedHeaders(version, cacheControl), extra),
+    });
+  }
+  if (plan.status === 412) throw preconditionFailed();
+  if (plan.status === 416) throw rangeNotSatisfiable(unsatisfiedRange(version.size));
+  const range = plan.status === 206 ? plan.range : null;
+  const headers = merge(contentHeaders(version, cacheControl, range), extra);
+  let body: ReadableStream | null = null;
+  if (method === "GET") {
+    try {
+      body = await read(range);
+    } catch (err) {
+      if (isRangeNotSatisfiable(err)) throw rangeNotSatisfiable(unsatisfiedRange(version.size));
+      throw err;
+    }
+    if (!body) {
+      // The metadata names bytes that are gone (e.g. the asset was just deleted): a 404.
+      console.warn("public URL names a missing R2 object", c.url.pathname);
+      throw notFound();
+    }
+  }
+  return withDownload(c, version.filename, headers, body, plan.status);
+}
+
+/**
+ * answer() for a version whose whole bytes are in hand (an edge-cache hit, or a stream already
+ * opened): they serve a full GET, and a range reads R2 (a 206 is never cut from the stream).
+ * Bytes not sent are released.
+ */
+export async function answerWithBody(
+  c: Ctx,
+  method: Method,
+  held: CachedVersion,
+  cacheControl: string,
+  immutable: boolean,
+  extra: Headers,
+  readRange: ReadBytes,
+): Promise<Response> {
+  let sent = false;
+  try {
+    return await answer(c, method, held.version, cacheControl, immutable, extra, async (range) => {
+      if (range) return readRange(range);
+      sent = true;
+      return held.body;
+    });
+  } finally {
+    if (!sent) await held.body.cancel().catch(() => undefined);
+  }
+}
+
+/** The response, with Content-Disposition when `?dl` asks for a download. */
+export function withDownload(
+  c: Ctx,
+  filename: string,
+  headers: Headers,
+  body: ReadableStream | null,
+  status: 200 | 206,
+): Response {
+  const name = downloadName(c.url.searchParams.get("dl"), filename);
+  if (name !== null) headers.set("Content-Disposition", attachmentDisposition(name));
+  return new Response(body, { status, headers });
+}
+
+export function merge(headers: Headers, extra: Headers): Headers {
+  for (const [name, value] of extra) headers.set(name, value);
+  return headers;
+}

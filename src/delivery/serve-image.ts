@@ -1,0 +1,231 @@
+// A public URL with Image Delivery API parameters (src/images/): the variant from the edge cache,
+// or made once from the version's bytes by the Images binding and stored there while it streams.
+//
+// The version is always picked first (by the URL, or by KV for the permanent URL), and a
+// variant's cache key is that version's URL plus the canonical parameters, so a replace can
+// never serve an old variant, and a deleted version's variants are never reached: the versioned
+// URL checks its version exists (the edge cache or R2) before it looks for a variant.
+// A hit reads neither R2 nor the binding. Anything that is not a raster image the engine reads,
+// or is over the input limits, is answered with its own bytes, untouched.
+
+import { config } from "../config";
+import {
+  imageEngineFailed,
+  imageEngineUnavailable,
+  invalidImageParameter,
+  notFound,
+  preconditionFailed,
+  tooManyImageTransforms,
+} from "../http/errors";
+import { negotiate, outputMime, sourceFormat, withExtension } from "../images/formats";
+import { canonicalParams, type ImageParams, MAX_SIDE } from "../images/params";
+import { peekImage } from "../images/peek";
+import { planTransform } from "../images/plan";
+import { variantEtag } from "../images/variant";
+import {
+  answer,
+  answerWithBody,
+  type Ctx,
+  type Method,
+  merge,
+  type ReadBytes,
+  withDownload,
+} from "./answer";
+import { cachedVariant, storeVariantWhileStreaming, type VariantMeta } from "./edge-cache";
+import { parseEntityTag } from "./entity-tags";
+import { type ServedVersion, variantHeaders } from "./headers";
+import { evaluatePreconditions } from "./preconditions";
+
+/** The largest output: per side, and in all (50 megapixels). */
+export const OUTPUT_LIMITS = { maxSide: MAX_SIDE, maxArea: 50_000_000 };
+/** The largest source the engine is given, in pixels (Cloudflare Images' own input limit). */
+export const MAX_SOURCE_PIXELS = 100_000_000;
+/** Told on an original served instead of a variant. */
+const SKIPPED = "X-Image-Transform";
+
+/** The version the URL selected, with a way to its bytes (opened only when they are needed). */
+export interface Source {
+  version: ServedVersion;
+  /** The whole version's bytes; null when they are gone. */
+  open(): Promise<ReadableStream | null>;
+  /** A range of them (an original served for a Range request). */
+  readRange: ReadBytes;
+}
+
+export interface ImageRequest {
+  params: ImageParams;
+  /** The version's own URL: the key of its edge-cache entry, and the base of its variants'. */
+  versionedUrl: string;
+  apiKey: string;
+  cacheTag: string;
+  cacheControl: string;
+  immutable: boolean;
+  /** More headers for every answer (the permanent URL's Link). */
+  extra: Headers;
+}
+
+export async function serveImage(
+  c: Ctx,
+  method: Method,
+  req: ImageRequest,
+  source: Source,
+): Promise<Response> {
+  const format =
+    (req.params.auto && negotiate(req.params.auto, c.request.headers.get("Accept"))) ||
+    req.params.format;
+  const canonical = canonicalParams(req.params, format);
+  const key = `${req.versionedUrl}?${canonical}`;
+  const extra = new Headers(req.extra);
+  // Which format `auto` picks depends on Accept, so every answer it shapes varies on it.
+  if (req.params.auto) extra.set("Vary", "Accept");
+
+  const hit = await cachedVariant(key);
+  if (hit) return answerVariant(c, method, req, hit.meta, hit.body, extra);
+
+  const original = (reason: string | null) => {
+    const headers = new Headers(req.extra);
+    if (reason) headers.set(SKIPPED, `original; ${reason}`);
+    return answerOriginal(c, method, req, source, headers);
+  };
+  const from = sourceFormat(source.version.contentType);
+  if (!from) return original(null); // not a raster image: its own bytes, whatever the query says
+  const limits = config(c.env);
+  if (source.version.size > limits.imageMaxInputBytes) {
+    return original(`source over ${limits.imageMaxInputBytes} bytes`);
+  }
+  const to = format ?? from;
+  const meta: VariantMeta = {
+    contentType: outputMime(to),
+    etag: variantEtag(source.version.etag, canonical),
+    uploaded: source.version.uploaded,
+    filename: withExtension(source.version.filename, to),
+  };
+  // Revalidation needs no pixels: the ETag is known before any byte is read.
+  if (preconditions(c, meta) !== "proceed") return answerVariant(c, method, req, meta, null, extra);
+
+  const body = await source.open();
+  if (!body) throw notFound(); // the version's bytes are gone (deleted a moment ago)
+  const peeked = await peekImage(body);
+  const size = peeked.dimensions;
+  if (!size) return answerOriginalBody(c, method, req, source, peeked.body, "unreadable image");
+  if (size.width * size.height > MAX_SOURCE_PIXELS) {
+    return answerOriginalBody(
+      c,
+      method,
+      req,
+      source,
+      peeked.body,
+      `source over ${MAX_SOURCE_PIXELS} pixels`,
+    );
+  }
+  const plan = planTransform(
+    req.params,
+    { ...size, orientation: peeked.orientation, format: from },
+    format,
+    OUTPUT_LIMITS,
+  );
+  if (!plan.ok) {
+    await peeked.body.cancel();
+    throw invalidImageParameter(plan.param, plan.reason);
+  }
+  if (method === "HEAD") {
+    await peeked.body.cancel();
+    return answerVariant(c, method, req, meta, null, extra);
+  }
+  // Only a variant that is about to be made counts against the stack's budget.
+  const allowed = await c.env.IMAGE_TRANSFORMS.limit({ key: req.apiKey });
+  if (!allowed.success) {
+    await peeked.body.cancel();
+    throw tooManyImageTransforms();
+  }
+  let made: ReadableStream;
+  try {
+    let transformer = c.env.IMAGES.input(peeked.body);
+    for (const step of plan.plan.steps) transformer = transformer.transform(step);
+    made = (await transformer.output(plan.plan.output)).image();
+  } catch (err) {
+    throw engineError(err);
+  }
+  const stored = storeVariantWhileStreaming(c.ctx, key, req.cacheTag, made, meta);
+  return answerVariant(c, method, req, meta, stored, extra);
+}
+
+/** 304 or 412 by the variant's validators; Range and If-Range do not apply to variants. */
+function preconditions(c: Ctx, meta: VariantMeta) {
+  const etag = parseEntityTag(meta.etag) ?? { weak: false, opaque: meta.etag };
+  return evaluatePreconditions((name) => c.request.headers.get(name), {
+    etag,
+    lastModified: meta.uploaded.getTime(),
+  });
+}
+
+/** A variant's answer: 304, 412, its headers (HEAD) or its bytes; a Range is ignored (200). */
+function answerVariant(
+  c: Ctx,
+  method: Method,
+  req: ImageRequest,
+  meta: VariantMeta,
+  body: ReadableStream | null,
+  extra: Headers,
+): Response {
+  const outcome = preconditions(c, meta);
+  if (outcome === "failed") {
+    void body?.cancel();
+    throw preconditionFailed();
+  }
+  const headers = merge(variantHeaders(meta, req.cacheControl), extra);
+  if (outcome === "not-modified") {
+    void body?.cancel();
+    return new Response(null, { status: 304, headers });
+  }
+  if (method === "HEAD") {
+    void body?.cancel();
+    return withDownload(c, meta.filename, headers, null, 200);
+  }
+  return withDownload(c, meta.filename, headers, body, 200);
+}
+
+/** The version's own bytes, untouched, as the URL without parameters would answer. */
+function answerOriginal(
+  c: Ctx,
+  method: Method,
+  req: ImageRequest,
+  source: Source,
+  extra: Headers,
+): Promise<Response> {
+  return answer(c, method, source.version, req.cacheControl, req.immutable, extra, (range) =>
+    range ? source.readRange(range) : source.open(),
+  );
+}
+
+/** answerOriginal() with the bytes already open (and partly read, then replayed). */
+function answerOriginalBody(
+  c: Ctx,
+  method: Method,
+  req: ImageRequest,
+  source: Source,
+  body: ReadableStream,
+  reason: string,
+): Promise<Response> {
+  const extra = new Headers(req.extra);
+  extra.set(SKIPPED, `original; ${reason}`);
+  return answerWithBody(
+    c,
+    method,
+    { version: source.version, body },
+    req.cacheControl,
+    req.immutable,
+    extra,
+    source.readRange,
+  );
+}
+
+/** The binding's failures: the engine refusing this image is a 502, anything else a 503. */
+function engineError(err: unknown) {
+  const code = (err as { code?: unknown })?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  console.warn("image transform failed", code, message);
+  if (typeof code === "number" && code >= 9400 && code < 9600)
+    return imageEngineFailed(code, message);
+  return imageEngineUnavailable();
+}
