@@ -92,9 +92,17 @@ async function serveVersioned(
     // version's own entry here, not its variants'.
     let held = hit?.body ?? null;
     const version = hit?.version ?? (await headVersion(bucket, key));
+    // Bytes read to make a variant also fill the version's own entry, which the next request
+    // for any of its variants checks first (no R2 read then).
+    const readAll = async () => {
+      const body = await readR2(bucket, key, null);
+      return body && version.size <= maxCached
+        ? storeWhileStreaming(c.ctx, cacheKey, tag, body, version)
+        : body;
+    };
     const source: Source = {
       version,
-      open: async () => (held ? takeHeld() : readR2(bucket, key, null)),
+      open: async () => (held ? takeHeld() : readAll()),
       readRange,
     };
     const takeHeld = () => {
