@@ -1,8 +1,8 @@
 // Regenerates the tiny images under test/fixtures/images/ that test/image-dimensions.test.ts
 // reads: `node scripts/make-image-fixtures.mjs`. The tests run inside workerd, which can neither
 // run sharp nor read files, so the script also writes test/fixtures/images/index.ts with each
-// file as base64 and its expected size and orientation. sharp is not a dependency of ours: it
-// arrives with wrangler (through miniflare), which is why it is imported here and nowhere else.
+// file as base64 and its expected size and orientation. sharp is a devDependency, pinned at
+// the version miniflare brings for its local Images binding (docs/DEPENDENCIES.md).
 // Every expected size and EXIF orientation is checked against sharp's own reading of the file
 // before anything is written.
 import { execFileSync } from "node:child_process";

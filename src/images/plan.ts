@@ -87,8 +87,9 @@ function plan(
   let w = upright ? source.height : source.width;
   let h = upright ? source.width : source.height;
   const steps: ImageTransform[] = [];
-  // True once a step the local engine ignores has changed the size.
-  let sizeIgnoredLocally = false;
+  // True once a step the local engine ignores has changed the size. The local engine does not
+  // apply the source's EXIF orientation either, so with 5–8 it starts with the sides swapped.
+  let sizeIgnoredLocally = upright;
   const within = (param: string) => {
     if (w > limits.maxSide || h > limits.maxSide || w * h > limits.maxArea) {
       throw new PlanError(
