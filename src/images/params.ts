@@ -91,7 +91,17 @@ const fail = (param: string, reason: string): never => {
 
 const INTEGER = /^\d{1,9}$/;
 const DECIMAL = /^(?:\d{1,9}(?:\.\d{1,6})?|\.\d{1,6})$/;
-const ORIENT_ALIASES: Record<string, number> = { h: 2, hv: 3, vh: 3, v: 4, r: 6, l: 8 };
+// A Map, not an object literal: `orient=constructor` must not find Object.prototype's members.
+const ORIENT_ALIASES = new Map([
+  ["h", 2],
+  ["hv", 3],
+  ["vh", 3],
+  ["v", 4],
+  ["r", 6],
+  ["l", 8],
+]);
+/** The largest fraction of a side (1000p), the most a percentage may say. */
+const MAX_FRACTION = 10;
 
 /** The image parameters of a public URL's query: null when it has none. */
 export function parseImageParams(
@@ -147,7 +157,7 @@ function readAll(values: Map<ParamName, string>): ImageParams & { dpr?: number }
         p.quality = integerIn(name, value, 1, 100);
         break;
       case "orient":
-        p.orient = ORIENT_ALIASES[value] ?? integerIn(name, value, 1, 8);
+        p.orient = ORIENT_ALIASES.get(value) ?? integerIn(name, value, 1, 8);
         break;
       case "disable":
         if (value !== "upscale") fail(name, "must be upscale");
@@ -178,6 +188,9 @@ function normalise(p: ImageParams & { dpr?: number }, policy: WidthPolicy): Imag
     if ("px" in length) {
       if (length.px > MAX_SIDE) fail("dpr", `gives a ${side} over ${MAX_SIDE} pixels`);
       length = { px: Math.min(rounded(length.px, policy), MAX_SIDE) };
+    } else if (length.fraction > MAX_FRACTION) {
+      // Else the canonical form would say more than 1000p, which parses to an error.
+      fail("dpr", `gives a ${side} over ${MAX_FRACTION * 100}p`);
     }
     params[side] = length;
   }
@@ -214,8 +227,8 @@ function lengthOf(name: string, value: string): Length {
   const percent = /^(\d{1,4}(?:\.\d{1,4})?)p$/.exec(value);
   if (percent) {
     const fraction = Number(percent[1]) / 100;
-    if (fraction <= 0 || fraction > 10)
-      fail(name, "a percentage must be above 0p and at most 1000p");
+    if (fraction <= 0 || fraction > MAX_FRACTION)
+      fail(name, `a percentage must be above 0p and at most ${MAX_FRACTION * 100}p`);
     return { fraction: round6(fraction) };
   }
   if (DECIMAL.test(value) && Number(value) < 1) {
@@ -269,7 +282,9 @@ function color(value: string): string {
     const rgb = parts.slice(0, 3).map((part) => (INTEGER.test(part) ? Number(part) : -1));
     const alpha = parts[3] === undefined ? 1 : DECIMAL.test(parts[3]) ? Number(parts[3]) : -1;
     if (rgb.every((c) => c >= 0 && c <= 255) && alpha >= 0 && alpha <= 1) {
-      const bytes = alpha === 1 ? rgb : [...rgb, Math.round(alpha * 255)];
+      // An alpha that rounds to ff is opaque, dropped as the hex form drops it.
+      const a = Math.round(alpha * 255);
+      const bytes = a === 255 ? rgb : [...rgb, a];
       return bytes.map((b) => b.toString(16).padStart(2, "0")).join("");
     }
   }
