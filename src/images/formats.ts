@@ -46,7 +46,7 @@ export const outputExtension = (format: OutputFormat): string => EXTENSION[forma
 /** The format a stored file is in, when it is a raster image the engine can transform. */
 export function sourceFormat(contentType: string): OutputFormat | null {
   const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
-  return SOURCE_FORMAT[type] ?? null;
+  return Object.hasOwn(SOURCE_FORMAT, type) ? (SOURCE_FORMAT[type] as OutputFormat) : null;
 }
 
 /**

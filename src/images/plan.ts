@@ -117,7 +117,7 @@ function plan(
     steps.push({ trim: { top, right, bottom, left } });
     w -= left + right;
     h -= top + bottom;
-    sizeIgnoredLocally = true;
+    sizeIgnoredLocally ||= left + right + top + bottom > 0;
   }
 
   if (p.crop) {
@@ -153,12 +153,13 @@ function plan(
           { width: cw, height: ch, fit: "crop", gravity: "auto" }
         : { trim: { left, top, width: cw, height: ch } },
     );
+    sizeIgnoredLocally ||= cw !== w || ch !== h;
     [w, h] = [cw, ch];
-    sizeIgnoredLocally = true;
   }
 
-  const width = p.width && px(p.width, w);
-  const height = p.height && px(p.height, h);
+  // A fraction too small for one pixel still asks for a side: the smallest, not none.
+  const width = p.width && Math.max(1, px(p.width, w));
+  const height = p.height && Math.max(1, px(p.height, h));
   if (width || height) {
     let [outW, outH] = [width || 0, height || 0];
     let fit: "squeeze" | "cover" = "squeeze";
@@ -184,7 +185,9 @@ function plan(
     steps.push({ width: w, height: h, fit });
     sizeIgnoredLocally = false;
   }
-  within(p.crop ? "crop" : "trim");
+  // Without a width or height the size is the source's (or what crop or trim left of it): a
+  // source over the output limits needs a width.
+  within(p.crop ? "crop" : p.trim ? "trim" : "width");
 
   if (p.pad) {
     const [top, right, bottom, left] = p.pad.map((l, i) => px(l, i % 2 === 0 ? h : w)) as [
@@ -200,7 +203,7 @@ function plan(
     w += left + right;
     h += top + bottom;
     within("pad");
-    sizeIgnoredLocally = true;
+    sizeIgnoredLocally ||= left + right + top + bottom > 0;
   }
 
   if (p.blur) steps.push({ blur: Math.min(MAX_BLUR, Math.round(p.blur)) });
