@@ -12,6 +12,8 @@
 //   {upload_uid}                     an open upload session of 10 bytes (one part), no parts sent
 //   {other_api_key} {other_uid}      another stack, one asset, its token uid
 //   {other_token_uid}
+//   {image_uid} {image_file_uid}     asset "pixel.png": a real 123x45 PNG (image/png), permanent
+//   {image_filename} {image_slug}    URL {image_slug}
 
 export type Category =
   | "path traversal and encoded separators"
@@ -27,7 +29,8 @@ export type Category =
   | "Unicode tricks in slugs"
   | "Unicode tricks in filenames"
   | "garbage Range and conditional headers"
-  | "wrong methods and cross-tenant access";
+  | "wrong methods and cross-tenant access"
+  | "image parameters";
 
 /**
  * Credentials added before the case's own headers (which replace them by name):
@@ -66,6 +69,8 @@ export interface Expect {
   status: number | number[];
   /** The error_code of a 4xx. */
   errorCode?: number;
+  /** The one field a 4xx's `errors` names (and its error_message mentions). */
+  errorField?: string;
   /** Response headers that must equal (string), match (RegExp) or be absent (null). */
   headers?: Record<string, string | RegExp | null>;
   /** A subset the JSON body must contain (placeholders filled). */
@@ -1447,7 +1452,7 @@ const queries: HostileCase[] = [
   listQuery("limit=0", invalid),
   listQuery("limit=1.5", invalid),
   listQuery("skip=1000001", invalid),
-  listQuery("skip=1000000", { status: 200, json: { assets: [], count: 2 } }),
+  listQuery("skip=1000000", { status: 200, json: { assets: [], count: 3 } }),
   listQuery("limit=%00", invalid),
   listQuery("limit=%EF%BC%91", invalid, "list with a fullwidth digit as limit"),
   listQuery("limit=1&limit=1000", { status: [200, 422] }, "list with limit repeated"),
@@ -2174,6 +2179,277 @@ const methodsAndTenants: HostileCase[] = [
   },
 ];
 
+// ---- Image parameters ---------------------------------------------------------------------------
+//
+// On both URL kinds of a real PNG, of a text file, and of nothing. A bad value of a known
+// parameter is a 400 naming it, never cached (no-store); a value that only the image can judge
+// (a crop larger than it, an output over the limits) is a 400 as well; a good one is the
+// variant; unknown parameters, or any on a file that is not a raster image, change nothing.
+
+const IMAGE_VERSIONED = "/v3/assets/{api_key}/{image_uid}/{image_file_uid}/{image_filename}";
+const IMAGE_PERMANENT = "/v3/assets/{api_key}/{image_uid}/{image_slug}";
+const IMAGE_URLS = { versioned: IMAGE_VERSIONED, permanent: IMAGE_PERMANENT } as const;
+type UrlKind = keyof typeof IMAGE_URLS;
+
+const badImageParameter = (param: string): Expect => ({
+  status: 400,
+  errorCode: 170,
+  errorField: param,
+  headers: { "cache-control": "no-store", "x-image-transform": null },
+});
+/** A variant made from the PNG: its type, a strong ETag derived from the version's. */
+const variant = (type: string, headers: Record<string, string | RegExp | null> = {}): Expect => ({
+  status: 200,
+  headers: {
+    "content-type": type,
+    etag: /^"[0-9a-f]+-[0-9a-f]{16}"$/,
+    "x-image-transform": null,
+    ...headers,
+  },
+});
+/** The stored bytes, as the URL without parameters answers. */
+const original = (type: RegExp): Expect => ({
+  status: 200,
+  headers: { "content-type": type, "x-image-transform": null, vary: null },
+});
+
+const imageCase = (
+  kind: UrlKind,
+  query: string,
+  name: string,
+  expect: Expect,
+  headers?: Record<string, HeaderValue>,
+) => publicGet(`${IMAGE_URLS[kind]}?${query}`, name, "image parameters", expect, headers);
+
+/** A bad value of `param`, alternately on the versioned and the permanent URL. */
+const badValues: [string, string, string][] = [
+  ["width=-1", "width", "a negative width"],
+  ["width=0", "width", "a width of 0"],
+  ["width=99999", "width", "a width over 8192"],
+  ["width=1e3", "width", "a width in exponent notation"],
+  ["width=0x10", "width", "a width in hex"],
+  ["width=NaN", "width", "a width of NaN"],
+  ["width=Infinity", "width", "a width of Infinity"],
+  ["width=1.5", "width", "a fractional width over 1"],
+  ["width=1001p", "width", "a width of 1001p"],
+  ["width=%EF%BC%91%EF%BC%90", "width", "a width in fullwidth digits"],
+  ["width=%00", "width", "a NUL width"],
+  ["height=abc", "height", "a height of abc"],
+  ["dpr=0&width=100", "dpr", "a dpr of 0"],
+  ["dpr=11&width=100", "dpr", "a dpr of 11"],
+  ["dpr=2&width=8000", "dpr", "a dpr pushing the width over 8192"],
+  ["dpr=2&width=600p", "dpr", "a dpr pushing a percentage over 1000p"],
+  ["quality=0", "quality", "a quality of 0"],
+  ["quality=101", "quality", "a quality of 101"],
+  ["quality=50.5", "quality", "a fractional quality"],
+  ["quality=%2B50", "quality", "a quality with a plus sign"],
+  ["format=bmp", "format", "format=bmp"],
+  ["format=PNG", "format", "a format in capitals"],
+  ["format=..%2F..%2Fetc%2Fpasswd", "format", "a format with a path in it"],
+  ["auto=jpeg", "auto", "auto=jpeg"],
+  ["orient=9", "orient", "an orientation of 9"],
+  ["orient=constructor", "orient", "an orientation named after Object.prototype"],
+  ["orient=__proto__", "orient", "an orientation of __proto__"],
+  ["crop=a,b", "crop", "a crop of letters"],
+  ["crop=0,0", "crop", "a crop of 0x0"],
+  ["crop=100000,1", "crop", "a crop 100000 wide"],
+  ["crop=1:0", "crop", "a crop ratio of 1:0"],
+  ["crop=16:9,x10,x20", "crop", "a crop positioned twice on one axis"],
+  ["crop=10,10,z5", "crop", "a crop with an unknown part"],
+  ["crop=%E2%80%AE10,10", "crop", "a crop starting with a bidi override"],
+  ["fit=fill&width=10&height=10", "fit", "fit=fill"],
+  ["disable=everything", "disable", "disable=everything"],
+  ["bg-color=zzzzzz", "bg-color", "a bg-color of zzzzzz"],
+  ["bg-color=256,0,0", "bg-color", "a bg-color component of 256"],
+  ["blur=0", "blur", "a blur of 0"],
+  ["blur=2000", "blur", "a blur of 2000"],
+  ["trim=1,2,3,4,5", "trim", "five trim values"],
+  ["pad=-1", "pad", "a negative pad"],
+  ["pad=9999&width=100", "pad", "a pad of 9999"],
+  [`width=${"9".repeat(10_000)}`, "width", "a width of 10,000 characters"],
+  [`crop=${"1,".repeat(5000)}1`, "crop", "a crop of 10,000 characters"],
+  ["width=100&width=200", "width", "a width given twice"],
+  ["format=png&format=png", "format", "the same format given twice"],
+  ["%FF%FE=1&width=%E0%A4%A", "width", "percent-encoded junk"],
+];
+
+const imageParameters: HostileCase[] = [
+  ...badValues.map(([query, param, name], i) =>
+    imageCase(i % 2 === 0 ? "versioned" : "permanent", query, name, badImageParameter(param)),
+  ),
+  // Bad values whatever the file: a text file and a missing asset answer them the same.
+  publicGet(
+    `${VERSIONED}?width=-1`,
+    "a negative width on a text file",
+    "image parameters",
+    badImageParameter("width"),
+  ),
+  publicGet(
+    "/v3/assets/{api_key}/{uid}/no-such-slug?quality=0",
+    "a quality of 0 on a missing slug",
+    "image parameters",
+    badImageParameter("quality"),
+  ),
+  {
+    name: "HEAD with a bad width has no body",
+    category: "image parameters",
+    method: "HEAD",
+    path: `${IMAGE_PERMANENT}?width=-1`,
+    auth: "none",
+    expect: { status: 400, headers: { "cache-control": "no-store" } },
+  },
+  // Values that only the image (123x45) can judge.
+  imageCase("versioned", "crop=200,200", "a crop larger than the image", badImageParameter("crop")),
+  imageCase(
+    "permanent",
+    "crop=10,10,x200",
+    "a crop region outside the image",
+    badImageParameter("crop"),
+  ),
+  imageCase("versioned", "trim=30", "a trim removing the whole image", badImageParameter("trim")),
+  imageCase(
+    "permanent",
+    "height=8192",
+    "a height making the width over 8192",
+    badImageParameter("height"),
+  ),
+  imageCase(
+    "versioned",
+    "width=8192&height=8192",
+    "an output over 50 megapixels",
+    badImageParameter("width"),
+  ),
+  imageCase("permanent", "width=100&pad=4100", "a pad over 8192", badImageParameter("pad")),
+  imageCase(
+    "versioned",
+    "crop=20,20,smart",
+    "smart crop without a ratio",
+    badImageParameter("crop"),
+  ),
+  // Correct variants.
+  imageCase("versioned", "width=50", "a width on the versioned URL", variant("image/png")),
+  imageCase(
+    "permanent",
+    "width=50&format=webp",
+    "a width and format=webp on the permanent URL",
+    variant("image/webp", { link: /rel="canonical"/ }),
+  ),
+  imageCase(
+    "permanent",
+    "crop=200,200,safe&format=png",
+    "a crop larger than the image, kept inside it (safe)",
+    variant("image/png"),
+  ),
+  imageCase(
+    "versioned",
+    "format=jpeg&quality=50",
+    "format=jpeg (the alias)",
+    variant("image/jpeg"),
+  ),
+  imageCase(
+    "permanent",
+    "auto=webp&width=40",
+    "auto=webp with Accept: image/webp",
+    variant("image/webp", { vary: /Accept/ }),
+    { accept: "image/avif,image/webp,*/*" },
+  ),
+  imageCase(
+    "versioned",
+    "auto=webp&width=40",
+    "auto=webp with a wildcard Accept",
+    variant("image/png", { vary: /Accept/ }),
+    { accept: "image/*,*/*;q=0.8" },
+  ),
+  imageCase(
+    "versioned",
+    "auto=webp&width=40",
+    "auto=webp with webp refused (q=0)",
+    variant("image/png", { vary: /Accept/ }),
+    { accept: "image/webp;q=0, */*" },
+  ),
+  imageCase(
+    "permanent",
+    "width=50&dl",
+    "a variant downloaded with ?dl",
+    variant("image/png", { "content-disposition": /filename="pixel\.png"/ }),
+  ),
+  imageCase(
+    "versioned",
+    "width=50&format=webp&dl",
+    "a webp variant downloaded with ?dl",
+    variant("image/webp", { "content-disposition": /filename="pixel\.webp"/ }),
+  ),
+  imageCase(
+    "permanent",
+    "width=50",
+    "a Range on a variant is ignored",
+    variant("image/png", { "content-range": null }),
+    { range: "bytes=0-4" },
+  ),
+  imageCase(
+    "versioned",
+    "width=50",
+    "If-None-Match of another ETag on a variant",
+    variant("image/png"),
+    { "if-none-match": "{etag}" },
+  ),
+  {
+    name: "HEAD of a variant",
+    category: "image parameters",
+    method: "HEAD",
+    path: `${IMAGE_VERSIONED}?width=60`,
+    auth: "none",
+    expect: variant("image/png"),
+  },
+  // Nothing to transform: the stored bytes.
+  imageCase(
+    "permanent",
+    "utm_source=x&foo=bar",
+    "unknown parameters only",
+    original(/^image\/png/),
+  ),
+  imageCase(
+    "versioned",
+    "WIDTH=10&Format=png",
+    "parameter names in capitals",
+    original(/^image\/png/),
+  ),
+  imageCase("permanent", "width=&quality=&format=", "empty values only", original(/^image\/png/)),
+  imageCase("versioned", "dpr=3", "a dpr without a width or height", original(/^image\/png/)),
+  publicGet(
+    `${PERMANENT}?width=100&format=webp`,
+    "image parameters on a text file (permanent)",
+    "image parameters",
+    original(/^text\/plain/),
+  ),
+  publicGet(
+    `${VERSIONED}?width=100&auto=webp`,
+    "image parameters on a text file (versioned)",
+    "image parameters",
+    { status: 200, headers: { "content-type": /^text\/plain/, "x-image-transform": null } },
+    { accept: "image/webp" },
+  ),
+  // Nothing there.
+  publicGet(
+    "/v3/assets/{api_key}/{image_uid}/blt0000000000000000/{image_filename}?width=100",
+    "image parameters on a version that does not exist",
+    "image parameters",
+    notFound404,
+  ),
+  publicGet(
+    "/v3/assets/{api_key}/{image_uid}/no-such-slug?width=100",
+    "image parameters on a slug that does not exist",
+    "image parameters",
+    notFound404,
+  ),
+  publicGet(
+    "/v3/assets/{other_api_key}/{image_uid}/{image_slug}?width=100",
+    "image parameters on another stack's api_key",
+    "image parameters",
+    notFound404,
+  ),
+];
+
 export const HOSTILE_CASES: HostileCase[] = [
   ...traversal,
   ...longSegments,
@@ -2189,4 +2465,5 @@ export const HOSTILE_CASES: HostileCase[] = [
   ...unicodeFilenames,
   ...conditionals,
   ...methodsAndTenants,
+  ...imageParameters,
 ];

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readModelKey } from "../src/domain/read-model";
 import { assetStub, stackStub, uploadStub } from "../src/objects/stubs";
 import worker, { type BothEnv } from "./both-workers";
+import { IMAGE_FIXTURES } from "./fixtures/images/index";
 import {
   ADMIN_TOKEN,
   type AssetJson,
@@ -29,12 +30,19 @@ import {
 
 const FIXTURE_BYTES = "The fixture's bytes: 0123456789 abcdefghijklmnopqrstuvwxyz.\n";
 const SLUG = "fixture-slug";
+const IMAGE_SLUG = "fixture-image";
+/** A real 123x45 PNG (test/fixtures/images), for the cases whose answer depends on the image. */
+const IMAGE_BYTES = Uint8Array.from(
+  atob(IMAGE_FIXTURES.find((f) => f.name === "png-123x45.png")?.base64 ?? ""),
+  (c) => c.charCodeAt(0),
+);
 
 let stack: Stack;
 let other: Stack;
 let assetA: AssetJson;
 let assetB: AssetJson;
 let otherAsset: AssetJson;
+let image: AssetJson;
 let uploadUid: string;
 let values: Record<string, string>;
 let baseline: State;
@@ -198,11 +206,14 @@ async function snapshot() {
       direct(assetA.url),
       direct(assetB.url),
       direct(otherAsset.url),
+      direct(image.permanent_url as string),
+      direct(image.url),
     ]),
     Promise.all([
       storedAsset(stack.apiKey, assetA.uid),
       storedAsset(stack.apiKey, assetB.uid),
       storedAsset(other.apiKey, otherAsset.uid),
+      storedAsset(stack.apiKey, image.uid),
       stackStub(env, stack.apiKey).listCatalog(0, 100),
       stackStub(env, other.apiKey).listCatalog(0, 100),
       stackStub(env, stack.apiKey).getStack(),
@@ -215,12 +226,13 @@ async function snapshot() {
     r2Keys(`${other.apiKey}/`),
   ]);
   const [list, otherList] = api;
-  const [permanentA, versionedA, versionedB, versionedOther] = bytes;
-  const [a, b, o, catalog, otherCatalog, stackRecord, otherStackRecord, session] = stored;
+  const [permanentA, versionedA, versionedB, versionedOther, permanentImage, versionedImage] =
+    bytes;
+  const [a, b, o, img, catalog, otherCatalog, stackRecord, otherStackRecord, session] = stored;
   return {
     api: { list, otherList },
-    bytes: { permanentA, versionedA, versionedB, versionedOther },
-    stored: { a, b, o, catalog, otherCatalog, stackRecord, otherStackRecord, session },
+    bytes: { permanentA, versionedA, versionedB, versionedOther, permanentImage, versionedImage },
+    stored: { a, b, o, img, catalog, otherCatalog, stackRecord, otherStackRecord, session },
     r2: { stack: r2Stack, other: r2Other },
   };
 }
@@ -244,6 +256,10 @@ beforeAll(async () => {
   assetA = ((await res.json()) as { asset: AssetJson }).asset;
   assetB = await uploadAsset(stack, "bare.txt", "bare bytes");
   otherAsset = await uploadAsset(other, "other.txt", "the other stack's bytes");
+  const png = await uploadAsset(stack, "pixel.png", IMAGE_BYTES, {}, "image/png");
+  const withSlug = await setPermanentUrl(stack, png.uid, IMAGE_SLUG);
+  expect(withSlug.status).toBe(200);
+  image = ((await withSlug.json()) as { asset: AssetJson }).asset;
   const started = await call("/v3/uploads", {
     method: "POST",
     headers: auth(stack, { "content-type": "application/json" }),
@@ -270,11 +286,18 @@ beforeAll(async () => {
     other_api_key: other.apiKey,
     other_uid: otherAsset.uid,
     other_token_uid: other.tokenUid,
+    image_uid: image.uid,
+    image_file_uid: fileUidOf(image.url),
+    image_filename: lastSegment(image.url),
+    image_slug: IMAGE_SLUG,
   };
   baseline = await snapshot();
   expect(baseline.bytes.permanentA).toEqual({ status: 200, body: FIXTURE_BYTES });
   expect(baseline.stored.session?.session.state).toBe("open");
-  expect(baseline.api.list.body).toMatchObject({ count: 2 });
+  expect(baseline.api.list.body).toMatchObject({ count: 3 });
+  expect(baseline.bytes.permanentImage.status).toBe(200);
+  expect(baseline.stored.img.record).not.toBeNull();
+  expect(baseline.stored.img.readModel).toContain("image/png");
   expectContainedKeys(baseline.r2.stack, stack.apiKey);
 });
 
@@ -356,11 +379,19 @@ async function sendAndCheck(c: HostileCase): Promise<string> {
   let body: unknown = null;
   if (res.status >= 400 && c.method !== "HEAD") {
     expect(res.headers.get("content-type"), shown).toMatch(/^application\/json\b/);
-    const error = JSON.parse(text) as { error_code: unknown; error_message: unknown };
+    const error = JSON.parse(text) as {
+      error_code: unknown;
+      error_message: unknown;
+      errors?: Record<string, unknown>;
+    };
     expect(typeof error.error_code, shown).toBe("number");
     expect(typeof error.error_message, shown).toBe("string");
     expect(error.error_message as string, shown).not.toMatch(/\n\s+at |Error:/);
     if (c.expect.errorCode !== undefined) expect(error.error_code, shown).toBe(c.expect.errorCode);
+    if (c.expect.errorField !== undefined) {
+      expect(Object.keys(error.errors ?? {}), shown).toEqual([c.expect.errorField]);
+      expect(error.error_message as string, shown).toContain(c.expect.errorField);
+    }
   } else if (text !== "" && /json/.test(res.headers.get("content-type") ?? "")) {
     body = JSON.parse(text);
   }
@@ -408,7 +439,7 @@ describe("the hostile input catalogue", () => {
     const perCategory = new Map<Category, number>();
     for (const c of HOSTILE_CASES)
       perCategory.set(c.category, (perCategory.get(c.category) ?? 0) + 1);
-    expect(perCategory.size).toBe(14);
+    expect(perCategory.size).toBe(15);
     for (const count of perCategory.values()) expect(count).toBeGreaterThanOrEqual(3);
     // Cases that store something legitimately stay rare.
     expect(HOSTILE_CASES.filter((c) => c.mutates).length).toBeLessThan(HOSTILE_CASES.length / 8);
