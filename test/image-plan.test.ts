@@ -355,8 +355,9 @@ describe("planTransform: trim, pad, orient, blur", () => {
 });
 
 describe("planTransform: the final exact-size step", () => {
-  // The local engine ignores trim, crop (but smart) and pad; one last resize to the planned size
-  // makes it agree with production. It is there exactly when one of them changed the size.
+  // The local engine ignores trim, crop (but smart), pad and the source's EXIF orientation; one
+  // last resize to the planned size makes it agree with production. It is there exactly when one
+  // of them changed the size and no resize came after.
   const trim10 = { trim: { top: 10, right: 10, bottom: 10, left: 10 } };
   const squeeze = (width: number, height: number): ImageTransform => ({
     width,
@@ -366,6 +367,8 @@ describe("planTransform: the final exact-size step", () => {
 
   it.each<[string, SourceName, ImageTransform[]]>([
     ["trim=10", "landscape", [trim10, squeeze(380, 280)]],
+    ["format=webp", "EXIF 6", [squeeze(300, 400)]],
+    ["blur=5", "EXIF 6", [{ blur: 5 }, squeeze(300, 400)]],
     ["trim=10&blur=5", "landscape", [trim10, { blur: 5 }, squeeze(380, 280)]],
     [
       "crop=200,100",
@@ -415,6 +418,7 @@ describe("planTransform: the final exact-size step", () => {
 
   it.each<[string, SourceName, ImageTransform[]]>([
     ["width=200", "landscape", [squeeze(200, 150)]],
+    ["width=200", "EXIF 6", [squeeze(200, 267)]],
     ["orient=6&blur=3", "landscape", [{ rotate: 90 }, { blur: 3 }]],
     ["format=webp&quality=50", "landscape", []],
     ["trim=0", "landscape", [{ trim: { top: 0, right: 0, bottom: 0, left: 0 } }]],
