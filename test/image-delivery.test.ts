@@ -317,6 +317,26 @@ describe("refusals and failures", () => {
     expect(ok.counts["images.input"]).toBe(1);
   });
 
+  it("answers 503 when the bytes stop coming while the header is read", async () => {
+    const asset = await imageAsset("broken.png", PNG, "image/png", "broken");
+    const breaking = {
+      head: (key: string) => env.FILES.head(key),
+      get: async () => ({
+        body: new ReadableStream({
+          pull(controller) {
+            controller.error(new Error("Network connection lost."));
+          },
+        }),
+      }),
+    } as unknown as R2Bucket;
+    const vars = { FILES: breaking, EDGE_CACHE_MAX_BYTES: "0" };
+    for (const url of [asset.url, asset.permanent_url]) {
+      const res = await runWorker(`${url}?width=20&format=png`, {}, vars);
+      expect(res.status, url).toBe(503);
+      expect(JSON.parse(res.text).error_code).toBe(154);
+    }
+  });
+
   it("answers a deleted asset's variants 404 at once, cached or not", async () => {
     const asset = await imageAsset("gone.png", PNG, "image/png", "gone");
     const q = "?width=12&format=png";

@@ -166,8 +166,8 @@ describe("parseImageParams: accepted forms", () => {
     ["bg-color=0,0,0,0.997", { bgColor: "000000fe" }],
     // blur 1–1000
     ["blur=1", { blur: 1 }],
-    ["blur=2.5", { blur: 2.5 }],
-    ["blur=1000", { blur: 1000 }],
+    ["blur=2.5", { blur: 3 }], // a whole radius, as the engine takes it
+    ["blur=1000", { blur: 250 }], // capped at the engine's largest: one variant
     // trim and pad: one to four lengths, CSS order
     ["trim=10", { trim: [px(10), px(10), px(10), px(10)] }],
     ["trim=10,20", { trim: [px(10), px(20), px(10), px(20)] }],
@@ -420,6 +420,9 @@ describe("canonicalParams", () => {
     ["width=400&height=300&fit=bounds", "fit=bounds&height=300&width=400"],
     ["crop=16:9,offset-y0,offset-x50", "crop=16:9,offset-x50,offset-y0"],
     ["width=400&fit=crop", "width=400"],
+    ["blur=300", "blur=250"],
+    ["blur=2.6", "blur=3"],
+    ["format=webpll&quality=80", "format=webpll"],
   ])("gives %s and %s one form", (a, b) => {
     expect(canonical(a)).toBe(canonical(b));
   });

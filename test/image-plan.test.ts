@@ -446,7 +446,7 @@ describe("planTransform: output options", () => {
     ["width=10", PORTRAIT, { format: "image/png" }, "png"],
     ["format=webp", LANDSCAPE, { format: "image/webp" }, "webp"],
     ["format=webpll", LANDSCAPE, { format: "image/webp", quality: 100 }, "webpll"],
-    ["format=webpll&quality=80", LANDSCAPE, { format: "image/webp", quality: 80 }, "webpll"],
+    ["format=webpll&quality=80", LANDSCAPE, { format: "image/webp", quality: 100 }, "webpll"],
     ["format=pjpg&quality=60", PORTRAIT, { format: "image/jpeg", quality: 60 }, "pjpg"],
     ["format=avif", PORTRAIT, { format: "image/avif" }, "avif"],
     ["quality=1", PORTRAIT, { format: "image/png", quality: 1 }, "png"],

@@ -15,6 +15,7 @@ import {
   invalidImageParameter,
   notFound,
   preconditionFailed,
+  storageUnavailable,
   tooManyImageTransforms,
 } from "../http/errors";
 import { negotiate, outputMime, sourceFormat, withExtension } from "../images/formats";
@@ -105,7 +106,11 @@ export async function serveImage(
 
   const body = await source.open();
   if (!body) throw notFound(); // the version's bytes are gone (deleted a moment ago)
-  const peeked = await peekImage(body);
+  const peeked = await peekImage(body).catch((err) => {
+    // The bytes stopped coming while the header was read: R2 failing underneath, as a 503.
+    console.error("reading an image's header failed", err);
+    throw storageUnavailable();
+  });
   const size = peeked.dimensions;
   if (!size) return answerOriginalBody(c, method, req, source, peeked.body, "unreadable image");
   if (size.width * size.height > MAX_SOURCE_PIXELS) {

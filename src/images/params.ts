@@ -56,6 +56,8 @@ export type WidthPolicy =
   | { kind: "step"; step: number }
   | { kind: "list"; sizes: number[] };
 
+/** Cloudflare's largest blur radius (Contentstack's scale goes to 1000). */
+export const MAX_BLUR = 250;
 /** The largest side of an output image, in pixels. */
 export const MAX_SIDE = 8192;
 const MAX_VALUE_LENGTH = 64;
@@ -167,7 +169,9 @@ function readAll(values: Map<ParamName, string>): ImageParams & { dpr?: number }
         p.bgColor = color(value);
         break;
       case "blur":
-        p.blur = decimalIn(name, value, 1, 1000);
+        // Cloudflare's blur radius is a whole number up to 250: larger or fractional values make
+        // the same image, so they are one variant.
+        p.blur = Math.min(MAX_BLUR, Math.round(decimalIn(name, value, 1, 1000)));
         break;
       case "trim":
       case "pad":
@@ -362,7 +366,11 @@ export function canonicalParams(params: ImageParams, format: OutputFormat | unde
     ["height", params.height && lengthText(params.height)],
     ["orient", params.orient === undefined ? undefined : String(params.orient)],
     ["pad", params.pad?.map(lengthText).join(",")],
-    ["quality", params.quality === undefined ? undefined : String(params.quality)],
+    // WebP lossless (webpll) has no quality: any given is the same variant.
+    [
+      "quality",
+      params.quality === undefined || format === "webpll" ? undefined : String(params.quality),
+    ],
     ["trim", params.trim?.map(lengthText).join(",")],
     ["width", params.width && lengthText(params.width)],
   ];

@@ -51,9 +51,6 @@ const ORIENT: Record<number, ImageTransform[]> = {
   8: [{ rotate: 270 }],
 };
 
-/** Cloudflare's blur radius stops at 250; Contentstack's scale goes to 1000. */
-const MAX_BLUR = 250;
-
 class PlanError extends Error {
   constructor(
     readonly param: string,
@@ -206,12 +203,12 @@ function plan(
     sizeIgnoredLocally ||= left + right + top + bottom > 0;
   }
 
-  if (p.blur) steps.push({ blur: Math.min(MAX_BLUR, Math.round(p.blur)) });
+  if (p.blur) steps.push({ blur: p.blur }); // params.ts caps it at Cloudflare's 250
   if (sizeIgnoredLocally) steps.push({ width: w, height: h, fit: "squeeze" });
 
   const output: ImageOutputOptions = { format: outputMime(format) as ImageOutputOptions["format"] };
   // The binding has no lossless switch for WebP: its highest quality is the nearest thing.
-  const quality = p.quality ?? (format === "webpll" ? 100 : undefined);
+  const quality = format === "webpll" ? 100 : p.quality;
   if (quality !== undefined) output.quality = quality;
   if (p.bgColor) output.background = `#${p.bgColor}`;
   return { steps, output, width: w, height: h, format };
