@@ -102,13 +102,12 @@ async function serveVersioned(
     };
     const source: Source = {
       version,
-      open: async () => (held ? takeHeld() : readAll()),
+      open: async () => {
+        const body = held;
+        held = null; // handed over: serveImage releases it
+        return body ?? readAll();
+      },
       readRange,
-    };
-    const takeHeld = () => {
-      const body = held;
-      held = null;
-      return body;
     };
     try {
       return await serveImage(
