@@ -86,6 +86,22 @@ describe("raw uploads", () => {
     expect(new Uint8Array(await served.arrayBuffer())).toEqual(data);
   });
 
+  it("stores and hashes a body many times the read buffer byte for byte", async () => {
+    // The body is read into one buffer reused for every read (read-raw-body.ts), and every
+    // byte must still reach R2 and the hash in order.
+    const data = bytes(7 * 1024 * 1024 + 5, 13);
+    const res = await call("/v3/assets?filename=big.bin", {
+      method: "POST",
+      headers: auth(stack, { "content-type": "application/octet-stream" }),
+      body: data,
+    });
+    expect(res.status).toBe(201);
+    const created = ((await res.json()) as { asset: AssetJson }).asset;
+    expect(created.sha256).toBe(await sha256Hex(data));
+    const served = await call(created.url.replace("https://assets.test", ""));
+    expect(await sha256Hex(new Uint8Array(await served.arrayBuffer()))).toBe(created.sha256);
+  });
+
   it("accepts a raw body without Content-Length (streamed in parts)", async () => {
     const data = bytes(100_000, 7);
     const res = await call(`/v3/assets/${asset.uid}?filename=stream.bin`, {

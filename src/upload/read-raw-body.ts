@@ -3,26 +3,38 @@
 import { malformedBody, tooLarge } from "../http/errors";
 import { type Sink, UploadLengthError } from "./version-sink";
 
-/** Pumps the body into the sink chunk by chunk; each write is awaited (backpressure). */
+/** How much of the body is read at a time, into one buffer reused for the whole body. */
+export const READ_BUFFER_BYTES = 256 * 1024;
+
+/**
+ * Pumps the body into the sink; each write is awaited (backpressure). The body is read with a
+ * BYOB reader into one reused buffer, so the upload allocates nothing per chunk: a default
+ * reader hands out a new chunk each time, which stays in the isolate until it is collected.
+ */
 export async function pumpBody<T>(
   body: ReadableStream<Uint8Array>,
   sink: Sink<T>,
   maxBytes: number,
 ): Promise<T> {
-  const reader = body.getReader();
+  const reader = body.getReader({ mode: "byob" });
+  let buffer: ArrayBufferLike = new ArrayBuffer(READ_BUFFER_BYTES);
   let total = 0;
   try {
     for (;;) {
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
-        result = await reader.read();
+        result = await reader.read(new Uint8Array(buffer));
       } catch {
         throw malformedBody("the upload stream ended with an error");
       }
       if (result.done) break;
-      total += result.value.byteLength;
+      const chunk: Uint8Array = result.value;
+      total += chunk.byteLength;
       if (total > maxBytes) throw tooLarge(maxBytes);
-      await sink.write(result.value);
+      // The sink has taken the bytes once its write resolves (workerd's native writers copy
+      // them as the write is made), so the buffer is free for the next read.
+      await sink.write(chunk);
+      buffer = chunk.buffer;
     }
     return await sink.close();
   } catch (err) {
