@@ -157,6 +157,7 @@ describe("parseConfig", () => {
       authFailuresPerMinute: 20,
       imageWidths: { kind: "any" },
       imageMaxInputBytes: 26214400,
+      completeHashStepBytes: 67108864,
     });
   });
 
@@ -175,6 +176,7 @@ describe("parseConfig", () => {
         AUTH_FAILURES_PER_MINUTE: "5",
         IMAGE_WIDTHS: "640, 320,1280,320",
         IMAGE_MAX_INPUT_BYTES: "1000000",
+        COMPLETE_HASH_STEP_BYTES: "1048576",
       }),
     ).toEqual({
       publicBaseUrl: "https://cdn.example.com",
@@ -189,6 +191,7 @@ describe("parseConfig", () => {
       authFailuresPerMinute: 5,
       imageWidths: { kind: "list", sizes: [320, 640, 1280] },
       imageMaxInputBytes: 1000000,
+      completeHashStepBytes: 1048576,
     });
     expect(parseConfig({ IMAGE_WIDTHS: "step:100" }).imageWidths).toEqual({
       kind: "step",
@@ -210,6 +213,8 @@ describe("parseConfig", () => {
     [{ IMAGE_WIDTHS: "320,wide" }],
     [{ IMAGE_WIDTHS: "9000" }],
     [{ IMAGE_MAX_INPUT_BYTES: "big" }],
+    [{ COMPLETE_HASH_STEP_BYTES: "0" }],
+    [{ COMPLETE_HASH_STEP_BYTES: "-1" }],
   ])("refuses %j", (vars) => {
     expect(() => parseConfig(vars)).toThrow();
   });

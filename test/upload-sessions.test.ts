@@ -5,11 +5,14 @@
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assetStub } from "../src/objects/stubs";
+import type { UploadObject } from "../src/objects/upload-object";
 import {
   type AssetJson,
   auth,
   call,
   createStack,
+  ORIGIN,
+  runWorker,
   type Stack,
   setPermanentUrl,
   sha256Hex,
@@ -440,5 +443,126 @@ describe("recovering from a completion that fails", () => {
     const result = await stub.update({ version: again });
     expect(result.ok).toBe(true);
     expect(await stub.versions()).toHaveLength(1);
+  });
+});
+
+describe("the whole file's SHA-256", () => {
+  // COMPLETE_HASH_STEP_BYTES in vitest.config.ts: what one hashStep call reads back at most.
+  const STEP = 2 * MiB + 3;
+  const file = bytes(2 * PART + 1000, 31); // three parts
+  const stepsFor = (length: number) => Math.ceil(length / STEP);
+
+  /** env.UPLOADS whose hashStep calls are counted; call number `failAt` fails as a reset would. */
+  function watchedUploads(failAt = 0) {
+    const calls = { hashStep: 0 };
+    const UPLOADS = {
+      idFromName: (name: string) => env.UPLOADS.idFromName(name),
+      get(id: DurableObjectId) {
+        const stub = env.UPLOADS.get(id);
+        return new Proxy(stub, {
+          get(target, prop) {
+            if (prop !== "hashStep") return Reflect.get(target, prop);
+            return (assembled: { etag: string; size: number }) => {
+              calls.hashStep++;
+              if (calls.hashStep === failAt) {
+                const reset = new Error("Durable Object reset because its code was updated.");
+                return Promise.reject(Object.assign(reset, { retryable: true }));
+              }
+              return target.hashStep(assembled);
+            };
+          },
+        });
+      },
+    } as unknown as Env["UPLOADS"];
+    return { calls, UPLOADS };
+  }
+  const completeWatched = (uid: string, watched: ReturnType<typeof watchedUploads>) =>
+    runWorker(
+      `${ORIGIN}/v3/uploads/${uid}/complete`,
+      { method: "POST", headers: auth(stack) },
+      { UPLOADS: watched.UPLOADS },
+    );
+  /** Completes with hashStep calls counted; expects the asset, with `expected` as its SHA-256. */
+  async function completeCounted(uid: string, expected: Uint8Array) {
+    const watched = watchedUploads();
+    const res = await completeWatched(uid, watched);
+    expect(res.status).toBe(201);
+    const asset = JSON.parse(res.text).asset as AssetJson;
+    expect(asset.sha256).toBe(await sha256Hex(expected));
+    return { asset, hashSteps: watched.calls.hashStep };
+  }
+  const uploadOf = (uid: string) => {
+    const ns = env.UPLOADS;
+    return ns.get(ns.idFromName(`${stack.apiKey}/${uid}`));
+  };
+  const versionsOf = async (assetUid: string) =>
+    (
+      (await (await call(`/v3/assets/${assetUid}/versions`, { headers: auth(stack) })).json()) as {
+        versions: { sha256: string }[];
+      }
+    ).versions;
+
+  it("is carried from part to part when they arrive in order: completing reads none back", async () => {
+    const upload = await started({
+      filename: "ordered.bin",
+      file_size: file.length,
+      part_size: PART,
+    });
+    await sendAll(upload, file);
+    const parts = await runInDurableObject(uploadOf(upload.uid), (obj: UploadObject) =>
+      obj.status(),
+    );
+    expect(parts?.parts.map((p) => p.link !== null)).toEqual([true, true, true]);
+    expect((await completeCounted(upload.uid, file)).hashSteps).toBe(1);
+  });
+
+  it("reads back only what the parts did not carry, a bounded step per call", async () => {
+    const upload = await started({
+      filename: "unordered.bin",
+      file_size: file.length,
+      part_size: PART,
+    });
+    // Part 2 first: it has nothing to continue, so neither has part 3; part 1 carries 5 MiB.
+    await sendAll(upload, file, [2, 1, 3]);
+    const { hashSteps } = await completeCounted(upload.uid, file);
+    expect(hashSteps).toBe(stepsFor(file.length - PART));
+    expect(hashSteps).toBeGreaterThan(1);
+  });
+
+  it("goes on from its last step when a completion fails half way and is retried", async () => {
+    const upload = await started({
+      filename: "resumed.bin",
+      file_size: file.length,
+      part_size: PART,
+      sha256: await sha256Hex(file),
+    });
+    await sendAll(upload, file, [2, 1, 3]);
+    const failing = watchedUploads(2);
+    const failed = await completeWatched(upload.uid, failing);
+    expect(failed.status).toBe(503);
+    expect((await status(upload.uid)).state).toBe("open");
+    expect(await assetStatus(upload.asset_uid)).toBe(404);
+
+    const { asset, hashSteps } = await completeCounted(upload.uid, file);
+    // The first call of the failed completion was kept; the retry did only the rest.
+    expect(hashSteps).toBe(stepsFor(file.length - PART) - 1);
+    expect(await versionsOf(upload.asset_uid)).toHaveLength(1);
+    expect((await publicBytes(asset.url)).sha256).toBe(asset.sha256);
+  });
+
+  it("is of the bytes R2 holds when a part is sent again after the parts that followed it", async () => {
+    const upload = await started({
+      filename: "again.bin",
+      file_size: file.length,
+      part_size: PART,
+    });
+    await sendAll(upload, file);
+    const changed = file.slice();
+    changed.set(bytes(PART, 77), PART);
+    expect((await putPart(upload.uid, 2, changed.subarray(PART, 2 * PART))).status).toBe(200);
+    const { asset, hashSteps } = await completeCounted(upload.uid, changed);
+    // Parts 1 and 2 still link; part 3 continued the old part 2 and is read back.
+    expect(hashSteps).toBe(stepsFor(1000));
+    expect((await publicBytes(asset.url)).sha256).toBe(asset.sha256);
   });
 });

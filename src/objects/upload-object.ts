@@ -4,7 +4,11 @@
 // An alarm at the session's expiry aborts the R2 upload of an abandoned session.
 
 import { DurableObject } from "cloudflare:workers";
+import { config } from "../config";
 import { missingParts, type PartPlan } from "../domain/upload-parts";
+import { hashRange } from "../upload/hash-range";
+import { ResumableSha256 } from "../upload/resumable-sha256";
+import { type HashProgress, linkedProgress, type PartLink } from "../upload/running-hash";
 
 export type UploadState = "open" | "completing" | "completed" | "aborted" | "expired" | "failed";
 
@@ -36,6 +40,19 @@ export interface PartRecord {
   size: number;
   sha256: string;
   etag: string;
+  /** The whole file's running hash after this part (upload/running-hash.ts), if it had one. */
+  link: PartLink | null;
+}
+
+/** One call's progress through the whole file's SHA-256 once R2 has assembled it. */
+export type HashStep =
+  | { ok: true; done: true; sha256: string }
+  | { ok: true; done: false; offset: number }
+  | { ok: false; state: UploadState | null };
+
+/** How far the hash of one assembled object (named by its etag) has got. */
+interface AssembledHash extends HashProgress {
+  etag: string;
 }
 
 export interface UploadStatus {
@@ -54,9 +71,13 @@ export type BeginComplete =
 const COMPLETE_LEASE_MS = 15 * 60 * 1000;
 
 const SESSION = "session";
+const HASH = "hash";
 const partKey = (n: number) => `part:${String(n).padStart(5, "0")}`;
 
 export class UploadObject extends DurableObject<Env> {
+  /** The hash steps of this instance, one after another. */
+  #hashing: Promise<unknown> = Promise.resolve();
+
   async start(session: UploadSession): Promise<boolean> {
     const created = this.ctx.storage.transactionSync(() => {
       if (this.#session()) return false;
@@ -113,12 +134,57 @@ export class UploadObject extends DurableObject<Env> {
     });
   }
 
+  /**
+   * One step of the whole file's SHA-256 once R2 has assembled it (`assembled` names the object):
+   * it starts where the parts' running hash stopped, or where the last step did (also a step of
+   * an earlier completing request), and reads at most COMPLETE_HASH_STEP_BYTES. Each step is one
+   * call, so however large the file, no invocation hashes more than that; the state in between is
+   * stored here. Each step renews the completing request's lease.
+   */
+  hashStep(assembled: { etag: string; size: number }): Promise<HashStep> {
+    const step = this.#hashing.then(() => this.#hashStep(assembled));
+    this.#hashing = step.catch(() => undefined);
+    return step;
+  }
+
+  async #hashStep({ etag, size }: { etag: string; size: number }): Promise<HashStep> {
+    const session = this.#session();
+    if (session?.state !== "completing") return { ok: false, state: session?.state ?? null };
+    const saved = this.ctx.storage.kv.get<AssembledHash>(HASH);
+    const progress = saved?.etag === etag ? saved : linkedProgress(this.#parts());
+    if (progress.offset > size) throw new Error(`hashed ${progress.offset} of ${size} bytes`);
+    const hash = ResumableSha256.resume(progress.state);
+    if (progress.offset === size) return { ok: true, done: true, sha256: hash.hex() };
+    const length = Math.min(config(this.env).completeHashStepBytes, size - progress.offset);
+    await hashRange(
+      this.env.FILES,
+      session.objectKey,
+      etag,
+      { offset: progress.offset, length },
+      hash,
+    );
+    const next: AssembledHash = { etag, offset: progress.offset + length, state: hash.save() };
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.kv.put(HASH, next);
+      const current = this.#session();
+      if (current?.state === "completing") {
+        this.ctx.storage.kv.put(SESSION, {
+          ...current,
+          completingUntil: Date.now() + COMPLETE_LEASE_MS,
+        });
+      }
+    });
+    if (next.offset < size) return { ok: true, done: false, offset: next.offset };
+    return { ok: true, done: true, sha256: hash.hex() };
+  }
+
   /** Ends a completing session: completed (the version is committed) or failed. */
   async endComplete(state: "completed" | "failed"): Promise<void> {
     this.ctx.storage.transactionSync(() => {
       const session = this.#session();
       if (session?.state !== "completing") return;
       this.ctx.storage.kv.put(SESSION, { ...session, state, completingUntil: null });
+      this.ctx.storage.kv.delete(HASH);
     });
     await this.ctx.storage.deleteAlarm();
   }
@@ -177,6 +243,10 @@ export class UploadObject extends DurableObject<Env> {
   }
 
   #parts(): PartRecord[] {
-    return [...this.ctx.storage.kv.list<PartRecord>({ prefix: "part:" })].map(([, p]) => p);
+    // Records from before running hashes existed have no link.
+    return [...this.ctx.storage.kv.list<PartRecord>({ prefix: "part:" })].map(([, p]) => ({
+      ...p,
+      link: p.link ?? null,
+    }));
   }
 }

@@ -75,7 +75,7 @@ An abandoned session is aborted, and its parts deleted from R2, ${UPLOAD_TTL_MS 
     summary: "Send one part",
     description: `Streams part \`part\` of the file straight into R2. \`Content-Length\` is required (411 without it) and must be exactly the part's size, \`part_size\` or the rest of the file for the last part; any other length is a 422 before a byte is read.
 
-Parts may be sent in any order and in parallel. Sending a part number again replaces its bytes, so a part whose answer was lost can simply be sent again, though never twice at the same time (docs/API-NOTES.md, "Known limits"). A part whose body breaks off is not recorded. The answer gives the part's SHA-256.`,
+Parts may be sent in any order and in parallel. Parts sent one after another in order also carry the whole file's SHA-256 on, so completing has nothing to read back. Sending a part number again replaces its bytes, so a part whose answer was lost can simply be sent again, though never twice at the same time (docs/API-NOTES.md, "Known limits"). A part whose body breaks off is not recorded. The answer gives the part's SHA-256.`,
     access: "management",
     parameters: [uploadUidParameter, partNumberParameter],
     requestBody: {
@@ -98,11 +98,11 @@ Parts may be sent in any order and in parallel. Sending a part number again repl
     operationId: "completeUpload",
     tag: "Upload sessions",
     summary: "Complete an upload session",
-    description: `R2 assembles the parts, the whole file's SHA-256 is computed by reading it once and checked against the session's \`sha256\`, and only then does the asset's Durable Object commit the version: the asset changes atomically or not at all. A new asset answers 201 as POST /v3/assets does, a replacement 200 as PUT /v3/assets/{uid} does.
+    description: `R2 assembles the parts, the whole file's SHA-256 is finished (from the hash the parts carried when they arrived in order; whatever they did not cover is read back, in bounded steps) and checked against the session's \`sha256\`, and only then does the asset's Durable Object commit the version: the asset changes atomically or not at all. A new asset answers 201 as POST /v3/assets does, a replacement 200 as PUT /v3/assets/{uid} does.
 
 - Every part must have been sent; a 422 names the missing ones.
 - A checksum that does not match is a 422, deletes the assembled file and ends the session as \`failed\`.
-- Idempotent: completing again after success answers with the asset again (a retry after a lost response), and concurrent completions commit one version.
+- Idempotent: completing again after success answers with the asset again (a retry after a lost response), and concurrent completions commit one version. A completion that failed half way goes on from where its hash stopped.
 - When R2 cannot assemble the parts (one sent twice at the same time) the answer is a 409 and the session is open again: send the parts again, then complete.`,
     access: "management",
     parameters: [uploadUidParameter],

@@ -32,6 +32,7 @@ import { sha256Field } from "../upload/checksum";
 import { completeSession } from "../upload/complete-session";
 import { chooseContentType } from "../upload/content-type";
 import { pumpBody } from "../upload/read-raw-body";
+import { linkFor } from "../upload/running-hash";
 import { partSink } from "../upload/version-sink";
 import { tellDeliveryAssetChanged } from "./tell-delivery";
 
@@ -170,7 +171,10 @@ async function putPart(c: Ctx) {
   const r2Upload = c.env.FILES.resumeMultipartUpload(session.objectKey, session.r2UploadId);
   const body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (ctl) => ctl.close() });
   // The sink enforces the exact size (400 for a wrong length), so no other limit is passed.
-  const part = await pumpBody(body, partSink(r2Upload, partNumber, size), Number.POSITIVE_INFINITY);
+  // Parts sent in order carry the whole file's hash on, so completing need not read them again.
+  const running = linkFor(partNumber, status.parts);
+  const sink = partSink(r2Upload, partNumber, size, running);
+  const part = await pumpBody(body, sink, Number.POSITIVE_INFINITY);
   const recorded = await stub.recordPart(part);
   if (!recorded.ok) throw uploadNotOpen(recorded.state ?? "gone");
   return c.json({ part: { part_number: part.partNumber, size: part.size, sha256: part.sha256 } });

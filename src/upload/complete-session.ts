@@ -1,8 +1,9 @@
 // Completing an upload session: R2 assembles the parts into the version's object, its SHA-256 is
-// computed by reading it once (parts may arrive in any order, so no running hash can exist), the
-// client's digest is checked, and the asset's Durable Object commits the version. Until that
-// commit the asset is unchanged. A retry after a lost response is safe at every step: R2's object
-// is found already assembled, and a version already committed is recognised by its file_uid.
+// finished by the session's Durable Object (from the running hash the parts carried, reading back
+// only what they did not cover, a bounded step per call), the client's digest is checked, and the
+// asset's Durable Object commits the version. Until that commit the asset is unchanged. A retry
+// after a lost response is safe at every step: R2's object is found already assembled, the hash
+// goes on from its last step, and a version already committed is recognised by its file_uid.
 
 import type { AssetSnapshot } from "../domain/records";
 import {
@@ -25,7 +26,6 @@ import { assetStub, type uploadStub } from "../objects/stubs";
 import type { PartRecord, UploadSession } from "../objects/upload-object";
 import { verifySha256 } from "./checksum";
 import { discardObject } from "./receive-upload";
-import { hashObject } from "./version-sink";
 
 type UploadStub = ReturnType<typeof uploadStub>;
 
@@ -55,8 +55,7 @@ export async function completeSession(env: Env, stub: UploadStub): Promise<Compl
   let failed = false;
   try {
     const object = await assemble(env.FILES, session, parts);
-    const sha256 = await hashObject(env.FILES, session.objectKey);
-    if (sha256 === null) throw new Error("assembled object vanished before it was hashed");
+    const sha256 = await hashAssembled(stub, object);
     try {
       verifySha256(session.sha256, sha256, "sha256");
     } catch (err) {
@@ -108,6 +107,19 @@ async function assemble(
     if (existing && existing.size === session.fileSize) return existing;
     console.warn("R2 could not assemble an upload", session.uid, err);
     throw partsRejected();
+  }
+}
+
+/**
+ * The whole file's SHA-256, in as many calls to the session's Durable Object as its size takes
+ * (UploadObject.hashStep): none of them, nor this request, hashes more than one step's bytes.
+ */
+async function hashAssembled(stub: UploadStub, object: R2Object): Promise<string> {
+  for (;;) {
+    const step = await stub.hashStep({ etag: object.etag, size: object.size });
+    // The session left "completing" under this request (its lease ran out): nothing commits.
+    if (!step.ok) throw uploadNotOpen(step.state ?? "gone");
+    if (step.done) return step.sha256;
   }
 }
 

@@ -4,6 +4,8 @@
 
 import { bytesToHex } from "../auth/token-hash";
 import { storageUnavailable } from "../http/errors";
+import type { ResumableSha256 } from "./resumable-sha256";
+import type { PartLink } from "./running-hash";
 
 export interface StoredObject {
   size: number;
@@ -99,6 +101,7 @@ function exactLengthSink<R, T>(
   length: number,
   start: (readable: ReadableStream) => Promise<R>,
   finish: (result: R, sha256: string) => T,
+  alsoHash?: ResumableSha256,
 ): Sink<T> {
   const stream = new FixedLengthStream(length);
   const writer = stream.writable.getWriter();
@@ -116,6 +119,7 @@ function exactLengthSink<R, T>(
     async write(chunk) {
       size += chunk.byteLength;
       if (size > length) throw new UploadLengthError("more bytes than Content-Length");
+      alsoHash?.update(chunk);
       await storageStep(() =>
         Promise.race([Promise.all([writer.write(chunk), hash.write(chunk)]), failed]),
       );
@@ -205,29 +209,31 @@ export interface StoredPart {
   size: number;
   sha256: string;
   etag: string;
+  /** The session's running hash after this part, when the part before it carried one. */
+  link: PartLink | null;
 }
 
 /**
  * One part of an upload session, of an exact length: streamed straight into R2's uploadPart
- * (retrying a part number replaces the earlier bytes), with its SHA-256 computed on the way.
+ * (retrying a part number replaces the earlier bytes), with its SHA-256 computed on the way, and
+ * the whole file's running hash carried on when `running` continues it (upload/running-hash.ts).
  */
 export function partSink(
   upload: R2MultipartUpload,
   partNumber: number,
   length: number,
+  running: { previousSha256: string | null; hash: ResumableSha256 } | null,
 ): Sink<StoredPart> {
   return exactLengthSink(
     length,
     (readable) => upload.uploadPart(partNumber, readable),
-    (part, sha256) => ({ partNumber, size: length, sha256, etag: part.etag }),
+    (part, sha256) => ({
+      partNumber,
+      size: length,
+      sha256,
+      etag: part.etag,
+      link: running && { previousSha256: running.previousSha256, after: running.hash.save() },
+    }),
+    running?.hash,
   );
-}
-
-/** The SHA-256 of a stored object, read once as a stream (for parts sent in any order). */
-export async function hashObject(bucket: R2Bucket, key: string): Promise<string | null> {
-  const object = await bucket.get(key);
-  if (!object) return null;
-  const digest = new crypto.DigestStream("SHA-256");
-  await object.body.pipeTo(digest);
-  return bytesToHex(new Uint8Array(await digest.digest));
 }
