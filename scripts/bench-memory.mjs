@@ -8,6 +8,8 @@
 //   up    95 MB  raw POST /v3/assets?filename= (and a multipart form)  | the floor's R2 put
 //   down  95 MB  versioned URL, permanent URL                          | the floor's R2 get
 //   up    1 GiB  upload session, 64 parts of 16 MiB, then complete     | the floor's R2 multipart
+//                (in round 1 also a session whose parts go last to first, so that completing
+//                reads the file back to hash it)
 //   down  1 GiB  versioned URL, permanent URL                          | the floor's R2 get
 //   down  1 GiB  the same, once the floor has put the same bytes back as one R2 object (A/B: the
 //                local R2 reads multipart-assembled objects in JavaScript, single ones natively)
@@ -281,7 +283,8 @@ async function run({ api, floor, pid }) {
     expectEqual(`${seed} asset sha256`, JSON.parse(res.text).asset.sha256, sha256);
   };
 
-  const sessionUpload = async (seed, size) => {
+  /** An upload session, its parts one at a time: in order, or last to first (`reversed`). */
+  const sessionUpload = async (seed, size, reversed = false) => {
     const sha256 = GeneratedFile.sha256Of(seed, size);
     const { upload } = await json(
       "start session",
@@ -295,9 +298,10 @@ async function run({ api, floor, pid }) {
       },
       201,
     );
-    const file = new GeneratedFile(seed, size);
-    for (let n = 1; n <= upload.part_count; n++) {
-      const body = file.chunk(PART_BYTES);
+    const numbers = Array.from({ length: upload.part_count }, (_, i) => i + 1);
+    for (const n of reversed ? numbers.reverse() : numbers) {
+      const start = (n - 1) * PART_BYTES;
+      const body = GeneratedFile.slice(seed, start, Math.min(size, start + PART_BYTES));
       const { part } = await json(
         `part ${n}`,
         `${api}/v3/uploads/${upload.uid}/parts/${n}`,
@@ -527,9 +531,19 @@ async function run({ api, floor, pid }) {
         await measure(`up ${BIG}`, "service", "upload session", round, BIG_BYTES, async () => {
           session = await sessionUpload(big, BIG_BYTES);
         });
-        completions.push({ round, completeS: session.completeS });
+        completions.push({ round, parts: "in order", completeS: session.completeS });
         log(`${big}: complete answered in ${session.completeS} s; probing at once`);
         await probeAfterComplete(session, big);
+        if (round !== 1) return;
+        // Once: parts last to first, so completing must read back all but part 1 to hash it.
+        let reversed;
+        const label = "upload session, parts last to first";
+        await measure(`up ${BIG}`, "service", label, round, BIG_BYTES, async () => {
+          reversed = await sessionUpload(`${big}-reversed`, BIG_BYTES, true);
+        });
+        completions.push({ round, parts: "last to first", completeS: reversed.completeS });
+        log(`${big}-reversed: complete answered in ${reversed.completeS} s; probing at once`);
+        await probeAfterComplete(reversed, `${big}-reversed`);
       },
     );
     await downloads(`down ${BIG}`, session, round);
@@ -628,8 +642,9 @@ function table(results) {
     "",
     `Requests right after each ${BIG} completion: ${ok} of ${probes.length} answered correctly.`,
   );
-  for (const c of results.completions)
-    lines.push(`Round ${c.round}: complete answered in ${c.completeS} s.`);
+  for (const c of results.completions) {
+    lines.push(`Round ${c.round}, parts ${c.parts}: complete answered in ${c.completeS} s.`);
+  }
   return lines.join("\n");
 }
 
