@@ -32,7 +32,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { GeneratedFile } from "./generated-file.mjs";
 import { freePort, ROOT, startService, stop } from "./local-service.mjs";
-import { childrenNamed, memoryOf, resetPeak } from "./process-memory.mjs";
+import { childrenNamed, isRunning, memoryOf, resetPeak } from "./process-memory.mjs";
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
@@ -73,20 +73,16 @@ const expectEqual = (what, got, want) => {
 // connections alive as a CMS's client would.
 
 /** Sends a request whose body is streamed from a generated file; resolves { status, text }. */
-function streamUpload(url, headers, file) {
+function streamUpload(url, { method = "POST", headers }, file) {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      { method: headers.method ?? "POST", headers: headers.fields, agent: false },
-      (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () =>
-          resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString("utf8") }),
-        );
-        res.on("error", reject);
-      },
-    );
+    const req = httpRequest(url, { method, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () =>
+        resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString("utf8") }),
+      );
+      res.on("error", reject);
+    });
     req.setTimeout(TRANSFER_TIMEOUT_MS, () => req.destroy(new Error("no answer in time")));
     req.on("error", reject);
     const pump = () => {
@@ -150,9 +146,9 @@ async function main() {
   };
   process.once("SIGINT", () => stopService().finally(() => process.exit(130)));
   let measured = null;
+  // serve.mjs runs every Worker in one workerd, its child.
+  const [pid, ...more] = childrenNamed(service.child.pid, "workerd");
   try {
-    // serve.mjs runs every Worker in one workerd, its child.
-    const [pid, ...more] = childrenNamed(service.child.pid, "workerd");
     if (pid === undefined || more.length > 0) throw new Error("expected one workerd child");
     log(`service up; workerd pid ${pid}`);
     measured = await run({
@@ -164,6 +160,7 @@ async function main() {
     if (after !== pid) fail(`workerd changed during the run (pid ${pid}, then ${after})`);
   } finally {
     await stopService();
+    if (pid !== undefined && isRunning(pid)) fail(`workerd ${pid} outlived the service`);
     log("service stopped");
   }
   const results = summarise(measured, startedAt);
@@ -226,7 +223,7 @@ async function run({ api, floor, pid }) {
     const res = await streamUpload(
       `${api}/v3/assets?filename=${encodeURIComponent(`${seed}.bin`)}`,
       {
-        fields: {
+        headers: {
           ...auth,
           "content-type": "application/octet-stream",
           "content-length": String(size),
@@ -251,27 +248,23 @@ async function run({ api, floor, pid }) {
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const file = new GeneratedFile(seed, size);
     // The form as one generated stream: head, the file, tail.
+    const pieces = [head, file, tail];
     const body = {
       chunk(n) {
-        if (this.head) {
-          this.head = false;
-          return head;
+        for (;;) {
+          const piece = pieces[0];
+          if (piece === undefined) return null;
+          if (Buffer.isBuffer(piece)) return pieces.shift();
+          const next = piece.chunk(n);
+          if (next !== null) return next;
+          pieces.shift();
         }
-        const next = file.chunk(n);
-        if (next !== null) return next;
-        if (this.tail) {
-          this.tail = false;
-          return tail;
-        }
-        return null;
       },
-      head: true,
-      tail: true,
     };
     const res = await streamUpload(
       `${api}/v3/assets`,
       {
-        fields: {
+        headers: {
           ...auth,
           "content-type": `multipart/form-data; boundary=${boundary}`,
           "content-length": String(head.length + size + tail.length),
@@ -330,7 +323,7 @@ async function run({ api, floor, pid }) {
   const floorPut = async (key, file) => {
     const res = await streamUpload(
       `${floor}/${key}`,
-      { method: "PUT", fields: { "content-length": String(file.size) } },
+      { method: "PUT", headers: { "content-length": String(file.size) } },
       file,
     );
     expectEqual(`floor put ${key}`, res.status, 201);

@@ -38,3 +38,13 @@ export function memoryOf(pid) {
 export function resetPeak(pid) {
   writeFileSync(`/proc/${pid}/clear_refs`, "5");
 }
+
+/** Whether a process still runs: a zombie (exited, not yet reaped by its parent) does not. */
+export function isRunning(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
