@@ -2,6 +2,7 @@
 // silently does nothing.
 
 import * as z from "zod/mini";
+import { drainBody } from "./drain-body";
 import { type FieldErrors, malformedBody, tooLarge, validationFailed } from "./errors";
 
 // zod/mini keeps the bundle small (the full zod build is ~440 KiB minified); every check carries
@@ -107,6 +108,8 @@ export function validate<T>(schema: z.ZodMiniType<T>, value: unknown): T {
 }
 
 export const MAX_JSON_BYTES = 64 * 1024;
+/** How much more of an over-long JSON body (sent without Content-Length) is read and dropped. */
+const JSON_DRAIN_BYTES = 1024 * 1024;
 
 /** Reads a JSON body of at most MAX_JSON_BYTES; a body that is not JSON is a 400 (API.md). */
 export async function readJson(request: Request): Promise<unknown> {
@@ -115,12 +118,16 @@ export async function readJson(request: Request): Promise<unknown> {
   if (declared !== null && declared > MAX_JSON_BYTES) throw tooLarge(MAX_JSON_BYTES);
   const chunks: Uint8Array[] = [];
   let total = 0;
-  if (request.body) {
-    for await (const chunk of request.body) {
-      total += chunk.byteLength;
-      if (total > MAX_JSON_BYTES) throw tooLarge(MAX_JSON_BYTES);
-      chunks.push(chunk);
+  const reader = request.body?.getReader();
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_JSON_BYTES) {
+      await drainBody(reader, JSON_DRAIN_BYTES);
+      throw tooLarge(MAX_JSON_BYTES);
     }
+    chunks.push(value);
   }
   if (declared !== null && declared !== total) {
     throw malformedBody(`the body has ${total} bytes, not the ${header} of Content-Length`);

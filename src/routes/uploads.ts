@@ -170,7 +170,8 @@ async function putPart(c: Ctx) {
   }
   const r2Upload = c.env.FILES.resumeMultipartUpload(session.objectKey, session.r2UploadId);
   const body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (ctl) => ctl.close() });
-  // The sink enforces the exact size (400 for a wrong length), so no other limit is passed.
+  // The sink enforces the exact size (400 for a wrong length), so no other limit is passed; a
+  // refused part is drained whole, which the Content-Length checked above bounds.
   // Parts sent in order carry the whole file's hash on, so completing need not read them again.
   const running = linkFor(partNumber, status.parts);
   const sink = partSink(r2Upload, partNumber, size, running);

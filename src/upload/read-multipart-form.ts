@@ -4,6 +4,7 @@
 // chunks are written (and awaited) before the next one is read, which gives backpressure.
 
 import { decodeField, type MultipartError, make } from "multipasta";
+import { drainBody } from "../http/drain-body";
 import { malformedBody, tooLarge, validationFailed } from "../http/errors";
 import { type StoredObject, UploadLengthError, type VersionSink } from "./version-sink";
 
@@ -38,6 +39,7 @@ export async function readAssetForm(
   openSink: (file: FileStart) => VersionSink,
 ): Promise<AssetForm> {
   const fields = new Map<string, string>();
+  const maxTotal = maxBytes + FORM_OVERHEAD_BYTES;
   const queue: (Uint8Array | null)[] = [];
   // Written by the parser's callbacks, read by the loop below.
   const state: { failure?: Error; done?: boolean; sink?: VersionSink; stored?: StoredObject } = {};
@@ -49,7 +51,7 @@ export async function readAssetForm(
     maxParts: MAX_PARTS,
     maxFieldSize: MAX_FIELD_BYTES,
     maxPartSize: maxBytes,
-    maxTotalSize: maxBytes + FORM_OVERHEAD_BYTES,
+    maxTotalSize: maxTotal,
     isFile: (info) => info.name === FILE_FIELD,
     onField(info, value) {
       if (!TEXT_FIELDS.has(info.name)) {
@@ -81,7 +83,8 @@ export async function readAssetForm(
   });
 
   const reader = body.getReader();
-  const drain = async () => {
+  let received = 0;
+  const writeQueued = async () => {
     while (queue.length > 0 && !state.failure && state.sink) {
       const chunk = queue.shift();
       if (chunk === null) state.stored = await state.sink.close();
@@ -98,23 +101,25 @@ export async function readAssetForm(
         throw malformedBody("the upload stream ended with an error");
       }
       if (result.done) break;
+      received += result.value.byteLength;
       try {
         parser.write(result.value);
       } catch {
         fail(malformedBody("the multipart body could not be parsed"));
       }
-      await drain();
+      await writeQueued();
       if (state.failure) throw state.failure;
     }
     parser.end();
-    await drain();
+    await writeQueued();
     if (state.failure) throw state.failure;
     if (!state.done || (state.sink && !state.stored)) {
       throw malformedBody("the multipart body ended too early");
     }
   } catch (err) {
-    await reader.cancel().catch(() => undefined);
     if (state.sink && !state.stored) await state.sink.abort();
+    // The rest of a form within the size limit is read and dropped, keeping the connection.
+    await drainBody(reader, maxTotal - received);
     if (err instanceof UploadLengthError) throw malformedBody(err.message);
     throw err;
   }

@@ -1,5 +1,6 @@
 // A raw request body (a raw upload, or one part of an upload session) streamed into a sink.
 
+import { drainBody } from "../http/drain-body";
 import { malformedBody, tooLarge } from "../http/errors";
 import { type Sink, UploadLengthError } from "./version-sink";
 
@@ -10,6 +11,8 @@ export const READ_BUFFER_BYTES = 256 * 1024;
  * Pumps the body into the sink; each write is awaited (backpressure). The body is read with a
  * BYOB reader into one reused buffer, so the upload allocates nothing per chunk: a default
  * reader hands out a new chunk each time, which stays in the isolate until it is collected.
+ * When the upload fails part-way, the rest of the body up to `maxBytes` is read and dropped
+ * (drain-body.ts).
  */
 export async function pumpBody<T>(
   body: ReadableStream<Uint8Array>,
@@ -39,7 +42,7 @@ export async function pumpBody<T>(
     return await sink.close();
   } catch (err) {
     await sink.abort();
-    await reader.cancel().catch(() => undefined);
+    await drainBody(reader, maxBytes - total);
     if (err instanceof UploadLengthError) throw malformedBody(`${err.message}`);
     throw err;
   }
