@@ -10,7 +10,7 @@ export interface paths {
         };
         /**
          * List assets
-         * @description The stack's assets, newest first (by `created_at`), a page at a time, with `count`: how many there are in all (that match `search`, when it is given). Values of `skip` or `limit` out of range, or not whole numbers, are a 422. Unknown query parameters (such as the CMA's `include_count`) are ignored.
+         * @description The stack's assets, newest first (by `created_at`) unless `asc` or `desc` says otherwise, a page at a time, with `count`: how many match in all. `query` filters them as the CMA's does, within the subset its parameter describes; `folder` keeps those directly in one folder; `include_folders=true` lists the folders too. With `count=true` the answer is only how many match (`AssetCount`). A value out of range, an unknown field or operator in `query`, or a `folder` that is not one of the stack's folders is a 422. Other query parameters (such as the CMA's `include_publish_details`) are ignored.
          */
         get: operations["listAssets"];
         put?: never;
@@ -19,12 +19,12 @@ export interface paths {
          * @description Stores a file as a new asset (version 1) and answers with it. Its `url` is the auto-generated URL of this version, which serves exactly these bytes for as long as the asset exists. The title defaults to the filename, the description to "".
          *
          *     Two forms of request:
-         *     - `multipart/form-data`, as in the CMA: the file in `asset[upload]` (with a filename), and the optional text fields `asset[title]`, `asset[description]`, `asset[permanent_url]` and `asset[sha256]`. Any other field, or a repeated one, is a 422.
+         *     - `multipart/form-data`, as in the CMA: the file in `asset[upload]` (with a filename), and the optional text fields `asset[title]`, `asset[description]`, `asset[tags]` (comma-separated, as the official SDK sends them), `asset[parent_uid]` (a folder; empty for the root), `asset[permanent_url]` and `asset[sha256]`. Any other field, or a repeated one, is a 422.
          *     - The file's raw bytes as the body, with `?filename=` and the file's own `Content-Type`: a streaming upload. `Content-Length` is optional (without it the bytes are stored in 5 MiB parts); `Content-Digest: sha-256=:…:` is checked when sent.
          *
          *     The SHA-256 of the bytes is computed while they stream and answered as `sha256`; a client's own digest that does not match is a 422. An upload larger than `MAX_UPLOAD_BYTES` (100 MiB by default) is a 413, before anything is stored when `Content-Length` says so; larger files go through an upload session (POST /v3/uploads). A failed or refused upload leaves nothing behind and the asset as it was.
          *
-         *     `asset[permanent_url]` generates the permanent URL at once, under the rules of PUT /v3/assets/{uid}. Not idempotent: every request creates another asset with a new uid.
+         *     `asset[permanent_url]` generates the permanent URL at once, under the rules of PUT /v3/assets/{uid}. Tags are kept trimmed and NFC-normalised, each once, in the order given: at most 50 tags of 1 to 100 characters, with no comma or control character (a 422 otherwise). `parent_uid` puts the asset in one of the stack's folders (POST /v3/assets/folders), or at the root with null; a uid that is not one of the stack's folders is a 422. Moving an asset never changes any of its URLs. `created_by` and `updated_by` are the uid of the request's management token. Not idempotent: every request creates another asset with a new uid.
          */
         post: operations["createAsset"];
         delete?: never;
@@ -42,7 +42,7 @@ export interface paths {
         };
         /**
          * Read an asset
-         * @description The asset as it is now: its title and description, its current version's filename, type, size, SHA-256 and `url`, and `permanent_url` once it has been generated. An unknown or deleted asset is a 404.
+         * @description The asset as it is now: its title, description, tags and folder, its current version's filename, type, size, SHA-256, `dimension` (for a raster image) and `url`, `permanent_url` once it has been generated, and who created and last changed it (`created_by`, `updated_by`: management token uids). With `version=N`, version N's file in place of the current one. An unknown or deleted asset is a 404.
          */
         get: operations["getAsset"];
         /**
@@ -50,12 +50,13 @@ export interface paths {
          * @description Changes an asset. Everything one request carries is applied in one commit, or nothing is.
          *
          *     - **Replace the file**: `asset[upload]` in a multipart form, or the raw bytes with `?filename=` (the rules of POST /v3/assets). The bytes become a new version: `_version` + 1 and a new `url`. The previous version's URL keeps serving the previous bytes; the permanent URL serves the new ones once its short cache time has passed (docs/HTTP.md).
-         *     - **Edit** `title` or `description`: a JSON body `{"asset": {...}}`, or the form's text fields.
+         *     - **Edit** `title`, `description`, `tags` (a JSON array, or the form's comma-separated text) or `parent_uid` (move to a folder, or to the root with null): a JSON body `{"asset": {...}}`, or the form's text fields. Tags are kept trimmed and NFC-normalised, each once, in the order given: at most 50 tags of 1 to 100 characters, with no comma or control character (a 422 otherwise). `parent_uid` puts the asset in one of the stack's folders (POST /v3/assets/folders), or at the root with null; a uid that is not one of the stack's folders is a 422. Moving an asset never changes any of its URLs.
+         *     - **Send back a fetched asset.** The JSON `asset` may carry every field of an Asset answer, as the official SDK's update() does: the read-only ones (`url`, `filename`, `content_type`, `file_size`, `sha256`, `dimension`, `_version`, `is_dir`, the dates and authors) are ignored whatever their value, since a fetched object may be older than the asset; `uid`, when sent, must be this asset's. A field no Asset has is still a 422.
          *     - **Generate the permanent URL**. The permanent URL is `permanent_url`: a bare slug (`boy-photo`) or the full URL `https://{any host}/v3/assets/{api_key}/{uid}/{slug}`, whose api_key and uid must be this stack's and this asset's. A slug is 1 to 255 characters from `A-Z a-z 0-9 . _ ~ -`, starts with a letter or a digit, and is case-sensitive; anything else is a 422 whose `errors.permanent_url` says why.
          *
          *     **Exactly once.** An asset's permanent URL is written once, and never changes or disappears while the asset exists. Of any number of concurrent requests with different slugs exactly one wins; every other one gets a 409 naming the existing permanent URL, and nothing it carried is kept (a file included). Sending the **same** slug again is idempotent: a 200, and when nothing else is sent, the same body as before (nothing is written and `updated_at` does not move), so a client can retry after a lost response. Replacing the file or editing the fields never touches the permanent URL.
          *
-         *     The notice is "Permanent URL generated successfully." whenever `permanent_url` was sent, otherwise "Asset updated successfully.". An unknown asset is a 404 before any byte of an upload is read; a request with nothing to change is a 422. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
+         *     The notice is "Permanent URL generated successfully." when this request set the permanent URL, or repeated the one that did without changing anything; otherwise "Asset updated successfully." (sending back a fetched asset with its standing `permanent_url` and a new title is an update). An unknown asset is a 404 before any byte of an upload is read; a request with nothing to change is a 422. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
          */
         put: operations["updateAsset"];
         post?: never;
@@ -84,6 +85,54 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/assets/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a folder
+         * @description Creates a folder named `name` (1 to 255 characters) at the root, or inside the folder `parent_uid`. Folders group assets as in the CMA: `is_dir: true` in listings with `include_folders=true`, and an asset's `parent_uid` names its folder. A folder and everything in it can move without any asset's URL changing. Not idempotent: every request creates another folder, even with the same name. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
+         */
+        post: operations["createFolder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/assets/folders/{uid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a folder
+         * @description The folder: its name, the folder it is in (`parent_uid`, null at the root), and who created and last changed it. Folders group assets as in the CMA: `is_dir: true` in listings with `include_folders=true`, and an asset's `parent_uid` names its folder. A folder and everything in it can move without any asset's URL changing.
+         */
+        get: operations["getFolder"];
+        /**
+         * Rename or move a folder
+         * @description Renames the folder (`name`) and/or moves it (`parent_uid`: another folder, or null for the root). A move into the folder itself or into a folder below it is a 422, so folders never form a cycle. The body may carry back every field of a fetched folder (the SDK's update()); the read-only ones are ignored. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
+         */
+        put: operations["updateFolder"];
+        post?: never;
+        /**
+         * Delete an empty folder
+         * @description Deletes a folder that holds nothing: a folder with assets or folders in it (or an asset being moved into it right now) is a 409, and nothing is deleted. Move or delete what it holds first.
+         */
+        delete: operations["deleteFolder"];
         options?: never;
         head?: never;
         patch?: never;
@@ -294,19 +343,43 @@ export interface components {
             uid: string;
             title: string;
             description: string;
+            tags: string[];
+            parent_uid: string | null;
+            /** @constant */
+            is_dir: false;
             filename: string;
             content_type: string;
             file_size: string;
             sha256: string;
-            /** Format: uri */
+            dimension?: {
+                width: number;
+                height: number;
+            };
             url: string;
-            /** Format: uri */
             permanent_url?: string;
             _version: number;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            created_by: string | "";
+            updated_by: string | "";
+        };
+        Folder: {
+            uid: string;
+            name: string;
+            parent_uid: string | null;
+            /** @constant */
+            is_dir: true;
+            /** @constant */
+            content_type: "application/vnd.contenstack.folder";
+            tags: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            created_by: string | "";
+            updated_by: string | "";
         };
         Version: {
             _version: number;
@@ -315,7 +388,6 @@ export interface components {
             content_type: string;
             file_size: string;
             sha256: string;
-            /** Format: uri */
             url: string;
             /** Format: date-time */
             created_at: string;
@@ -376,15 +448,36 @@ export interface components {
             asset: components["schemas"]["Asset"];
         };
         AssetList: {
-            assets: components["schemas"]["Asset"][];
+            assets: (components["schemas"]["Asset"] | components["schemas"]["Folder"])[];
             count: number;
         };
+        AssetCount: {
+            assets: number;
+        };
+        AssetListing: components["schemas"]["AssetList"] | components["schemas"]["AssetCount"];
         VersionList: {
             versions: components["schemas"]["Version"][];
         };
         AssetDeleted: {
             /** @constant */
             notice: "Asset deleted successfully.";
+        };
+        FolderCreated: {
+            /** @constant */
+            notice: "Folder created successfully.";
+            asset: components["schemas"]["Folder"];
+        };
+        FolderUpdated: {
+            /** @constant */
+            notice: "Folder updated successfully.";
+            asset: components["schemas"]["Folder"];
+        };
+        FolderFound: {
+            asset: components["schemas"]["Folder"];
+        };
+        FolderDeleted: {
+            /** @constant */
+            notice: "Folder deleted successfully.";
         };
         UploadStarted: {
             /** @constant */
@@ -428,7 +521,63 @@ export interface components {
             asset: {
                 title?: string;
                 description?: string;
+                tags?: string[];
+                parent_uid?: string | null;
                 permanent_url?: string;
+                /** @description Read-only (must be this asset's uid): accepted so a fetched asset can be sent back, and ignored. */
+                uid?: unknown;
+                /** @description Read-only (changes with each new file): accepted so a fetched asset can be sent back, and ignored. */
+                url?: unknown;
+                /** @description Read-only (the current file's): accepted so a fetched asset can be sent back, and ignored. */
+                filename?: unknown;
+                /** @description Read-only (the current file's): accepted so a fetched asset can be sent back, and ignored. */
+                content_type?: unknown;
+                /** @description Read-only (the current file's): accepted so a fetched asset can be sent back, and ignored. */
+                file_size?: unknown;
+                /** @description Read-only (the current file's): accepted so a fetched asset can be sent back, and ignored. */
+                sha256?: unknown;
+                /** @description Read-only (the current file's): accepted so a fetched asset can be sent back, and ignored. */
+                dimension?: unknown;
+                /** @description Read-only (the current file's number): accepted so a fetched asset can be sent back, and ignored. */
+                _version?: unknown;
+                /** @description Read-only (false for an asset): accepted so a fetched asset can be sent back, and ignored. */
+                is_dir?: unknown;
+                /** @description Read-only (set once): accepted so a fetched asset can be sent back, and ignored. */
+                created_at?: unknown;
+                /** @description Read-only (set by each change): accepted so a fetched asset can be sent back, and ignored. */
+                updated_at?: unknown;
+                /** @description Read-only (set once): accepted so a fetched asset can be sent back, and ignored. */
+                created_by?: unknown;
+                /** @description Read-only (set by each change): accepted so a fetched asset can be sent back, and ignored. */
+                updated_by?: unknown;
+            };
+        };
+        FolderCreate: {
+            asset: {
+                name: string;
+                parent_uid?: string | null;
+            };
+        };
+        FolderUpdate: {
+            asset: {
+                name?: string;
+                parent_uid?: string | null;
+                /** @description Read-only (must be this folder's uid): accepted so a fetched asset can be sent back, and ignored. */
+                uid?: unknown;
+                /** @description Read-only (true for a folder): accepted so a fetched asset can be sent back, and ignored. */
+                is_dir?: unknown;
+                /** @description Read-only (the CMA's folder type): accepted so a fetched asset can be sent back, and ignored. */
+                content_type?: unknown;
+                /** @description Read-only (a folder has none): accepted so a fetched asset can be sent back, and ignored. */
+                tags?: unknown;
+                /** @description Read-only (set once): accepted so a fetched asset can be sent back, and ignored. */
+                created_at?: unknown;
+                /** @description Read-only (set by each change): accepted so a fetched asset can be sent back, and ignored. */
+                updated_at?: unknown;
+                /** @description Read-only (set once): accepted so a fetched asset can be sent back, and ignored. */
+                created_by?: unknown;
+                /** @description Read-only (set by each change): accepted so a fetched asset can be sent back, and ignored. */
+                updated_by?: unknown;
             };
         };
         UploadCreate: {
@@ -450,6 +599,10 @@ export interface components {
             "asset[title]"?: string;
             /** @description Defaults to the empty string when an asset is created. */
             "asset[description]"?: string;
+            /** @description The tags, separated by commas (the official SDK joins its array so); empty for none. At most 50 tags of at most 100 characters. */
+            "asset[tags]"?: string;
+            /** @description The uid of one of the stack's folders, or empty for the root. */
+            "asset[parent_uid]"?: string;
             /** @description A bare slug or the full permanent URL; set once per asset (see the operation's description). */
             "asset[permanent_url]"?: string;
             /** @description The SHA-256 of the file, 64 hex digits. A mismatch is a 422 and nothing is stored. Needs asset[upload]. */
@@ -462,6 +615,10 @@ export interface components {
             "asset[title]"?: string;
             /** @description Defaults to the empty string when an asset is created. */
             "asset[description]"?: string;
+            /** @description The tags, separated by commas (the official SDK joins its array so); empty for none. At most 50 tags of at most 100 characters. */
+            "asset[tags]"?: string;
+            /** @description The uid of one of the stack's folders, or empty for the root. */
+            "asset[parent_uid]"?: string;
             /** @description A bare slug or the full permanent URL; set once per asset (see the operation's description). */
             "asset[permanent_url]"?: string;
             /** @description The SHA-256 of the file, 64 hex digits. A mismatch is a 422 and nothing is stored. Needs asset[upload]. */
@@ -479,12 +636,28 @@ export interface operations {
     listAssets: {
         parameters: {
             query?: {
-                /** @description How many assets to leave out, newest first (a whole number). */
+                /** @description How many assets to leave out, in the listing's order (a whole number). */
                 skip?: number;
-                /** @description How many assets to return (a whole number). */
+                /** @description How many assets to return (a whole number; at most 100, more is a 422). */
                 limit?: number;
                 /** @description This service's extension: keep only assets whose title or current filename contains this text (ASCII letters in any case; `%` and `_` are taken literally). Surrounding spaces are ignored. */
                 search?: string;
+                /** @description A JSON filter in the CMA's syntax, limited to this subset (anything else is a 422 naming it): equality on `title`, `filename`, `content_type` and `parent_uid` (a folder uid, or null for the root); `tags` equal to one tag, or `{"$in": [...]}` (any of them) or `{"$all": [...]}` (every one), at most 20 tags; `$gt`, `$gte`, `$lt`, `$lte` on `created_at` and `updated_at` (ISO 8601 dates) and on `file_size` (bytes); `$regex` on `title` and `filename`, with `$options: "i"` for either case, in a subset with no backtracking (anchors `^` and `$`, `.`, `.*`, `.+`, classes, `\d \w \s`, escaped characters; at most 128 characters and 8 runs). Several fields, or operators, must all hold. Example: `{"tags": {"$in": ["home"]}, "file_size": {"$lt": 100000}}`. */
+                query?: string;
+                /** @description Sort by this field, smallest (or oldest) first. Give `asc` or `desc`, not both. */
+                asc?: "created_at" | "updated_at" | "title" | "file_size";
+                /** @description Sort by this field, largest (or newest) first; the default is `desc=created_at`. */
+                desc?: "created_at" | "updated_at" | "title" | "file_size";
+                /** @description Accepted for CMA clients: `count`, how many match in all, is in every listing anyway. */
+                include_count?: "true" | "false";
+                /** @description With `"true"`, folders are listed too (`is_dir: true`), in the same order and pages as assets. */
+                include_folders?: "true" | "false";
+                /** @description Only what is directly in this folder: its uid, or `cs_root` for the root. A uid that is not one of the stack's folders is a 422. Without it, assets in every folder are listed. */
+                folder?: string;
+                /** @description With `"true"`, `url` and `permanent_url` are paths from `/v3/assets/` on, without the origin (the CMA's relative_urls). */
+                relative_urls?: "true" | "false";
+                /** @description With `"true"`, the answer is only `{"assets": N}`: how many match (the SDK's query().count()). */
+                count?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -492,13 +665,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of assets. */
+            /** @description One page of assets (and folders), or with count=true only how many. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssetList"];
+                    "application/json": components["schemas"]["AssetListing"];
                 };
             };
             /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
@@ -750,7 +923,12 @@ export interface operations {
     };
     getAsset: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Show this version's file (filename, type, size, SHA-256, `url`, `_version`) in place of the current one; the other fields are the asset's as they are now. A version the asset never had is a 404. */
+                version?: number;
+                /** @description With `"true"`, `url` and `permanent_url` are paths from `/v3/assets/` on, without the origin (the CMA's relative_urls). */
+                relative_urls?: "true" | "false";
+            };
             header?: never;
             path: {
                 /** @description The asset's uid (`blt` + 16 hex digits). Any other value is a 404, like an unknown uid. */
@@ -784,7 +962,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description - `error_code` 145: Asset was not found. */
+            /**
+             * @description - `error_code` 145: Asset was not found.
+             *     - `error_code` 159: Asset version was not found.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1164,7 +1345,10 @@ export interface operations {
     };
     listAssetVersions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description With `"true"`, `url` and `permanent_url` are paths from `/v3/assets/` on, without the origin (the CMA's relative_urls). */
+                relative_urls?: "true" | "false";
+            };
             header?: never;
             path: {
                 /** @description The asset's uid (`blt` + 16 hex digits). Any other value is a 404, like an unknown uid. */
@@ -1208,6 +1392,535 @@ export interface operations {
                      * @example {
                      *       "error_message": "Asset was not found.",
                      *       "error_code": 145
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createFolder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The folder's name and, optionally, the folder it goes in. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "asset": {
+                 *         "name": "Banners"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["FolderCreate"];
+            };
+        };
+        responses: {
+            /** @description The folder was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderCreated"];
+                };
+            };
+            /** @description - `error_code` 148: The request body is not valid: it is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The request body is not valid: it is not valid JSON",
+                     *       "error_code": 148
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 149: The upload is larger than the limit of 65536 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The upload is larger than the limit of 65536 bytes.",
+                     *       "error_code": 149
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "parent_uid": [
+                     *           "is not a folder of this stack"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFolder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The folder's uid (`blt` + 16 hex digits). Any other value is a 404, like an unknown uid. */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The folder. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderFound"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 160: Folder was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Folder was not found.",
+                     *       "error_code": 160
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateFolder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The folder's uid (`blt` + 16 hex digits). Any other value is a 404, like an unknown uid. */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        /** @description The new name, the new parent folder, or both. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "asset": {
+                 *         "name": "Old banners"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["FolderUpdate"];
+            };
+        };
+        responses: {
+            /** @description The folder as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderUpdated"];
+                };
+            };
+            /** @description - `error_code` 148: The request body is not valid: it is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The request body is not valid: it is not valid JSON",
+                     *       "error_code": 148
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 160: Folder was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Folder was not found.",
+                     *       "error_code": 160
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 149: The upload is larger than the limit of 65536 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The upload is larger than the limit of 65536 bytes.",
+                     *       "error_code": 149
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "parent_uid": [
+                     *           "is not a folder of this stack"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteFolder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The folder's uid (`blt` + 16 hex digits). Any other value is a 404, like an unknown uid. */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The folder was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderDeleted"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 160: Folder was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Folder was not found.",
+                     *       "error_code": 160
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 161: The folder is not empty: move or delete the assets and folders in it first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The folder is not empty: move or delete the assets and folders in it first.",
+                     *       "error_code": 161
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -74,8 +74,10 @@ describe("the typed client against the local service", () => {
     const listed = await api.GET("/v3/assets", {
       params: { query: { search: "note-2", limit: 10 } },
     });
-    expect(listed.data?.count).toBe(1);
-    expect(listed.data?.assets[0]?.uid).toBe(uid);
+    // The answer is a page (AssetList), or only a number with count=true (AssetCount).
+    if (!listed.data || !("count" in listed.data)) throw new Error("not a page of assets");
+    expect(listed.data.count).toBe(1);
+    expect(listed.data.assets[0]?.uid).toBe(uid);
 
     const deleted = await api.DELETE("/v3/assets/{uid}", path);
     expect(deleted.data?.notice).toBe("Asset deleted successfully.");

@@ -1563,8 +1563,8 @@ const unknownFields: HostileCase[] = [
     "unknown fields",
   ),
   multipartPut(
-    "an unknown multipart field asset[tags]",
-    { kind: "form", fields: { "asset[tags]": "a,b" }, file: { name: "a.txt", content: "a" } },
+    "a CMA multipart field this service does not have, asset[ACL]",
+    { kind: "form", fields: { "asset[ACL]": "{}" }, file: { name: "a.txt", content: "a" } },
     invalid,
     CT_MULTIPART,
     "unknown fields",

@@ -3,6 +3,7 @@
 
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { ListFilter, ListOrder } from "../src/domain/asset-query-sql";
 import { readModelKey } from "../src/domain/read-model";
 import { assetStub, stackStub, uploadStub } from "../src/objects/stubs";
 import worker, { type BothEnv } from "./both-workers";
@@ -27,6 +28,10 @@ import {
   type HostileCase,
   SAFE_DISPOSITION,
 } from "./hostile-inputs.table";
+
+/** Everything in a stack's catalogue, folders included, newest first. */
+const EVERYTHING: ListFilter = { conditions: [], search: "", includeFolders: true };
+const NEWEST_FIRST: ListOrder = { field: "created_at", direction: "desc" };
 
 const FIXTURE_BYTES = "The fixture's bytes: 0123456789 abcdefghijklmnopqrstuvwxyz.\n";
 const SLUG = "fixture-slug";
@@ -214,8 +219,8 @@ async function snapshot() {
       storedAsset(stack.apiKey, assetB.uid),
       storedAsset(other.apiKey, otherAsset.uid),
       storedAsset(stack.apiKey, image.uid),
-      stackStub(env, stack.apiKey).listCatalog(0, 100),
-      stackStub(env, other.apiKey).listCatalog(0, 100),
+      stackStub(env, stack.apiKey).listCatalog(EVERYTHING, NEWEST_FIRST, 0, 100),
+      stackStub(env, other.apiKey).listCatalog(EVERYTHING, NEWEST_FIRST, 0, 100),
       stackStub(env, stack.apiKey).getStack(),
       stackStub(env, other.apiKey).getStack(),
       uploadStub(env, stack.apiKey, uploadUid).status(),

@@ -34,16 +34,28 @@ describe("asset JSON", () => {
         "_version",
         "content_type",
         "created_at",
+        "created_by",
         "description",
         "file_size",
         "filename",
+        "is_dir",
+        "parent_uid",
         "sha256",
+        "tags",
         "title",
         "uid",
         "updated_at",
+        "updated_by",
         "url",
       ].sort(),
     );
+    expect(asset).toMatchObject({
+      tags: [],
+      parent_uid: null,
+      is_dir: false,
+      created_by: stack.tokenUid,
+      updated_by: stack.tokenUid,
+    });
     expect(asset.uid).toMatch(/^blt[0-9a-f]{16}$/);
     expect(asset.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(asset.description).toBe("A shape");

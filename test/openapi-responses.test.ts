@@ -268,6 +268,9 @@ describe("the response schemas are strict", () => {
       uid: "blt0123456789abcdef",
       title: "t",
       description: "",
+      tags: ["a"],
+      parent_uid: null,
+      is_dir: false,
       filename: "t.txt",
       content_type: "text/plain",
       file_size: "1",
@@ -276,8 +279,13 @@ describe("the response schemas are strict", () => {
       _version: 1,
       created_at: "2026-11-22T10:00:00.000Z",
       updated_at: "2026-11-22T10:00:00.000Z",
+      created_by: "blt0123456789abcdef",
+      updated_by: "",
     };
     expect(assetSchema.safeParse(asset).success).toBe(true);
+    expect(assetSchema.safeParse({ ...asset, url: "/v3/assets/k/u/f/t.txt" }).success).toBe(true);
+    expect(assetSchema.safeParse({ ...asset, url: "v3/assets/k/u/f/t.txt" }).success).toBe(false);
+    expect(assetSchema.safeParse({ ...asset, is_dir: true }).success).toBe(false);
     expect(assetSchema.safeParse({ ...asset, extra: 1 }).success).toBe(false);
     const { sha256: _dropped, ...missing } = asset;
     expect(assetSchema.safeParse(missing).success).toBe(false);

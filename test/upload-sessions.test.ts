@@ -440,7 +440,7 @@ describe("recovering from a completion that fails", () => {
     const [current] = (await stub.versions()) ?? [];
     if (!current) throw new Error("no version");
     const { version: _n, ...again } = current;
-    const result = await stub.update({ version: again });
+    const result = await stub.update({ version: again, by: stack.tokenUid });
     expect(result.ok).toBe(true);
     expect(await stub.versions()).toHaveLength(1);
   });

@@ -25,6 +25,8 @@ async function enforceRateLimit(limiter: RateLimit, key: string): Promise<void> 
 
 export interface StackVariables {
   apiKey: string;
+  /** The uid of the request's management token: an asset's created_by and updated_by. */
+  tokenUid: string;
 }
 
 /** Requires `api_key` + a management token of that stack. */
@@ -55,6 +57,7 @@ export const requireManagementToken = () =>
       // Failed attempts are limited per client address by the stack object instead.
       await enforceRateLimit(c.env.MANAGEMENT_RATE_LIMIT, apiKey);
       c.set("apiKey", apiKey);
+      c.set("tokenUid", result.tokenUid);
       await next();
     },
   );

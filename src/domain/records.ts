@@ -22,6 +22,13 @@ export interface AssetRecord {
   uid: string;
   title: string;
   description: string;
+  /** Trimmed, unique, in the order given (domain/tags.ts). */
+  tags: string[];
+  /** The folder the asset is in; null at the root. Moving it never changes a URL. */
+  parentUid: string | null;
+  /** The uid of the management token that created the asset, and of the last one to change it. */
+  createdBy: string;
+  updatedBy: string;
   /** The permanent URL's slug; null until generated, then never changed. */
   slug: string | null;
   currentVersion: number;
@@ -36,4 +43,30 @@ export interface AssetRecord {
 export interface AssetSnapshot {
   asset: AssetRecord;
   current: VersionRecord;
+}
+
+/**
+ * An asset record as stored, brought to the current shape: records written before tags, folders
+ * and authors existed (issue 13) have none of them.
+ */
+export function currentAssetShape(
+  stored: Omit<AssetRecord, "tags" | "parentUid" | "createdBy" | "updatedBy"> &
+    Partial<AssetRecord>,
+): AssetRecord {
+  return { tags: [], parentUid: null, createdBy: "", updatedBy: "", ...stored };
+}
+
+/** The content type the CMA gives folders, in its own spelling (clients compare it). */
+export const FOLDER_CONTENT_TYPE = "application/vnd.contenstack.folder";
+
+/** A folder of assets (the CMA's `is_dir` assets). It lives in the stack's catalogue only. */
+export interface FolderRecord {
+  uid: string;
+  name: string;
+  /** The folder it is in; null at the root. */
+  parentUid: string | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  updatedBy: string;
 }

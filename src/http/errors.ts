@@ -94,6 +94,14 @@ export const tooManyImageTransforms = () =>
     undefined,
     { "Retry-After": "60" },
   );
+export const versionNotFound = () => new ApiError(404, 159, "Asset version was not found.");
+export const folderNotFound = () => new ApiError(404, 160, "Folder was not found.");
+export const folderNotEmpty = () =>
+  new ApiError(
+    409,
+    161,
+    "The folder is not empty: move or delete the assets and folders in it first.",
+  );
 export const internalError = () => new ApiError(500, 500, "Internal server error.");
 
 export function errorBody(err: ApiError): ErrorJson {

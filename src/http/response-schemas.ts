@@ -5,6 +5,7 @@
 
 import * as z from "zod/mini";
 import { BLT_ID, FILE_UID, TOKEN_UID, UPLOAD_UID } from "../domain/ids";
+import { FOLDER_CONTENT_TYPE } from "../domain/records";
 
 const matching = (pattern: RegExp) => z.string().check(z.regex(pattern));
 const sha256 = matching(/^[0-9a-f]{64}$/);
@@ -14,22 +15,51 @@ const timestamp = z.iso.datetime();
 const count = z.int().check(z.minimum(0));
 const positive = z.int().check(z.minimum(1));
 
+/** A public URL: absolute, or from `/v3/assets/` on when the request asked for relative_urls. */
+const publicUrl = z.union([z.url(), matching(/^\/v3\/assets\/\S+$/)]);
+/** A management token's uid; empty for assets stored before authors were recorded. */
+const author = z.union([matching(TOKEN_UID), z.literal("")]);
+const dimension = z.strictObject({ width: positive, height: positive });
+
 export const assetSchema = z.strictObject({
   uid: matching(BLT_ID),
   title: z.string(),
   description: z.string(),
+  tags: z.array(z.string()),
+  /** The folder the asset is in; null at the root. */
+  parent_uid: z.nullable(matching(BLT_ID)),
+  is_dir: z.literal(false),
   filename: z.string(),
   content_type: z.string(),
   file_size: byteCount,
   sha256,
-  url: z.url(),
+  /** Width and height of a raster image, read from its header while it was uploaded. */
+  dimension: z.optional(dimension),
+  url: publicUrl,
   /** Absent until generated; then it never changes while the asset exists. */
-  permanent_url: z.optional(z.url()),
+  permanent_url: z.optional(publicUrl),
   _version: positive,
   created_at: timestamp,
   updated_at: timestamp,
+  created_by: author,
+  updated_by: author,
 });
 export type AssetJson = z.output<typeof assetSchema>;
+
+/** A folder (the CMA's `is_dir` asset); in listings with include_folders=true. */
+export const folderSchema = z.strictObject({
+  uid: matching(BLT_ID),
+  name: z.string(),
+  parent_uid: z.nullable(matching(BLT_ID)),
+  is_dir: z.literal(true),
+  content_type: z.literal(FOLDER_CONTENT_TYPE),
+  tags: z.array(z.string()),
+  created_at: timestamp,
+  updated_at: timestamp,
+  created_by: author,
+  updated_by: author,
+});
+export type FolderJson = z.output<typeof folderSchema>;
 
 export const versionSchema = z.strictObject({
   _version: positive,
@@ -38,7 +68,7 @@ export const versionSchema = z.strictObject({
   content_type: z.string(),
   file_size: byteCount,
   sha256,
-  url: z.url(),
+  url: publicUrl,
   created_at: timestamp,
 });
 export type VersionJson = z.output<typeof versionSchema>;
@@ -91,7 +121,26 @@ export const assetUpdatedSchema = z.strictObject({
   asset: assetSchema,
 });
 export const assetFoundSchema = z.strictObject({ asset: assetSchema });
-export const assetListSchema = z.strictObject({ assets: z.array(assetSchema), count });
+export const assetListSchema = z.strictObject({
+  assets: z.array(z.union([assetSchema, folderSchema])),
+  count,
+});
+/** `count=true`, as the SDK's query().count() asks: only how many match. */
+export const assetCountSchema = z.strictObject({ assets: count });
+/** GET /v3/assets answers one or the other. */
+export const assetListingSchema = z.union([assetListSchema, assetCountSchema]);
+export const folderCreatedSchema = z.strictObject({
+  notice: z.literal("Folder created successfully."),
+  asset: folderSchema,
+});
+export const folderUpdatedSchema = z.strictObject({
+  notice: z.literal("Folder updated successfully."),
+  asset: folderSchema,
+});
+export const folderFoundSchema = z.strictObject({ asset: folderSchema });
+export const folderDeletedSchema = z.strictObject({
+  notice: z.literal("Folder deleted successfully."),
+});
 export const versionListSchema = z.strictObject({ versions: z.array(versionSchema) });
 export const assetDeletedSchema = z.strictObject({
   notice: z.literal("Asset deleted successfully."),

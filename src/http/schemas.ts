@@ -7,7 +7,7 @@ import { type FieldErrors, malformedBody, tooLarge, validationFailed } from "./e
 
 // zod/mini keeps the bundle small (the full zod build is ~440 KiB minified); every check carries
 // its own message because mini ships no default English messages.
-const text = (min: number, max: number) =>
+export const text = (min: number, max: number) =>
   z
     .string("must be a string")
     .check(
@@ -15,7 +15,7 @@ const text = (min: number, max: number) =>
       z.minLength(min, `must not be empty`),
       z.maxLength(max, `must be at most ${max} characters`),
     );
-const wholeNumber = (min: number, max: number, fallback: number) =>
+export const wholeNumber = (min: number, max: number, fallback: number) =>
   z._default(
     z.coerce
       .number("must be a number")
@@ -26,25 +26,6 @@ const wholeNumber = (min: number, max: number, fallback: number) =>
       ),
     fallback,
   );
-
-export const assetFieldsSchema = z.strictObject(
-  {
-    title: z.optional(text(1, 255)),
-    description: z.optional(
-      z.string("must be a string").check(z.maxLength(4096, "must be at most 4096 characters")),
-    ),
-    permanent_url: z.optional(
-      z.string("must be a string").check(z.maxLength(2048, "must be at most 2048 characters")),
-    ),
-  },
-  "must be an object of known fields",
-);
-export type AssetFields = z.infer<typeof assetFieldsSchema>;
-
-export const assetUpdateJsonSchema = z.strictObject(
-  { asset: z.unknown() },
-  'must be {"asset": {...}}',
-);
 
 const positiveWhole = (name: string) =>
   z
@@ -83,16 +64,6 @@ export const stackCreateSchema = z.strictObject(
   'must be {"stack": {"name": "..."}}',
 );
 
-// Unknown query parameters are ignored (CMA clients send extras such as include_count).
-export const listQuerySchema = z.object({
-  skip: wholeNumber(0, 1_000_000, 0),
-  limit: wholeNumber(1, 100, 100),
-  // This service's extension: keep assets whose title or current filename contains the text.
-  search: z.optional(
-    z.string("must be a string").check(z.maxLength(255, "must be at most 255 characters")),
-  ),
-});
-
 /** Validates a value, turning every issue into a field error (422). */
 export function validate<T>(schema: z.ZodMiniType<T>, value: unknown): T {
   const result = schema.safeParse(value);
@@ -100,7 +71,9 @@ export function validate<T>(schema: z.ZodMiniType<T>, value: unknown): T {
   // No prototype: a field named "constructor" or "__proto__" is just a key here.
   const errors: FieldErrors = Object.create(null);
   for (const issue of result.error.issues) {
-    const keys = issue.code === "unrecognized_keys" ? issue.keys : [issue.path.at(-1) ?? "body"];
+    // The field's name: an item of a list (tags[3]) is reported under the list's name.
+    const field = issue.path.findLast((key) => typeof key !== "number") ?? "body";
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [field];
     const message = issue.code === "unrecognized_keys" ? "is not a known field" : issue.message;
     for (const key of keys) errors[String(key)] = [...(errors[String(key)] ?? []), message];
   }

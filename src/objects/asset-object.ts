@@ -6,7 +6,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { decideSlug } from "../domain/permanent-slug";
 import { readModelKey, toReadModel } from "../domain/read-model";
-import type { AssetRecord, AssetSnapshot, VersionRecord } from "../domain/records";
+import {
+  type AssetRecord,
+  type AssetSnapshot,
+  currentAssetShape,
+  type VersionRecord,
+} from "../domain/records";
 import { assetObjectPrefix } from "../domain/urls";
 import { stackStub } from "./stubs";
 
@@ -18,21 +23,33 @@ export interface CreateInput {
   uid: string;
   title: string;
   description: string;
+  tags: string[];
+  parentUid: string | null;
   slug: string | null;
   version: NewVersion;
+  /** The uid of the management token making the change. */
+  by: string;
 }
 
-export interface UpdateInput {
+/** What one update changes; a field left out stays as it is. */
+export interface AssetChange {
   version?: NewVersion;
   title?: string;
   description?: string;
+  tags?: string[];
+  parentUid?: string | null;
   slug?: string;
+}
+
+export interface UpdateInput extends AssetChange {
+  by: string;
 }
 
 export type CreateResult = { ok: true; snapshot: AssetSnapshot } | { ok: false; reason: "exists" };
 
 export type UpdateResult =
-  | { ok: true; snapshot: AssetSnapshot }
+  /** `slugSet`: this request gave the asset its permanent URL (or, changing nothing, repeated it). */
+  | { ok: true; snapshot: AssetSnapshot; slugSet: boolean }
   | { ok: false; reason: "not_found" }
   | { ok: false; reason: "slug_conflict"; existing: string };
 
@@ -55,6 +72,10 @@ export class AssetObject extends DurableObject<Env> {
         uid: input.uid,
         title: input.title,
         description: input.description,
+        tags: input.tags,
+        parentUid: input.parentUid,
+        createdBy: input.by,
+        updatedBy: input.by,
         slug: input.slug,
         currentVersion: 1,
         createdAt: now,
@@ -85,6 +106,8 @@ export class AssetObject extends DurableObject<Env> {
       }
       if (input.title !== undefined) next.title = input.title;
       if (input.description !== undefined) next.description = input.description;
+      if (input.tags !== undefined) next.tags = input.tags;
+      if (input.parentUid !== undefined) next.parentUid = input.parentUid;
       // A file_uid already committed (a retried completion) is not committed twice.
       const known = input.version ? this.#hasFileUid(input.version.fileUid) : false;
       if (input.version && !known) {
@@ -98,18 +121,22 @@ export class AssetObject extends DurableObject<Env> {
         next.slug !== asset.slug ||
         next.title !== asset.title ||
         next.description !== asset.description ||
+        next.tags.join(",") !== asset.tags.join(",") ||
+        next.parentUid !== asset.parentUid ||
         next.currentVersion !== asset.currentVersion;
       // An idempotent retry (same slug, nothing else) changes nothing, not even updated_at,
       // so the client sees exactly the body of the request that won.
       if (changed) {
         next.revision = asset.revision + 1;
         next.updatedAt = new Date().toISOString();
+        next.updatedBy = input.by;
         this.ctx.storage.kv.put(ASSET, next);
       }
-      return { ok: true, snapshot: this.#snapshot(changed ? next : asset), changed };
+      const slugSet = input.slug !== undefined && (asset.slug === null || !changed);
+      return { ok: true, snapshot: this.#snapshot(changed ? next : asset), changed, slugSet };
     });
     if (result.ok && result.changed) await this.#afterCommit();
-    if (result.ok) return { ok: true, snapshot: result.snapshot };
+    if (result.ok) return { ok: true, snapshot: result.snapshot, slugSet: result.slugSet };
     return result;
   }
 
@@ -140,6 +167,17 @@ export class AssetObject extends DurableObject<Env> {
   get(): AssetSnapshot | null {
     const asset = this.#asset();
     return asset && !asset.deleted ? this.#snapshot(asset) : null;
+  }
+
+  /**
+   * The asset with version `n` in place of its current version (the CMA's ?version=); its other
+   * fields are as they are now. Null when there is no such asset or version.
+   */
+  getVersion(n: number): AssetSnapshot | null {
+    const asset = this.#asset();
+    if (!asset || asset.deleted) return null;
+    const version = this.ctx.storage.kv.get<VersionRecord>(versionKey(n));
+    return version ? { asset, current: version } : null;
   }
 
   /** Every version, newest first; null when the asset does not exist. */
@@ -183,7 +221,8 @@ export class AssetObject extends DurableObject<Env> {
   }
 
   #asset(): AssetRecord | undefined {
-    return this.ctx.storage.kv.get<AssetRecord>(ASSET);
+    const stored = this.ctx.storage.kv.get<AssetRecord>(ASSET);
+    return stored && currentAssetShape(stored);
   }
 
   #snapshot(asset: AssetRecord): AssetSnapshot {

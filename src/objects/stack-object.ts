@@ -1,11 +1,24 @@
-// One Durable Object per stack: the stack record, its management tokens (hashes only) and the
-// catalogue of its assets used for listing. Token checks read here, never from KV, so a revoked
+// One Durable Object per stack: the stack record, its management tokens (hashes only), the
+// catalogue of its assets used for listing (catalog.ts), and its folders (folders.ts). Token checks read here, never from KV, so a revoked
 // token fails on the very next request everywhere.
 
 import { DurableObject } from "cloudflare:workers";
 import { FailureWindow } from "../auth/failure-window";
 import { hexToBytes } from "../auth/token-hash";
-import type { AssetSnapshot } from "../domain/records";
+import type { ListFilter, ListOrder } from "../domain/asset-query-sql";
+import type { AssetSnapshot, FolderRecord } from "../domain/records";
+import { type CatalogPage, countCatalog, listCatalog, putAsset, removeAsset } from "./catalog";
+import {
+  createFolder,
+  deleteFolder,
+  type FolderChangeResult,
+  type FolderDeleteResult,
+  getFolder,
+  holdFolder,
+  releaseHold,
+  updateFolder,
+} from "./folders";
+import { migrateStackSchema } from "./stack-schema";
 
 export interface StackRecord {
   apiKey: string;
@@ -14,7 +27,7 @@ export interface StackRecord {
 }
 
 export type AuthResult =
-  | { ok: true }
+  | { ok: true; tokenUid: string }
   | { ok: false; reason: "unknown_stack" | "bad_token" | "rate_limited" };
 
 export class StackObject extends DurableObject<Env> {
@@ -23,18 +36,7 @@ export class StackObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const sql = ctx.storage.sql;
-    sql.exec(`CREATE TABLE IF NOT EXISTS stack (
-      id INTEGER PRIMARY KEY CHECK (id = 1), api_key TEXT NOT NULL, name TEXT NOT NULL,
-      created_at TEXT NOT NULL)`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS tokens (
-      uid TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS catalog (
-      uid TEXT PRIMARY KEY, revision INTEGER NOT NULL, created_at TEXT NOT NULL,
-      deleted INTEGER NOT NULL, snapshot TEXT)`);
-    sql.exec(
-      "CREATE INDEX IF NOT EXISTS catalog_newest ON catalog (deleted, created_at DESC, uid)",
-    );
+    migrateStackSchema(ctx.storage);
   }
 
   /** Creates the stack with its first token; false if this api_key is already taken. */
@@ -91,74 +93,74 @@ export class StackObject extends DurableObject<Env> {
       return { ok: false, reason: "rate_limited" };
     }
     const presented = hexToBytes(tokenHash);
-    let match = false;
-    for (const row of this.ctx.storage.sql.exec<{ hash: string }>(
-      "SELECT hash FROM tokens WHERE revoked_at IS NULL",
+    let match: string | null = null;
+    for (const row of this.ctx.storage.sql.exec<{ uid: string; hash: string }>(
+      "SELECT uid, hash FROM tokens WHERE revoked_at IS NULL",
     )) {
       const stored = hexToBytes(row.hash);
       if (stored.length === presented.length && crypto.subtle.timingSafeEqual(stored, presented)) {
-        match = true;
+        match = row.uid;
       }
     }
-    if (match) return { ok: true };
+    if (match !== null) return { ok: true, tokenUid: match };
     this.#failures.fail(client, now);
     return { ok: false, reason: "bad_token" };
   }
 
   /** Called by an asset's Durable Object; a write older than the stored revision is ignored. */
   putInCatalog(snapshot: AssetSnapshot): void {
-    const { asset } = snapshot;
-    this.ctx.storage.sql.exec(
-      `INSERT INTO catalog (uid, revision, created_at, deleted, snapshot) VALUES (?, ?, ?, 0, ?)
-       ON CONFLICT (uid) DO UPDATE SET revision = excluded.revision, deleted = 0,
-         snapshot = excluded.snapshot
-       WHERE excluded.revision > catalog.revision`,
-      asset.uid,
-      asset.revision,
-      asset.createdAt,
-      JSON.stringify(snapshot),
-    );
+    this.ctx.storage.transactionSync(() => putAsset(this.ctx.storage.sql, snapshot));
   }
 
   /** Leaves a tombstone, so a late, older putInCatalog cannot bring the asset back. */
   removeFromCatalog(uid: string, revision: number): void {
-    this.ctx.storage.sql.exec(
-      `INSERT INTO catalog (uid, revision, created_at, deleted, snapshot) VALUES (?, ?, '', 1, NULL)
-       ON CONFLICT (uid) DO UPDATE SET revision = excluded.revision, deleted = 1, snapshot = NULL
-       WHERE excluded.revision > catalog.revision`,
-      uid,
-      revision,
+    this.ctx.storage.transactionSync(() => removeAsset(this.ctx.storage.sql, uid, revision));
+  }
+
+  /** Live assets (and folders, when asked) matching the filter, a page at a time. */
+  listCatalog(filter: ListFilter, order: ListOrder, skip: number, limit: number): CatalogPage {
+    return listCatalog(this.ctx.storage.sql, filter, order, skip, limit);
+  }
+
+  countCatalog(filter: ListFilter): number {
+    return countCatalog(this.ctx.storage.sql, filter);
+  }
+
+  getFolder(uid: string): FolderRecord | null {
+    return getFolder(this.ctx.storage.sql, uid);
+  }
+
+  createFolder(folder: FolderRecord): FolderChangeResult {
+    return this.ctx.storage.transactionSync(() => createFolder(this.ctx.storage.sql, folder));
+  }
+
+  updateFolder(
+    uid: string,
+    change: { name?: string; parentUid?: string | null },
+    by: string,
+  ): FolderChangeResult {
+    const now = new Date().toISOString();
+    return this.ctx.storage.transactionSync(() =>
+      updateFolder(this.ctx.storage.sql, uid, change, by, now),
     );
   }
 
-  /**
-   * Live assets, newest first. A non-empty `search` keeps those whose title or current filename
-   * contains it (ASCII letters in any case; LIKE's wildcards in it are taken literally).
-   */
-  listCatalog(
-    skip: number,
-    limit: number,
-    search = "",
-  ): { assets: AssetSnapshot[]; count: number } {
-    const sql = this.ctx.storage.sql;
-    const filter = `deleted = 0 AND (? = '' OR json_extract(snapshot, '$.asset.title') LIKE ? ESCAPE '\\'
-      OR json_extract(snapshot, '$.current.filename') LIKE ? ESCAPE '\\')`;
-    const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    const matching = [search, pattern, pattern] as const;
-    const count = sql
-      .exec<{ n: number }>(`SELECT COUNT(*) AS n FROM catalog WHERE ${filter}`, ...matching)
-      .one().n;
-    const assets = sql
-      .exec<{ snapshot: string }>(
-        `SELECT snapshot FROM catalog WHERE ${filter}
-         ORDER BY created_at DESC, uid DESC LIMIT ? OFFSET ?`,
-        ...matching,
-        limit,
-        skip,
-      )
-      .toArray()
-      .map((row) => JSON.parse(row.snapshot) as AssetSnapshot);
-    return { assets, count };
+  deleteFolder(uid: string): FolderDeleteResult {
+    return this.ctx.storage.transactionSync(() =>
+      deleteFolder(this.ctx.storage.sql, uid, Date.now()),
+    );
+  }
+
+  /** Before an asset moves into a folder; false when the stack has no such folder. */
+  holdFolder(folderUid: string, assetUid: string): boolean {
+    return this.ctx.storage.transactionSync(() =>
+      holdFolder(this.ctx.storage.sql, folderUid, assetUid, Date.now()),
+    );
+  }
+
+  /** When the move was refused after all. */
+  releaseHold(folderUid: string, assetUid: string): void {
+    releaseHold(this.ctx.storage.sql, folderUid, assetUid);
   }
 
   #insertToken(uid: string, hash: string): void {

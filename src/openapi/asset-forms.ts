@@ -2,7 +2,8 @@
 // what the code reads: the field names come from the form reader (upload/read-multipart-form.ts)
 // and each text field's constraints from assetFieldsSchema, which validates them.
 
-import { assetFieldsSchema } from "../http/schemas";
+import { MAX_TAG_LENGTH, MAX_TAGS } from "../domain/tags";
+import { assetFieldsSchema } from "../http/asset-schemas";
 import { FILE_FIELD, TEXT_FIELDS } from "../upload/read-multipart-form";
 import { jsonSchema } from "./json-schemas";
 import type { JsonSchema } from "./types";
@@ -13,6 +14,19 @@ const SHA256_FIELD: JsonSchema = {
   pattern: "^[0-9a-fA-F]{64}$",
   description:
     "The SHA-256 of the file, 64 hex digits. A mismatch is a 422 and nothing is stored. Needs asset[upload].",
+};
+
+// Fields whose form is text where the JSON body has a list or null (routes/asset-input.ts).
+const TEXT_FORMS: Record<string, JsonSchema> = {
+  tags: {
+    type: "string",
+    description: `The tags, separated by commas (the official SDK joins its array so); empty for none. At most ${MAX_TAGS} tags of at most ${MAX_TAG_LENGTH} characters.`,
+  },
+  parent_uid: {
+    type: "string",
+    maxLength: 64,
+    description: "The uid of one of the stack's folders, or empty for the root.",
+  },
 };
 
 const FIELD_NOTES: Record<string, string> = {
@@ -38,7 +52,7 @@ export function assetFormSchema(fileRequired: boolean): JsonSchema {
   };
   for (const field of TEXT_FIELDS) {
     const name = innerName(field);
-    const schema = name === "sha256" ? SHA256_FIELD : validated[name];
+    const schema = name === "sha256" ? SHA256_FIELD : (TEXT_FORMS[name] ?? validated[name]);
     // A field the reader takes but nothing describes must not go unnoticed.
     if (!schema) throw new Error(`the form field ${field} has no schema`);
     const note = FIELD_NOTES[name];

@@ -3,13 +3,26 @@
 
 import * as z from "zod/mini";
 import {
+  assetUpdateFieldsSchema,
+  assetUpdateJsonSchema,
+  folderCreateSchema,
+  folderUpdateSchema,
+} from "../http/asset-schemas";
+import {
+  assetCountSchema,
   assetCreatedSchema,
   assetDeletedSchema,
   assetFoundSchema,
+  assetListingSchema,
   assetListSchema,
   assetSchema,
   assetUpdatedSchema,
   errorSchema,
+  folderCreatedSchema,
+  folderDeletedSchema,
+  folderFoundSchema,
+  folderSchema,
+  folderUpdatedSchema,
   managementTokenSchema,
   metricsSchema,
   partReceivedSchema,
@@ -25,12 +38,7 @@ import {
   versionListSchema,
   versionSchema,
 } from "../http/response-schemas";
-import {
-  assetFieldsSchema,
-  assetUpdateJsonSchema,
-  stackCreateSchema,
-  uploadCreateSchema,
-} from "../http/schemas";
+import { stackCreateSchema, uploadCreateSchema } from "../http/schemas";
 import { assetFormSchema } from "./asset-forms";
 import { namedJsonSchemas } from "./json-schemas";
 import type { JsonSchema, SecurityScheme } from "./types";
@@ -38,6 +46,7 @@ import type { JsonSchema, SecurityScheme } from "./types";
 /** Response bodies by component name; the tests resolve a documented $ref through this map. */
 export const RESPONSE_SCHEMAS = {
   Asset: assetSchema,
+  Folder: folderSchema,
   Version: versionSchema,
   Part: partSchema,
   Upload: uploadSchema,
@@ -48,8 +57,14 @@ export const RESPONSE_SCHEMAS = {
   AssetUpdated: assetUpdatedSchema,
   AssetFound: assetFoundSchema,
   AssetList: assetListSchema,
+  AssetCount: assetCountSchema,
+  AssetListing: assetListingSchema,
   VersionList: versionListSchema,
   AssetDeleted: assetDeletedSchema,
+  FolderCreated: folderCreatedSchema,
+  FolderUpdated: folderUpdatedSchema,
+  FolderFound: folderFoundSchema,
+  FolderDeleted: folderDeletedSchema,
   UploadStarted: uploadStartedSchema,
   UploadFound: uploadFoundSchema,
   PartReceived: partReceivedSchema,
@@ -64,9 +79,11 @@ export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
 /** JSON request bodies. */
 const REQUEST_SCHEMAS = {
   StackCreate: stackCreateSchema,
-  // The route validates the envelope, then its `asset` with assetFieldsSchema: the same two
-  // schemas, composed into the one body a client sends.
-  AssetUpdate: z.extend(assetUpdateJsonSchema, { asset: assetFieldsSchema }),
+  // The route validates the envelope, then its `asset` with assetUpdateFieldsSchema: the same
+  // two schemas, composed into the one body a client sends.
+  AssetUpdate: z.extend(assetUpdateJsonSchema, { asset: assetUpdateFieldsSchema }),
+  FolderCreate: folderCreateSchema,
+  FolderUpdate: folderUpdateSchema,
   UploadCreate: uploadCreateSchema,
 } as const;
 export type RequestSchemaName =

@@ -11,6 +11,7 @@ import {
 } from "../http/errors";
 import { ASSET_OPERATIONS } from "./asset-operations";
 import { componentSchemas, SECURITY_SCHEMES, type SecuritySchemeName } from "./components";
+import { FOLDER_OPERATIONS } from "./folder-operations";
 import { type Access, type OperationSpec, TAGS } from "./operation-spec";
 import { errorResponses } from "./responses";
 import { SERVICE_OPERATIONS } from "./service-operations";
@@ -20,6 +21,7 @@ import { UPLOAD_OPERATIONS } from "./upload-operations";
 
 const OPERATIONS: readonly OperationSpec[] = [
   ...ASSET_OPERATIONS,
+  ...FOLDER_OPERATIONS,
   ...UPLOAD_OPERATIONS,
   ...STACK_OPERATIONS,
   ...SERVICE_OPERATIONS,

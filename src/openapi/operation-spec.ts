@@ -11,6 +11,11 @@ export const TAGS = [
       "Upload, replace, read, list and delete assets, and generate each asset's permanent URL (Contentstack's CMA shapes).",
   },
   {
+    name: "Folders",
+    description:
+      "Group assets in folders, as the CMA does; moving an asset or a folder never changes a URL.",
+  },
+  {
     name: "Upload sessions",
     description:
       "Files larger than one request: start a session, send its parts in any order, complete it (this service's extension of the CMA).",

@@ -1,9 +1,11 @@
 // Path, query and header parameters. Identifier patterns are the ones the routes check
 // (domain/ids.ts); the list query's parameters come from listQuerySchema itself.
 
+import { MAX_QUERY_VALUES } from "../domain/asset-query";
 import { BLT_ID, TOKEN_UID, UPLOAD_UID } from "../domain/ids";
+import { MAX_REGEX_LENGTH, MAX_REGEX_RUNS } from "../domain/regex-glob";
 import { MAX_PARTS } from "../domain/upload-parts";
-import { listQuerySchema } from "../http/schemas";
+import { listQuerySchema } from "../http/asset-schemas";
 import { jsonSchema } from "./json-schemas";
 import type { JsonSchema, Parameter } from "./types";
 
@@ -41,11 +43,26 @@ export const partNumberParameter = pathParameter(
   { type: "integer", minimum: 1, maximum: MAX_PARTS },
 );
 
+const RELATIVE_URLS =
+  'With `"true"`, `url` and `permanent_url` are paths from `/v3/assets/` on, without the origin (the CMA\'s relative_urls).';
+
 const LIST_NOTES: Record<string, string> = {
-  skip: "How many assets to leave out, newest first (a whole number).",
-  limit: "How many assets to return (a whole number).",
+  skip: "How many assets to leave out, in the listing's order (a whole number).",
+  limit: "How many assets to return (a whole number; at most 100, more is a 422).",
   search:
     "This service's extension: keep only assets whose title or current filename contains this text (ASCII letters in any case; `%` and `_` are taken literally). Surrounding spaces are ignored.",
+  query: `A JSON filter in the CMA's syntax, limited to this subset (anything else is a 422 naming it): equality on \`title\`, \`filename\`, \`content_type\` and \`parent_uid\` (a folder uid, or null for the root); \`tags\` equal to one tag, or \`{"$in": [...]}\` (any of them) or \`{"$all": [...]}\` (every one), at most ${MAX_QUERY_VALUES} tags; \`$gt\`, \`$gte\`, \`$lt\`, \`$lte\` on \`created_at\` and \`updated_at\` (ISO 8601 dates) and on \`file_size\` (bytes); \`$regex\` on \`title\` and \`filename\`, with \`$options: "i"\` for either case, in a subset with no backtracking (anchors \`^\` and \`$\`, \`.\`, \`.*\`, \`.+\`, classes, \`\\d \\w \\s\`, escaped characters; at most ${MAX_REGEX_LENGTH} characters and ${MAX_REGEX_RUNS} runs). Several fields, or operators, must all hold. Example: \`{"tags": {"$in": ["home"]}, "file_size": {"$lt": 100000}}\`.`,
+  asc: "Sort by this field, smallest (or oldest) first. Give `asc` or `desc`, not both.",
+  desc: "Sort by this field, largest (or newest) first; the default is `desc=created_at`.",
+  include_count:
+    "Accepted for CMA clients: `count`, how many match in all, is in every listing anyway.",
+  include_folders:
+    'With `"true"`, folders are listed too (`is_dir: true`), in the same order and pages as assets.',
+  folder:
+    "Only what is directly in this folder: its uid, or `cs_root` for the root. A uid that is not one of the stack's folders is a 422. Without it, assets in every folder are listed.",
+  relative_urls: RELATIVE_URLS,
+  count:
+    'With `"true"`, the answer is only `{"assets": N}`: how many match (the SDK\'s query().count()).',
 };
 
 /** GET /v3/assets's query, as listQuerySchema validates it (unknown parameters are ignored). */
@@ -79,4 +96,28 @@ export const contentDigestParameter: Parameter = {
   description:
     "Raw uploads only: `sha-256=:<base64 of the 32-byte digest>:` (RFC 9530; other algorithms are ignored). A mismatch is a 422 and nothing is stored.",
   schema: { type: "string" },
+};
+
+export const folderUidParameter = pathParameter(
+  "uid",
+  "The folder's uid (`blt` + 16 hex digits). Any other value is a 404, like an unknown uid.",
+  matching(BLT_ID),
+);
+
+export const relativeUrlsParameter: Parameter = {
+  name: "relative_urls",
+  in: "query",
+  required: false,
+  description: RELATIVE_URLS,
+  schema: { type: "string", enum: ["true", "false"] },
+};
+
+/** GET /v3/assets/{uid}?version=N: an older version in place of the current one. */
+export const versionParameter: Parameter = {
+  name: "version",
+  in: "query",
+  required: false,
+  description:
+    "Show this version's file (filename, type, size, SHA-256, `url`, `_version`) in place of the current one; the other fields are the asset's as they are now. A version the asset never had is a 404.",
+  schema: { type: "integer", minimum: 1 },
 };

@@ -7,25 +7,24 @@ import { config, publicBase } from "../config";
 import { evictVersions } from "../delivery/edge-cache";
 import { assetView, versionView } from "../domain/asset-view";
 import { isAssetUid, newAssetUid } from "../domain/ids";
-import { parsePermanentUrlInput } from "../domain/slug";
 import { permanentPath, versionedPath } from "../domain/urls";
+import { assetUpdateJsonSchema, getAssetQuerySchema } from "../http/asset-schemas";
 import {
   assetNotFound,
   permanentUrlTaken,
   unsupportedMediaType,
   validationFailed,
+  versionNotFound,
 } from "../http/errors";
-import {
-  type AssetFields,
-  assetFieldsSchema,
-  assetUpdateJsonSchema,
-  listQuerySchema,
-  readJson,
-  validate,
-} from "../http/schemas";
-import type { UpdateInput } from "../objects/asset-object";
-import { assetStub, stackStub } from "../objects/stubs";
+import { readJson, validate } from "../http/schemas";
+import { answerBase } from "../http/url-base";
+import type { AssetChange, CreateResult, UpdateResult } from "../objects/asset-object";
+import { assetStub } from "../objects/stubs";
 import { discardObject, isMultipart, receiveUpload } from "../upload/receive-upload";
+import { formChange, jsonChange } from "./asset-input";
+import { listAssets } from "./asset-listing";
+import { withFolderHeld } from "./folder-moves";
+import { folderRoutes } from "./folders";
 import { tellDeliveryAssetChanged } from "./tell-delivery";
 
 type Env_ = { Bindings: Env; Variables: StackVariables };
@@ -33,10 +32,15 @@ type Ctx = Context<Env_>;
 
 export const assetRoutes = new Hono<Env_>();
 
+// Every management path under /v3/assets, folders included (`/folders` matches `/:uid`), and
+// only those: the public URLs have 3 or 4 segments.
 assetRoutes.use("/", requireManagementToken());
 assetRoutes.use("/:uid", requireManagementToken());
 assetRoutes.use("/:uid/versions", requireManagementToken());
+assetRoutes.use("/folders/:uid", requireManagementToken());
 
+// Before /:uid, which "folders" would otherwise match.
+assetRoutes.route("/folders", folderRoutes);
 assetRoutes.post("/", createAsset);
 assetRoutes.get("/", listAssets);
 assetRoutes.get("/:uid", getAsset);
@@ -44,26 +48,10 @@ assetRoutes.put("/:uid", updateAsset);
 assetRoutes.delete("/:uid", deleteAsset);
 assetRoutes.get("/:uid/versions", listVersions);
 
-const baseUrl = (c: Ctx) => publicBase(c.env, c.req.url);
-
 function assetUidParam(c: Ctx): string {
   const uid = c.req.param("uid") ?? "";
   if (!isAssetUid(uid)) throw assetNotFound();
   return uid;
-}
-
-/** Validates the text fields, and turns `permanent_url` into a slug for this asset. */
-function toUpdate(fields: unknown, apiKey: string, uid: string): UpdateInput {
-  const valid: AssetFields = validate(assetFieldsSchema, fields);
-  const update: UpdateInput = {};
-  if (valid.title !== undefined) update.title = valid.title;
-  if (valid.description !== undefined) update.description = valid.description;
-  if (valid.permanent_url !== undefined) {
-    const check = parsePermanentUrlInput(valid.permanent_url, apiKey, uid);
-    if (!check.ok) throw validationFailed({ permanent_url: [check.reason] });
-    update.slug = check.slug;
-  }
-  return update;
 }
 
 async function createAsset(c: Ctx) {
@@ -76,20 +64,33 @@ async function createAsset(c: Ctx) {
     maxBytes: config(c.env).maxUploadBytes,
   });
   try {
-    if (!received.version) throw validationFailed({ "asset[upload]": ["is required"] });
-    const fields = toUpdate(received.fields, apiKey, uid);
-    const result = await assetStub(c.env, apiKey, uid).create({
+    const { version } = received;
+    if (!version) throw validationFailed({ "asset[upload]": ["is required"] });
+    const fields = formChange(received.fields, apiKey, uid);
+    const parentUid = fields.parentUid ?? null;
+    const result = await withFolderHeld<CreateResult>(
+      c.env,
       apiKey,
       uid,
-      title: fields.title ?? received.version.filename,
-      description: fields.description ?? "",
-      slug: fields.slug ?? null,
-      version: received.version,
-    });
+      parentUid,
+      () =>
+        assetStub(c.env, apiKey, uid).create({
+          apiKey,
+          uid,
+          title: fields.title ?? version.filename,
+          description: fields.description ?? "",
+          tags: fields.tags ?? [],
+          parentUid,
+          slug: fields.slug ?? null,
+          version,
+          by: c.get("tokenUid"),
+        }),
+      (created) => created.ok,
+    );
     if (!result.ok) throw new Error(`fresh asset uid ${uid} already exists`);
     await tellDeliveryAssetChanged(c.env, apiKey, uid);
     return c.json(
-      { notice: "Asset created successfully.", asset: assetView(result.snapshot, baseUrl(c)) },
+      { notice: "Asset created successfully.", asset: assetView(result.snapshot, answerBase(c)) },
       201,
     );
   } catch (err) {
@@ -112,11 +113,11 @@ async function updateAsset(c: Ctx) {
   // Refuse before receiving any bytes when there is nothing to update.
   if (!(await stub.get())) throw assetNotFound();
 
-  let update: UpdateInput;
+  let change: AssetChange;
   let objectKey: string | null = null;
   if (isJson) {
     const body = validate(assetUpdateJsonSchema, await readJson(c.req.raw));
-    update = toUpdate(body.asset, apiKey, uid);
+    change = jsonChange(body.asset, apiKey, uid);
   } else {
     const received = await receiveUpload(c.req.raw, {
       bucket: c.env.FILES,
@@ -126,51 +127,61 @@ async function updateAsset(c: Ctx) {
     });
     objectKey = received.objectKey;
     try {
-      update = toUpdate(received.fields, apiKey, uid);
+      change = formChange(received.fields, apiKey, uid);
     } catch (err) {
       await discardObject(c.env.FILES, objectKey);
       throw err;
     }
-    if (received.version) update.version = received.version;
+    if (received.version) change.version = received.version;
   }
-  if (Object.keys(update).length === 0) {
+  if (Object.keys(change).length === 0) {
     throw validationFailed({
-      asset: ["nothing to update: send a file, title, description or permanent_url"],
+      asset: [
+        "nothing to update: send a file, title, description, tags, parent_uid or permanent_url",
+      ],
     });
   }
 
-  const result = await stub.update(update).catch(async (err) => {
+  let result: UpdateResult;
+  try {
+    result = await withFolderHeld<UpdateResult>(
+      c.env,
+      apiKey,
+      uid,
+      change.parentUid,
+      () => stub.update({ ...change, by: c.get("tokenUid") }),
+      (updated) => updated.ok && updated.snapshot.asset.parentUid === change.parentUid,
+    );
+  } catch (err) {
     await discardObject(c.env.FILES, objectKey);
     throw err;
-  });
+  }
   if (!result.ok) {
     await discardObject(c.env.FILES, objectKey);
     if (result.reason === "not_found") throw assetNotFound();
-    throw permanentUrlTaken(baseUrl(c) + permanentPath(apiKey, uid, result.existing));
+    throw permanentUrlTaken(
+      publicBase(c.env, c.req.url) + permanentPath(apiKey, uid, result.existing),
+    );
   }
   await tellDeliveryAssetChanged(c.env, apiKey, uid);
-  const notice =
-    update.slug !== undefined
-      ? "Permanent URL generated successfully."
-      : "Asset updated successfully.";
-  return c.json({ notice, asset: assetView(result.snapshot, baseUrl(c)) });
+  // Said when this request set the permanent URL, or repeated exactly the request that did.
+  const notice = result.slugSet
+    ? "Permanent URL generated successfully."
+    : "Asset updated successfully.";
+  return c.json({ notice, asset: assetView(result.snapshot, answerBase(c)) });
 }
 
 async function getAsset(c: Ctx) {
-  const snapshot = await assetStub(c.env, c.get("apiKey"), assetUidParam(c)).get();
-  if (!snapshot) throw assetNotFound();
-  return c.json({ asset: assetView(snapshot, baseUrl(c)) });
-}
-
-async function listAssets(c: Ctx) {
-  const query = validate(listQuerySchema, c.req.query());
-  const page = await stackStub(c.env, c.get("apiKey")).listCatalog(
-    query.skip,
-    query.limit,
-    query.search?.trim() ?? "",
-  );
-  const base = baseUrl(c);
-  return c.json({ assets: page.assets.map((s) => assetView(s, base)), count: page.count });
+  const query = validate(getAssetQuerySchema, c.req.query());
+  const stub = assetStub(c.env, c.get("apiKey"), assetUidParam(c));
+  if (query.version === undefined) {
+    const snapshot = await stub.get();
+    if (!snapshot) throw assetNotFound();
+    return c.json({ asset: assetView(snapshot, answerBase(c)) });
+  }
+  const snapshot = await stub.getVersion(query.version);
+  if (!snapshot) throw (await stub.get()) ? versionNotFound() : assetNotFound();
+  return c.json({ asset: assetView(snapshot, answerBase(c)) });
 }
 
 async function listVersions(c: Ctx) {
@@ -178,7 +189,7 @@ async function listVersions(c: Ctx) {
   const uid = assetUidParam(c);
   const versions = await assetStub(c.env, apiKey, uid).versions();
   if (!versions) throw assetNotFound();
-  const base = baseUrl(c);
+  const base = answerBase(c);
   return c.json({ versions: versions.map((v) => versionView(base, apiKey, uid, v)) });
 }
 
@@ -189,7 +200,7 @@ async function deleteAsset(c: Ctx) {
   if (!deleted) throw assetNotFound();
   // This location's edge cache may hold the bytes under the versioned URLs: drop them now, also
   // when a retry finds the asset deleted already (its first try may have died before this).
-  const base = baseUrl(c);
+  const base = publicBase(c.env, c.req.url);
   await evictVersions(
     deleted.versions.map((v) => `${base}${versionedPath(apiKey, uid, v.fileUid, v.safeFilename)}`),
   );

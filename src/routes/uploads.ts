@@ -182,7 +182,7 @@ async function putPart(c: Ctx) {
 }
 
 async function completeUpload(c: Ctx) {
-  const result = await completeSession(c.env, sessionStub(c));
+  const result = await completeSession(c.env, sessionStub(c), c.get("tokenUid"));
   await tellDeliveryAssetChanged(c.env, c.get("apiKey"), result.snapshot.asset.uid);
   const asset = assetView(result.snapshot, publicBase(c.env, c.req.url));
   return result.mode === "create"

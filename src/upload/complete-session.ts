@@ -34,7 +34,8 @@ export interface Completed {
   snapshot: AssetSnapshot;
 }
 
-export async function completeSession(env: Env, stub: UploadStub): Promise<Completed> {
+/** `by`: the uid of the management token completing the session (the asset's author). */
+export async function completeSession(env: Env, stub: UploadStub, by: string): Promise<Completed> {
   const begin = await stub.beginComplete(Date.now());
   if (!begin.ok) {
     if (begin.reason === "not_found") throw uploadNotFound();
@@ -72,7 +73,7 @@ export async function completeSession(env: Env, stub: UploadStub): Promise<Compl
       etag: object.httpEtag,
       uploaded: object.uploaded.toISOString(),
     };
-    const snapshot = await commit(env, session, version);
+    const snapshot = await commit(env, session, version, by);
     if (!snapshot) {
       failed = true;
       throw assetNotFound();
@@ -128,6 +129,7 @@ async function commit(
   env: Env,
   session: UploadSession,
   version: NewVersion,
+  by: string,
 ): Promise<AssetSnapshot | null> {
   const stub = assetStub(env, session.apiKey, session.assetUid);
   const already = async () => {
@@ -140,8 +142,11 @@ async function commit(
       uid: session.assetUid,
       title: session.title ?? session.filename,
       description: session.description ?? "",
+      tags: [],
+      parentUid: null,
       slug: null,
       version,
+      by,
     });
     if (created.ok) return created.snapshot;
     const snapshot = await already();
@@ -150,6 +155,6 @@ async function commit(
     return snapshot;
   }
   // The object commits a file_uid at most once, so a retried replacement is a no-op there.
-  const updated = await stub.update({ version });
+  const updated = await stub.update({ version, by });
   return updated.ok ? updated.snapshot : null;
 }

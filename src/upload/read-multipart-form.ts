@@ -13,6 +13,8 @@ export const FILE_FIELD = "asset[upload]";
 export const TEXT_FIELDS: ReadonlySet<string> = new Set([
   "asset[title]",
   "asset[description]",
+  "asset[tags]",
+  "asset[parent_uid]",
   "asset[permanent_url]",
   "asset[sha256]",
 ]);

@@ -1,0 +1,62 @@
+// GET /v3/assets: the stack's assets (and folders, with include_folders=true) from its
+// catalogue, filtered by the CMA's `query` (domain/asset-query.ts), `folder` and this service's
+// `search`, sorted by `asc` or `desc`, a page at a time. `count=true` answers only how many match,
+// as the SDK's query().count() expects.
+
+import type { Context } from "hono";
+import type { StackVariables } from "../auth/management-auth";
+import { parseAssetQuery } from "../domain/asset-query";
+import type { ListFilter, ListOrder } from "../domain/asset-query-sql";
+import { assetView, folderView } from "../domain/asset-view";
+import { BLT_ID } from "../domain/ids";
+import { type ListQuery, listQuerySchema } from "../http/asset-schemas";
+import { validationFailed } from "../http/errors";
+import { validate } from "../http/schemas";
+import { answerBase } from "../http/url-base";
+import { stackStub } from "../objects/stubs";
+
+type Ctx = Context<{ Bindings: Env; Variables: StackVariables }>;
+
+/** The CMA's name for the root folder in `folder=`. */
+export const ROOT_FOLDER = "cs_root";
+
+const notAFolder = () => validationFailed({ folder: ["is not a folder of this stack"] });
+
+function order(query: ListQuery): ListOrder {
+  if (query.asc && query.desc) throw validationFailed({ asc: ["give asc or desc, not both"] });
+  if (query.asc) return { field: query.asc, direction: "asc" };
+  return { field: query.desc ?? "created_at", direction: "desc" };
+}
+
+async function filter(c: Ctx, query: ListQuery): Promise<ListFilter> {
+  const parsed = query.query === undefined ? null : parseAssetQuery(query.query);
+  if (parsed && !parsed.ok) throw validationFailed({ query: [parsed.reason] });
+  const result: ListFilter = {
+    conditions: parsed?.conditions ?? [],
+    search: query.search?.trim() ?? "",
+    includeFolders: query.include_folders === "true",
+  };
+  if (query.folder === ROOT_FOLDER) result.folder = null;
+  else if (query.folder !== undefined) {
+    const known =
+      BLT_ID.test(query.folder) &&
+      (await stackStub(c.env, c.get("apiKey")).getFolder(query.folder));
+    if (!known) throw notAFolder();
+    result.folder = query.folder;
+  }
+  return result;
+}
+
+export async function listAssets(c: Ctx) {
+  const query = validate(listQuerySchema, c.req.query());
+  const stack = stackStub(c.env, c.get("apiKey"));
+  const where = await filter(c, query);
+  if (query.count === "true") return c.json({ assets: await stack.countCatalog(where) });
+  const page = await stack.listCatalog(where, order(query), query.skip, query.limit);
+  const base = answerBase(c);
+  const assets = page.items.map((item) =>
+    item.kind === "folder" ? folderView(item.folder) : assetView(item.snapshot, base),
+  );
+  // `count` is always there (include_count=true asks for what is given anyway).
+  return c.json({ assets, count: page.count });
+}
