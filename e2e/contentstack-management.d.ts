@@ -1,0 +1,108 @@
+// The part of @contentstack/management 1.30.2 that e2e/contentstack-sdk.test.ts uses, declared
+// here from the SDK's source (dist/es-modules/stack/asset/*, entity.js, query/index.js). The
+// package's own types cannot be used: they ship .ts files (types/stack/VariantGroup/index.ts and
+// others) that do not compile under this project's verbatimModuleSyntax, and they type `upload`
+// as a path only, while the SDK's createFormData also takes a Buffer with `filename` and
+// `content_type`. tsconfig.e2e.json maps the package's name to this file for type checking only;
+// at run time the suite loads the real SDK. An instance carries the answer's fields and the SDK's
+// methods; a listing wraps folders in the same Asset class as assets.
+
+export interface SdkError extends Error {
+  status: number;
+  errorMessage: string;
+  errorCode: number;
+  errors: Record<string, string[]>;
+}
+
+export interface AssetUpload {
+  upload: string | Buffer;
+  filename?: string;
+  content_type?: string;
+  title?: string;
+  description?: string;
+  tags?: string[] | string;
+  parent_uid?: string;
+}
+
+export interface DownloadResponse {
+  status: number;
+  headers: Record<string, string>;
+  data: ArrayBuffer;
+}
+
+export interface Asset {
+  uid: string;
+  title: string;
+  description: string;
+  tags: string[];
+  parent_uid: string | null;
+  is_dir: boolean;
+  /** Folders only. */
+  name?: string;
+  filename: string;
+  content_type: string;
+  file_size: string;
+  sha256: string;
+  url: string;
+  permanent_url?: string;
+  dimension?: { width: number; height: number };
+  _version: number;
+  created_at: string;
+  updated_at: string;
+  created_by: string;
+  updated_by: string;
+  stackHeaders: { api_key: string };
+  fetch(params?: { version?: number }): Promise<Asset>;
+  update(): Promise<Asset>;
+  delete(): Promise<{ notice: string }>;
+  replace(data: AssetUpload): Promise<Asset>;
+  download(options: { url?: string; responseType: "arraybuffer" }): Promise<DownloadResponse>;
+  publish(options: {
+    publishDetails: { locales: string[]; environments: string[] };
+  }): Promise<unknown>;
+  unpublish(options: {
+    publishDetails: { locales: string[]; environments: string[] };
+  }): Promise<unknown>;
+  getReferences(): Promise<unknown>;
+}
+
+export interface Folder {
+  uid: string;
+  name: string;
+  parent_uid: string | null;
+  is_dir: true;
+  fetch(): Promise<Folder>;
+  update(): Promise<Folder>;
+  delete(): Promise<{ notice: string }>;
+}
+
+export interface AssetCollection {
+  items: Asset[];
+  count?: number;
+}
+
+export interface AssetQuery {
+  find(): Promise<AssetCollection>;
+  findOne(): Promise<AssetCollection>;
+  count(): Promise<{ assets: number }>;
+}
+
+export interface Assets {
+  create(data: AssetUpload): Promise<Asset>;
+  query(params?: Record<string, unknown>): AssetQuery;
+  download(options: { url: string; responseType: "arraybuffer" }): Promise<DownloadResponse>;
+  folder(): { create(data: { asset: { name: string; parent_uid?: string } }): Promise<Folder> };
+  folder(uid: string): Folder;
+}
+
+export interface Stack {
+  asset(): Assets;
+  asset(uid: string): Asset;
+}
+
+export interface Client {
+  stack(config: { api_key: string; management_token: string }): Stack;
+}
+
+declare const contentstack: { client(config: { endpoint: string }): Client };
+export default contentstack;
