@@ -4,6 +4,7 @@
 
 import { Hono } from "hono";
 import { consoleRoutes } from "./console/routes";
+import { homeRoutes } from "./home/routes";
 import { errorResponse } from "./http/error-response";
 import { notFound } from "./http/errors";
 import { adminRoutes } from "./routes/admin";
@@ -15,6 +16,9 @@ export const app = new Hono<{ Bindings: Env }>();
 
 // A constant answer for load balancers and uptime checks: it touches no binding.
 app.get("/health", (c) => c.text("ok"));
+
+// What a newcomer sees first: what this is, and links to the console and the API reference.
+app.route("/", homeRoutes);
 
 app.route("/v3/stacks", stackRoutes);
 app.route("/v3/admin", adminRoutes);

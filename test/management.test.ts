@@ -295,7 +295,7 @@ describe("DELETE /v3/assets/{uid}", () => {
 
 describe("unknown routes", () => {
   it.each([
-    ["GET", "/"],
+    ["POST", "/"],
     ["GET", "/v3"],
     ["GET", "/v3/unknown"],
     ["POST", "/v3/assets/blt0000000000000000/versions"],

@@ -24,20 +24,24 @@ const DELIVERY_PATHS = new Set([
   "/v3/assets/:api_key/:uid/:file_uid/:filename",
 ]);
 
-/** The console's page and the HTML fragments its script asks for (docs/CONSOLE.md): no API. */
-const isConsole = (path: string) => path === "/console" || path.startsWith("/console/");
+/**
+ * The HTML pages, no API: the home page, and the console's page and the HTML fragments its
+ * script asks for (docs/CONSOLE.md).
+ */
+const isPage = (path: string) =>
+  path === "/" || path === "/console" || path.startsWith("/console/");
 
 /**
  * "METHOD /path" of every route an app registers, in OpenAPI's path form. Middleware (handlers
  * that take `next`, as Hono's own inspectRoutes tells them), the delivery routes and the
- * console are left out; anything else registered with app.all stays in as "ALL", which no
+ * pages are left out; anything else registered with app.all stays in as "ALL", which no
  * operation can match.
  */
 function registeredRoutes(hono: Hono<{ Bindings: Env }>): string[] {
   const routes = inspectRoutes(hono)
     .filter((route) => !route.isMiddleware)
     .filter((route) => !(route.method === "ALL" && DELIVERY_PATHS.has(route.path)))
-    .filter((route) => !isConsole(route.path))
+    .filter((route) => !isPage(route.path))
     .map((route) => `${route.method} ${route.path.replace(/:([A-Za-z_]+)/g, "{$1}")}`);
   return [...new Set(routes)].sort();
 }
