@@ -26,9 +26,9 @@ describe("the home page", () => {
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(
       "Permanent asset URLs",
     );
-    // The stylesheet gives the page a readable width and the code a background.
+    // The stylesheet (the reference page's) gives the page its readable width.
     const maxWidth = await page.evaluate(() => getComputedStyle(document.body).maxWidth);
-    expect(maxWidth).toBe("768px");
+    expect(maxWidth).toBe("1024px");
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );

@@ -6,7 +6,7 @@ import { pageCsp } from "../src/http/page-security";
 import { call, ORIGIN } from "./helpers";
 
 // The page's stylesheet, as the Worker's static assets serve it (public/).
-const PUBLIC_FILES = import.meta.glob("../public/home/*", {
+const PUBLIC_FILES = import.meta.glob("../public/reference/*", {
   query: "?raw",
   import: "default",
   eager: true,
@@ -36,8 +36,8 @@ describe("GET /", () => {
   it("has no inline script or style, and its stylesheet exists", async () => {
     const html = await (await call("/")).text();
     expect(html).not.toMatch(/<script|style=|<style|\son[a-z]+=/i);
-    expect(html).toContain('<link rel="stylesheet" href="/home/home.css"/>');
-    expect(Object.keys(PUBLIC_FILES)).toContain("../public/home/home.css");
+    expect(html).toContain('<link rel="stylesheet" href="/reference/reference.css"/>');
+    expect(Object.keys(PUBLIC_FILES)).toContain("../public/reference/reference.css");
   });
 
   it("is the only page at the root: other methods and unknown paths stay JSON 404s", async () => {

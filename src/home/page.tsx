@@ -11,7 +11,8 @@ export interface HomePageProps {
 
 export function HomePage({ origin }: HomePageProps) {
   return (
-    <HtmlPage title="Permanent asset URLs" stylesheet="/home/home.css">
+    // The reference page's stylesheet: the same kind of one-column reading page.
+    <HtmlPage title="Permanent asset URLs" stylesheet="/reference/reference.css">
       <main>
         <h1>Permanent asset URLs</h1>
         <p>
@@ -21,7 +22,7 @@ export function HomePage({ origin }: HomePageProps) {
           Contentstack's Content Management API.
         </p>
         <h2>Start here</h2>
-        <ul class="links">
+        <ul>
           <li>
             <a href="/console">Console</a>: sign in with a stack's API key and a management token to
             upload, organise and replace files and set their permanent URLs.
