@@ -30,6 +30,7 @@ export function assetView({ asset, current }: AssetSnapshot, base: string): Asse
     content_type: current.contentType,
     file_size: String(current.size),
     sha256: current.sha256,
+    ...(current.dimension ? { dimension: current.dimension } : {}),
     url: versionUrl(base, asset.apiKey, asset.uid, current),
     ...(asset.slug
       ? { permanent_url: base + permanentPath(asset.apiKey, asset.uid, asset.slug) }

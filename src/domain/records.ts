@@ -1,5 +1,7 @@
 // The records the Durable Objects keep. The asset's Durable Object is their only writer.
 
+import type { Dimensions } from "./image-dimensions";
+
 /** One immutable version of an asset's bytes. */
 export interface VersionRecord {
   version: number;
@@ -15,6 +17,11 @@ export interface VersionRecord {
   etag: string;
   /** When R2 stored the bytes (ISO 8601); the version's created_at and Last-Modified. */
   uploaded: string;
+  /**
+   * A raster image's displayed width and height, read from its header as it streamed
+   * (upload/file-facts.ts); null for other files, absent in versions stored before issue 13.
+   */
+  dimension?: Dimensions | null;
 }
 
 export interface AssetRecord {

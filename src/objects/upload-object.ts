@@ -5,6 +5,7 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { config } from "../config";
+import type { Dimensions } from "../domain/image-dimensions";
 import { missingParts, type PartPlan } from "../domain/upload-parts";
 import { hashRange } from "../upload/hash-range";
 import { ResumableSha256 } from "../upload/resumable-sha256";
@@ -42,6 +43,8 @@ export interface PartRecord {
   etag: string;
   /** The whole file's running hash after this part (upload/running-hash.ts), if it had one. */
   link: PartLink | null;
+  /** Part 1's image size (version-sink.ts); absent in parts recorded before issue 13. */
+  dimension?: Dimensions | null;
 }
 
 /** One call's progress through the whole file's SHA-256 once R2 has assembled it. */

@@ -72,6 +72,8 @@ export async function completeSession(env: Env, stub: UploadStub, by: string): P
       sha256,
       etag: object.httpEtag,
       uploaded: object.uploaded.toISOString(),
+      // Read from part 1's bytes as they were stored: the file's header is at its start.
+      dimension: parts.find((p) => p.partNumber === 1)?.dimension ?? null,
     };
     const snapshot = await commit(env, session, version, by);
     if (!snapshot) {

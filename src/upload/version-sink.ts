@@ -1,15 +1,16 @@
-// Where an upload's bytes go: one new, immutable R2 object per version. A SHA-256 is computed
-// while the bytes pass (no second read). R2 only stores an object once its put completes, so an
+// Where an upload's bytes go: one new, immutable R2 object per version. The SHA-256 and an
+// image's size are learnt while the bytes pass (file-facts.ts; no second read). R2 only stores an object once its put completes, so an
 // aborted sink leaves nothing behind.
 
 import { bytesToHex } from "../auth/token-hash";
+import type { Dimensions } from "../domain/image-dimensions";
 import { storageUnavailable } from "../http/errors";
+import { type FileFacts, watchFile } from "./file-facts";
 import type { ResumableSha256 } from "./resumable-sha256";
 import type { PartLink } from "./running-hash";
 
-export interface StoredObject {
+export interface StoredObject extends FileFacts {
   size: number;
-  sha256: string;
   etag: string;
   uploaded: string;
 }
@@ -72,22 +73,10 @@ const putOptions = (meta: ObjectMeta) => ({
   customMetadata: { filename: meta.filename },
 });
 
-function hasher() {
-  const stream = new crypto.DigestStream("SHA-256");
-  const writer = stream.getWriter();
-  return {
-    write: (chunk: Uint8Array) => writer.write(chunk),
-    async hex(): Promise<string> {
-      await writer.close();
-      return bytesToHex(new Uint8Array(await stream.digest));
-    },
-  };
-}
-
-function stored(object: R2Object, sha256: string): StoredObject {
+function stored(object: R2Object, facts: FileFacts): StoredObject {
   return {
     size: object.size,
-    sha256,
+    ...facts,
     etag: object.httpEtag,
     uploaded: object.uploaded.toISOString(),
   };
@@ -100,12 +89,12 @@ function stored(object: R2Object, sha256: string): StoredObject {
 function exactLengthSink<R, T>(
   length: number,
   start: (readable: ReadableStream) => Promise<R>,
-  finish: (result: R, sha256: string) => T,
+  finish: (result: R, facts: FileFacts) => T,
+  watched = watchFile(),
   alsoHash?: ResumableSha256,
 ): Sink<T> {
   const stream = new FixedLengthStream(length);
   const writer = stream.writable.getWriter();
-  const hash = hasher();
   const written = start(stream.readable);
   written.catch(() => undefined); // observed in close(); avoids an unhandled rejection on abort
   // Settles only if the write fails, so a write that stops reading cannot stall the upload.
@@ -121,16 +110,16 @@ function exactLengthSink<R, T>(
       if (size > length) throw new UploadLengthError("more bytes than Content-Length");
       alsoHash?.update(chunk);
       await storageStep(() =>
-        Promise.race([Promise.all([writer.write(chunk), hash.write(chunk)]), failed]),
+        Promise.race([Promise.all([writer.write(chunk), watched.write(chunk)]), failed]),
       );
     },
     async close() {
       if (size !== length) throw new UploadLengthError("fewer bytes than Content-Length");
-      const [result, sha256] = await storageStep(async () => {
+      const [result, facts] = await storageStep(async () => {
         await writer.close();
-        return Promise.all([written, hash.hex()]);
+        return Promise.all([written, watched.facts()]);
       });
-      return finish(result, sha256);
+      return finish(result, facts);
     },
     async abort() {
       await writer.abort(new Error("upload aborted")).catch(() => undefined);
@@ -148,9 +137,9 @@ export function fixedLengthSink(
   return exactLengthSink(
     length,
     (readable) => bucket.put(key, readable, putOptions(meta)),
-    (object, sha256) => {
+    (object, facts) => {
       if (!object) throw new Error("R2 put returned no object");
-      return stored(object, sha256);
+      return stored(object, facts);
     },
   );
 }
@@ -162,7 +151,7 @@ export function fixedLengthSink(
 export function bufferedPartsSink(bucket: R2Bucket, key: string, meta: ObjectMeta): VersionSink {
   const options = putOptions(meta);
   const buffer = new Uint8Array(PART_SIZE);
-  const hash = hasher();
+  const watched = watchFile();
   const parts: R2UploadedPart[] = [];
   let filled = 0;
   let upload: R2MultipartUpload | null = null;
@@ -176,7 +165,7 @@ export function bufferedPartsSink(bucket: R2Bucket, key: string, meta: ObjectMet
 
   return {
     async write(chunk) {
-      await hash.write(chunk);
+      await watched.write(chunk);
       let offset = 0;
       while (offset < chunk.byteLength) {
         const n = Math.min(PART_SIZE - filled, chunk.byteLength - offset);
@@ -187,15 +176,15 @@ export function bufferedPartsSink(bucket: R2Bucket, key: string, meta: ObjectMet
       }
     },
     async close() {
-      const sha256 = await hash.hex();
+      const facts = await watched.facts();
       return storageStep(async () => {
         if (!upload) {
           const object = await bucket.put(key, buffer.subarray(0, filled), options);
           if (!object) throw new Error("R2 put returned no object");
-          return stored(object, sha256);
+          return stored(object, facts);
         }
         if (filled > 0) await flush();
-        return stored(await upload.complete(parts), sha256);
+        return stored(await upload.complete(parts), facts);
       });
     },
     async abort() {
@@ -211,6 +200,11 @@ export interface StoredPart {
   etag: string;
   /** The session's running hash after this part, when the part before it carried one. */
   link: PartLink | null;
+  /**
+   * Part 1 only: the image size its bytes begin with. Parts arrive in any order, so the file's
+   * header is read from part 1 when it is stored, and no second read is needed at completion.
+   */
+  dimension: Dimensions | null;
 }
 
 /**
@@ -227,13 +221,14 @@ export function partSink(
   return exactLengthSink(
     length,
     (readable) => upload.uploadPart(partNumber, readable),
-    (part, sha256) => ({
+    (part, facts) => ({
       partNumber,
       size: length,
-      sha256,
+      ...facts,
       etag: part.etag,
       link: running && { previousSha256: running.previousSha256, after: running.hash.save() },
     }),
+    watchFile({ dimensions: partNumber === 1 }),
     running?.hash,
   );
 }
