@@ -14,6 +14,10 @@
 //   {other_token_uid}
 //   {image_uid} {image_file_uid}     asset "pixel.png": a real 123x45 PNG (image/png), permanent
 //   {image_filename} {image_slug}    URL {image_slug}
+//   {folder_uid} {child_folder_uid}  a folder of the stack, and a folder inside it
+//   {other_folder_uid}               a folder of the other stack
+
+import { CMA_INPUT_CASES } from "./hostile-cma-inputs.table";
 
 export type Category =
   | "path traversal and encoded separators"
@@ -30,7 +34,10 @@ export type Category =
   | "Unicode tricks in filenames"
   | "garbage Range and conditional headers"
   | "wrong methods and cross-tenant access"
-  | "image parameters";
+  | "image parameters"
+  | "folders and moves"
+  | "tags"
+  | "listing queries";
 
 /**
  * Credentials added before the case's own headers (which replace them by name):
@@ -75,6 +82,8 @@ export interface Expect {
   headers?: Record<string, string | RegExp | null>;
   /** A subset the JSON body must contain (placeholders filled). */
   json?: Record<string, unknown>;
+  /** For a 422: text that the first error of each named field must contain. */
+  mentions?: Record<string, string>;
 }
 
 /**
@@ -2466,4 +2475,5 @@ export const HOSTILE_CASES: HostileCase[] = [
   ...conditionals,
   ...methodsAndTenants,
   ...imageParameters,
+  ...CMA_INPUT_CASES,
 ];

@@ -1,10 +1,17 @@
 // Runs the hostile input catalogue (hostile-inputs.table.ts): every case gets its expected status,
 // never a 5xx, a JSON error body for every 4xx, no injected header, and leaves stored data as it was.
 
-import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  env,
+  runInDurableObject,
+  SELF,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ListFilter, ListOrder } from "../src/domain/asset-query-sql";
 import { readModelKey } from "../src/domain/read-model";
+import type { StackObject } from "../src/objects/stack-object";
 import { assetStub, stackStub, uploadStub } from "../src/objects/stubs";
 import worker, { type BothEnv } from "./both-workers";
 import { IMAGE_FIXTURES } from "./fixtures/images/index";
@@ -224,6 +231,7 @@ async function snapshot() {
       stackStub(env, stack.apiKey).getStack(),
       stackStub(env, other.apiKey).getStack(),
       uploadStub(env, stack.apiKey, uploadUid).status(),
+      folderHolds(stack.apiKey),
     ]),
   ]);
   const [r2Stack, r2Other] = await Promise.all([
@@ -233,13 +241,32 @@ async function snapshot() {
   const [list, otherList] = api;
   const [permanentA, versionedA, versionedB, versionedOther, permanentImage, versionedImage] =
     bytes;
-  const [a, b, o, img, catalog, otherCatalog, stackRecord, otherStackRecord, session] = stored;
+  const [a, b, o, img, catalog, otherCatalog, stackRecord, otherStackRecord, session, holds] =
+    stored;
   return {
     api: { list, otherList },
     bytes: { permanentA, versionedA, versionedB, versionedOther, permanentImage, versionedImage },
-    stored: { a, b, o, img, catalog, otherCatalog, stackRecord, otherStackRecord, session },
+    stored: { a, b, o, img, catalog, otherCatalog, stackRecord, otherStackRecord, session, holds },
     r2: { stack: r2Stack, other: r2Other },
   };
+}
+
+/** A folder of the stack (inside `parent`, when given); its uid. */
+async function createFolder(of: Stack, name: string, parent?: string): Promise<string> {
+  const res = await call("/v3/assets/folders", {
+    method: "POST",
+    headers: auth(of, { "content-type": "application/json" }),
+    body: JSON.stringify({ asset: { name, ...(parent ? { parent_uid: parent } : {}) } }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { asset: { uid: string } }).asset.uid;
+}
+
+/** A stack's folder holds (objects/folders.ts): a refused move must leave none behind. */
+function folderHolds(apiKey: string) {
+  return runInDurableObject(stackStub(env, apiKey), (_obj: StackObject, state) =>
+    state.storage.sql.exec("SELECT asset_uid, folder_uid FROM folder_holds").toArray(),
+  );
 }
 
 /** Every R2 key is {api_key}/{uid}/{file_uid}/{name}: no empty, "." or ".." segment. */
@@ -272,6 +299,11 @@ beforeAll(async () => {
   });
   expect(started.status).toBe(201);
   uploadUid = ((await started.json()) as { upload: { uid: string } }).upload.uid;
+  const [folder, otherFolder] = await Promise.all([
+    createFolder(stack, "Hostile target's folder"),
+    createFolder(other, "Other tenant's folder"),
+  ]);
+  const childFolder = await createFolder(stack, "Inside it", folder);
   const head = await SELF.fetch(assetA.url, { method: "HEAD" });
   expect(head.status).toBe(200);
   values = {
@@ -295,6 +327,9 @@ beforeAll(async () => {
     image_file_uid: fileUidOf(image.url),
     image_filename: lastSegment(image.url),
     image_slug: IMAGE_SLUG,
+    folder_uid: folder,
+    child_folder_uid: childFolder,
+    other_folder_uid: otherFolder,
   };
   baseline = await snapshot();
   expect(baseline.bytes.permanentA).toEqual({ status: 200, body: FIXTURE_BYTES });
@@ -397,10 +432,15 @@ async function sendAndCheck(c: HostileCase): Promise<string> {
       expect(Object.keys(error.errors ?? {}), shown).toEqual([c.expect.errorField]);
       expect(error.error_message as string, shown).toContain(c.expect.errorField);
     }
+    body = error;
   } else if (text !== "" && /json/.test(res.headers.get("content-type") ?? "")) {
     body = JSON.parse(text);
   }
   if (c.expect.json) expect(body, shown).toMatchObject(fillDeep(c.expect.json) as object);
+  for (const [field, mention] of Object.entries(c.expect.mentions ?? {})) {
+    const errors = (body as { errors?: Record<string, string[]> } | null)?.errors;
+    expect(errors?.[field]?.[0] ?? "", shown).toContain(fill(mention));
+  }
 
   if (c.mutates && res.status < 300) {
     if (c.followUp === "download") {
@@ -444,7 +484,7 @@ describe("the hostile input catalogue", () => {
     const perCategory = new Map<Category, number>();
     for (const c of HOSTILE_CASES)
       perCategory.set(c.category, (perCategory.get(c.category) ?? 0) + 1);
-    expect(perCategory.size).toBe(15);
+    expect(perCategory.size).toBe(18);
     for (const count of perCategory.values()) expect(count).toBeGreaterThanOrEqual(3);
     // Cases that store something legitimately stay rare.
     expect(HOSTILE_CASES.filter((c) => c.mutates).length).toBeLessThan(HOSTILE_CASES.length / 8);

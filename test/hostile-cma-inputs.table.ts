@@ -1,0 +1,366 @@
+// Hostile cases for the CMA inputs of issue 13: folders (cycles, another stack's folder, a
+// folder that is not empty), tags (10,000 of them, huge or broken ones), and the listing's
+// `query` (operators outside the subset, $regex bombs, deep or huge JSON, SQL in values). Each is
+// a clear 4xx that changes nothing; hostile-inputs.table.ts includes them in its catalogue.
+//
+// Placeholders beyond the main table's: {folder_uid} a folder of the stack with {child_folder_uid}
+// inside it; {other_folder_uid} a folder of the other stack.
+
+import type { Category, Expect, HostileCase } from "./hostile-inputs.table";
+
+const JSON_CT = { "content-type": "application/json" };
+const invalid = { status: 422, errorCode: 141 };
+const folderMissing = { status: 404, errorCode: 160 };
+const notEmpty = { status: 409, errorCode: 161 };
+const unauthorized = { status: 401, errorCode: 105 };
+
+/** A 422 whose `errors` name `field`, its first message containing `text`. */
+const refusedField = (field: string, text: string): Expect => ({
+  ...invalid,
+  mentions: { [field]: text },
+});
+
+const FOLDERS: Category = "folders and moves";
+const TAGS: Category = "tags";
+const QUERIES: Category = "listing queries";
+
+const json = (
+  method: string,
+  path: string,
+  value: unknown,
+  name: string,
+  category: Category,
+  expected: Expect,
+  auth: HostileCase["auth"] = "stack",
+) =>
+  ({
+    name,
+    category,
+    method,
+    path,
+    auth,
+    headers: JSON_CT,
+    body: { kind: "json", value },
+    expect: expected,
+  }) satisfies HostileCase;
+
+const list = (query: Record<string, string>, name: string, expected: Expect) =>
+  ({
+    name,
+    category: QUERIES,
+    method: "GET",
+    path: `/v3/assets?${new URLSearchParams(query)}`,
+    auth: "stack",
+    expect: expected,
+  }) satisfies HostileCase;
+
+const filter = (value: unknown, name: string, text: string) =>
+  list({ query: JSON.stringify(value) }, name, refusedField("query", text));
+
+const nested = (depth: number) => {
+  let value: unknown = "x";
+  for (let i = 0; i < depth; i++) value = { title: value };
+  return value;
+};
+
+const folders: HostileCase[] = [
+  json(
+    "PUT",
+    "/v3/assets/folders/{folder_uid}",
+    { asset: { parent_uid: "{folder_uid}" } },
+    "a folder moved into itself",
+    FOLDERS,
+    refusedField("parent_uid", "inside itself"),
+  ),
+  json(
+    "PUT",
+    "/v3/assets/folders/{folder_uid}",
+    { asset: { parent_uid: "{child_folder_uid}" } },
+    "a folder moved into its own child (a cycle)",
+    FOLDERS,
+    refusedField("parent_uid", "inside itself"),
+  ),
+  json(
+    "POST",
+    "/v3/assets/folders",
+    { asset: { name: "x", parent_uid: "{other_folder_uid}" } },
+    "a folder created inside another stack's folder",
+    FOLDERS,
+    refusedField("parent_uid", "is not a folder of this stack"),
+  ),
+  json(
+    "PUT",
+    "/v3/assets/folders/{child_folder_uid}",
+    { asset: { parent_uid: "{other_folder_uid}" } },
+    "a folder moved into another stack's folder",
+    FOLDERS,
+    refusedField("parent_uid", "is not a folder of this stack"),
+  ),
+  json(
+    "PUT",
+    "/v3/assets/{uid}",
+    { asset: { parent_uid: "{other_folder_uid}" } },
+    "an asset moved into another stack's folder",
+    FOLDERS,
+    refusedField("parent_uid", "is not a folder of this stack"),
+  ),
+  json(
+    "PUT",
+    "/v3/assets/{uid}",
+    { asset: { parent_uid: "{bare_uid}" } },
+    "an asset moved into an asset (not a folder)",
+    FOLDERS,
+    refusedField("parent_uid", "is not a folder of this stack"),
+  ),
+  json(
+    "PUT",
+    "/v3/assets/{uid}",
+    { asset: { parent_uid: "../{folder_uid}" } },
+    "an asset moved into a path, not a folder uid",
+    FOLDERS,
+    refusedField("parent_uid", "is not a folder of this stack"),
+  ),
+  {
+    name: "an upload into another stack's folder (the stored file is discarded)",
+    category: FOLDERS,
+    method: "POST",
+    path: "/v3/assets",
+    auth: "stack",
+    body: {
+      kind: "form",
+      fields: { "asset[parent_uid]": "{other_folder_uid}" },
+      file: { name: "moved.txt", content: "must not be kept" },
+    },
+    expect: refusedField("parent_uid", "is not a folder of this stack"),
+  },
+  {
+    name: "deleting a folder that holds a folder",
+    category: FOLDERS,
+    method: "DELETE",
+    path: "/v3/assets/folders/{folder_uid}",
+    auth: "stack",
+    expect: notEmpty,
+  },
+  {
+    name: "reading another stack's folder",
+    category: FOLDERS,
+    method: "GET",
+    path: "/v3/assets/folders/{other_folder_uid}",
+    auth: "stack",
+    expect: folderMissing,
+  },
+  {
+    name: "deleting another stack's folder",
+    category: FOLDERS,
+    method: "DELETE",
+    path: "/v3/assets/folders/{other_folder_uid}",
+    auth: "stack",
+    expect: folderMissing,
+  },
+  {
+    name: "deleting a folder with another stack's token",
+    category: FOLDERS,
+    method: "DELETE",
+    path: "/v3/assets/folders/{child_folder_uid}",
+    auth: "cross",
+    expect: unauthorized,
+  },
+  json(
+    "PUT",
+    "/v3/assets/folders/{child_folder_uid}",
+    { asset: { uid: "{folder_uid}", name: "renamed" } },
+    "a folder update naming another folder's uid",
+    FOLDERS,
+    refusedField("uid", "is not the uid of the folder"),
+  ),
+  json(
+    "POST",
+    "/v3/assets/folders",
+    { asset: { name: "n".repeat(10_000) } },
+    "a folder name of 10,000 characters",
+    FOLDERS,
+    refusedField("name", "at most 255"),
+  ),
+  json(
+    "POST",
+    "/v3/assets/folders",
+    // Parsed, so that "__proto__" is a key of the body and not the literal's prototype.
+    JSON.parse('{"asset": {"name": "x", "__proto__": {"is_dir": false}}}'),
+    "a folder with a __proto__ field",
+    FOLDERS,
+    refusedField("__proto__", "is not a known field"),
+  ),
+  {
+    name: "a folder path segment that is not a uid",
+    category: FOLDERS,
+    method: "GET",
+    path: "/v3/assets/folders/..%2F..%2Fstacks",
+    auth: "stack",
+    expect: folderMissing,
+  },
+];
+
+const tags: HostileCase[] = [
+  json(
+    "PUT",
+    "/v3/assets/{uid}",
+    { asset: { tags: Array.from({ length: 10_000 }, () => "t") } },
+    "10,000 tags",
+    TAGS,
+    refusedField("tags", "at most 50 tags"),
+  ),
+  json(
+    "PUT",
+    "/v3/assets/{uid}",
+    { asset: { tags: Array.from({ length: 10_000 }, (_, i) => `tag-${i}`) } },
+    "10,000 distinct tags, over the JSON body limit",
+    TAGS,
+    { status: 413, errorCode: 149 },
+  ),
+  json(
+    "PUT",
+    "/v3/assets/{uid}",
+    { asset: { tags: ["t".repeat(20_000)] } },
+    "a tag of 20,000 characters",
+    TAGS,
+    refusedField("tags", "at most 100 characters"),
+  ),
+  json(
+    "PUT",
+    "/v3/assets/{uid}",
+    { asset: { tags: ["a\u0000b"] } },
+    "a tag with a NUL",
+    TAGS,
+    refusedField("tags", "control characters"),
+  ),
+  json(
+    "PUT",
+    "/v3/assets/{uid}",
+    { asset: { tags: [["nested"]] } },
+    "tags nested in a list",
+    TAGS,
+    refusedField("tags", "must be a string"),
+  ),
+  json(
+    "PUT",
+    "/v3/assets/{uid}",
+    { asset: { tags: { $in: ["x"] } } },
+    "tags as an object of operators",
+    TAGS,
+    refusedField("tags", "must be an array"),
+  ),
+  json(
+    "PUT",
+    "/v3/assets/{uid}",
+    { asset: { tags: null } },
+    "tags null",
+    TAGS,
+    refusedField("tags", "must be an array"),
+  ),
+  {
+    name: "a form's asset[tags] of 60,000 commas (the file is discarded)",
+    category: TAGS,
+    method: "PUT",
+    path: "/v3/assets/{uid}",
+    auth: "stack",
+    body: {
+      kind: "form",
+      fields: { "asset[tags]": ",".repeat(60_000) },
+      file: { name: "tagged.txt", content: "must not be kept" },
+    },
+    expect: refusedField("tags", "too long"),
+  },
+  json(
+    "PUT",
+    "/v3/assets/{uid}",
+    { asset: { uid: "{bare_uid}", tags: ["stolen"] } },
+    "another asset's uid sent back with new tags",
+    TAGS,
+    refusedField("uid", "is not the uid of the asset"),
+  ),
+];
+
+const queries: HostileCase[] = [
+  filter({ $where: "sleep(10000) || true" }, "a $where operator", "$where is not a supported"),
+  filter({ $or: [{ title: "a" }, { title: "b" }] }, "an $or operator", "$or is not a supported"),
+  filter({ title: { $ne: "x" } }, "$ne on title", "$ne is not a supported operator on title"),
+  filter(
+    { title: { $expr: { $function: { body: "while(true){}" } } } },
+    "$expr with a $function",
+    "$expr is not a supported operator",
+  ),
+  filter(
+    { title: { $regex: "^(a+)+$" } },
+    "a catastrophic-backtracking $regex (a+)+",
+    "groups and alternatives",
+  ),
+  filter(
+    { filename: { $regex: "(x|x|x|x)*y" } },
+    "an alternation $regex bomb",
+    "groups and alternatives",
+  ),
+  filter({ title: { $regex: `^${".*a".repeat(20)}$` } }, "a $regex of 20 runs", "at most 8 runs"),
+  filter({ title: { $regex: "a".repeat(200) } }, "a $regex of 200 characters", "at most 128"),
+  filter(
+    { title: { $regex: "^[\u0000-\uffff]$", $options: "i" } },
+    "a $regex class over all of Unicode with $options i",
+    "too wide",
+  ),
+  filter({ title: { $regex: "\\1" } }, "a back-reference in $regex", "is not supported"),
+  filter({ title: { $regex: "a", $options: "s" } }, "$options other than i", 'may only be "i"'),
+  filter(
+    { tags: { $in: Array.from({ length: 101 }, (_, i) => `t${i}`) } },
+    "$in with 101 tags",
+    "1 to 20 tags",
+  ),
+  filter(
+    { created_at: { $gt: { $date: "2026-01-01" } } },
+    "an object as a date",
+    "needs an ISO 8601 date",
+  ),
+  filter({ file_size: { $gt: 1e308 } }, "a file_size of 1e308", "whole number of bytes"),
+  filter(nested(300), "JSON nested 300 deep", "title must be"),
+  list(
+    { query: JSON.stringify({ title: "x".repeat(5000) }) },
+    "a query of over 4,096 characters",
+    refusedField("query", "at most 4096 characters"),
+  ),
+  list({ query: "{not json" }, "a query that is not JSON", refusedField("query", "JSON object")),
+  list({ query: "[1,2,3]" }, "a query that is a JSON array", refusedField("query", "JSON object")),
+  list(
+    { query: JSON.stringify({ title: "x' OR 1=1; DROP TABLE catalog; --" }) },
+    "SQL in a filter value (bound, so it matches nothing)",
+    { status: 200, json: { assets: [], count: 0 } },
+  ),
+  list(
+    { folder: "{other_folder_uid}" },
+    "listing another stack's folder",
+    refusedField("folder", "is not a folder of this stack"),
+  ),
+  list({ asc: "title", desc: "title" }, "asc and desc together", refusedField("asc", "not both")),
+  list({ asc: "__proto__" }, "sorting by __proto__", refusedField("asc", "must be created_at")),
+  list(
+    { desc: "snapshot" },
+    "sorting by a column name",
+    refusedField("desc", "must be created_at"),
+  ),
+  list({ include_folders: "1" }, "include_folders=1", refusedField("include_folders", "true")),
+  {
+    name: "version=1e309 of an asset",
+    category: QUERIES,
+    method: "GET",
+    path: "/v3/assets/{uid}?version=1e309",
+    auth: "stack",
+    expect: invalid,
+  },
+  {
+    name: "a version the asset never had",
+    category: QUERIES,
+    method: "GET",
+    path: "/v3/assets/{uid}?version=99999",
+    auth: "stack",
+    expect: { status: 404, errorCode: 159 },
+  },
+];
+
+export const CMA_INPUT_CASES: HostileCase[] = [...folders, ...tags, ...queries];
