@@ -1,9 +1,16 @@
 // A stack created before folders, tags and the listing's columns existed (schema 1, no version
 // row) is brought to the current schema in place: its catalogue rows get their columns from
-// their snapshots, and listing, filtering and the asset JSON work on them.
+// their snapshots, and listing, filtering and the asset JSON work on them. And the listings use
+// the indexes the schema gives them (SQLite's own query plans).
 
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import {
+  compileFilter,
+  compileOrder,
+  type ListFilter,
+  type ListOrder,
+} from "../src/domain/asset-query-sql";
 import type { StackObject } from "../src/objects/stack-object";
 import { migrateStackSchema, SCHEMA_VERSION } from "../src/objects/stack-schema";
 import { stackStub } from "../src/objects/stubs";
@@ -46,9 +53,10 @@ describe("the stack object's schema", () => {
       // Back to schema 1, as a stack created before this change has it.
       sql.exec("DROP TABLE catalog_tags");
       sql.exec("DROP TABLE folder_holds");
-      for (const index of ["updated", "title", "size", "filename", "type", "parent"]) {
+      for (const index of ["created", "updated", "title", "size", "filename", "type", "parent"]) {
         sql.exec(`DROP INDEX catalog_${index}`);
       }
+      sql.exec("CREATE INDEX catalog_newest ON catalog (deleted, created_at DESC, uid)");
       for (const column of [
         "is_dir",
         "title",
@@ -103,5 +111,73 @@ describe("the stack object's schema", () => {
         current: OLD_SNAPSHOT.current,
       },
     });
+  });
+});
+
+describe("the catalogue's indexes", () => {
+  const ASSETS_ONLY = { conditions: [], search: "", includeFolders: false };
+  /** SQLite's plan for a listing's page and for its count, as one line each. */
+  async function plans(filter: ListFilter, order: ListOrder) {
+    const stub = stackStub(env, "blt00000000000000ef");
+    return runInDurableObject(stub, (_stack: StackObject, state) => {
+      const { where, params } = compileFilter(filter);
+      const plan = (query: string) =>
+        state.storage.sql
+          .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`, ...params)
+          .toArray()
+          .map((row) => row.detail)
+          .join(" | ");
+      return {
+        page: plan(
+          `SELECT snapshot FROM catalog c WHERE ${where} ORDER BY ${compileOrder(order)} LIMIT 100`,
+        ),
+        count: plan(`SELECT COUNT(*) FROM catalog c WHERE ${where}`),
+      };
+    });
+  }
+
+  it.each([
+    ["created_at", "desc", "catalog_created"],
+    ["updated_at", "asc", "catalog_updated"],
+    ["title", "asc", "catalog_title"],
+    ["file_size", "desc", "catalog_size"],
+  ] as const)(
+    "reads a page sorted by %s %s in index order, with no sort",
+    async (field, direction, index) => {
+      const { page, count } = await plans(ASSETS_ONLY, { field, direction });
+      expect(page).toContain(`USING INDEX ${index} (deleted=? AND is_dir=?)`);
+      expect(page).not.toContain("TEMP B-TREE");
+      expect(count).toContain("USING COVERING INDEX");
+    },
+  );
+
+  it("finds a folder's assets and a content type through their indexes", async () => {
+    const folder = await plans(
+      { ...ASSETS_ONLY, folder: "blt0000000000000001" },
+      { field: "created_at", direction: "desc" },
+    );
+    expect(folder.page).toContain(
+      "USING INDEX catalog_parent (deleted=? AND parent_uid=? AND is_dir=?)",
+    );
+    expect(folder.page).not.toContain("TEMP B-TREE");
+    const type = await plans(
+      {
+        ...ASSETS_ONLY,
+        conditions: [{ kind: "equals", field: "content_type", value: "image/png" }],
+      },
+      { field: "created_at", direction: "desc" },
+    );
+    expect(type.page).toContain(
+      "USING INDEX catalog_type (deleted=? AND is_dir=? AND content_type=?)",
+    );
+    expect(type.page).not.toContain("TEMP B-TREE");
+  });
+
+  it("looks tags up by their primary key", async () => {
+    const tags = await plans(
+      { ...ASSETS_ONLY, conditions: [{ kind: "tags", match: "all", tags: ["a", "b"] }] },
+      { field: "created_at", direction: "desc" },
+    );
+    expect(tags.page).toContain("SEARCH catalog_tags USING PRIMARY KEY (tag=?)");
   });
 });

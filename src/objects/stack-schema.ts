@@ -36,12 +36,18 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       updated_at = json_extract(snapshot, '$.asset.updatedAt'),
       parent_uid = json_extract(snapshot, '$.asset.parentUid')
     WHERE deleted = 0`,
-    "CREATE INDEX catalog_updated ON catalog (deleted, updated_at, uid)",
-    "CREATE INDEX catalog_title ON catalog (deleted, title, uid)",
-    "CREATE INDEX catalog_size ON catalog (deleted, file_size, uid)",
-    "CREATE INDEX catalog_filename ON catalog (deleted, filename)",
-    "CREATE INDEX catalog_type ON catalog (deleted, content_type, created_at)",
-    "CREATE INDEX catalog_parent ON catalog (deleted, parent_uid, created_at)",
+    // Led by what every listing filters on (deleted, and is_dir unless folders are asked for),
+    // then the sort or filter column, then uid (the tie-break): a listing reads its page in index
+    // order and counts from the index alone. Scanned backwards for desc. Migration 1's
+    // (created_at DESC, uid) index gave no order for uid DESC, so SQLite sorted every listing.
+    "DROP INDEX catalog_newest",
+    "CREATE INDEX catalog_created ON catalog (deleted, is_dir, created_at, uid)",
+    "CREATE INDEX catalog_updated ON catalog (deleted, is_dir, updated_at, uid)",
+    "CREATE INDEX catalog_title ON catalog (deleted, is_dir, title, uid)",
+    "CREATE INDEX catalog_size ON catalog (deleted, is_dir, file_size, uid)",
+    "CREATE INDEX catalog_filename ON catalog (deleted, is_dir, filename)",
+    "CREATE INDEX catalog_type ON catalog (deleted, is_dir, content_type, created_at, uid)",
+    "CREATE INDEX catalog_parent ON catalog (deleted, parent_uid, is_dir, created_at, uid)",
     `CREATE TABLE catalog_tags (uid TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (tag, uid))
       WITHOUT ROWID`,
     "CREATE INDEX catalog_tags_uid ON catalog_tags (uid)",
