@@ -1,7 +1,8 @@
 // The console in a real browser (Debian's Chromium) against the real server: sign in, upload by
 // picker, by drag-and-drop and as a large file through an upload session, search, generate the
 // permanent URL with live validation, copy it, replace the file, check what the permanent URL
-// serves, delete with confirmation, sign out; then the same page on a phone-sized screen.
+// serves, delete with confirmation, folders and tags, sign out; then the same page on a
+// phone-sized screen.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -331,6 +332,67 @@ describe("the console in Chromium", () => {
     await listSummary()
       .filter({ hasText: /^\d+ assets?$/ })
       .waitFor();
+  });
+
+  it("makes a folder, uploads into it, edits tags and moves the file out, then deletes the folder", async () => {
+    await page.getByLabel("New folder here").fill("Campaign");
+    await page.getByRole("button", { name: "Create folder" }).click();
+    await page.locator("#status").filter({ hasText: "Created the folder Campaign." }).waitFor();
+    await page.locator(".asset-open.folder-open", { hasText: "Campaign" }).click();
+    await page.locator(".breadcrumb [aria-current]", { hasText: "Campaign" }).waitFor();
+    await listSummary().filter({ hasText: "0 assets" }).waitFor();
+
+    await page
+      .getByLabel("Upload files: drop them here or choose them")
+      .setInputFiles({ name: "brief.txt", mimeType: "text/plain", buffer: Buffer.from("brief") });
+    await detailTitle().filter({ hasText: "brief.txt" }).waitFor();
+    await listSummary().filter({ hasText: "1 asset" }).waitFor();
+    expect(await page.locator(".detail .facts").textContent()).toContain("Campaign");
+    const url = (await page.locator(".detail .facts a.url").getAttribute("href")) ?? "";
+
+    await page.getByLabel("Tags").fill("launch, spring ,launch");
+    await page
+      .getByLabel("Folder", { exact: true })
+      .selectOption({ label: "All assets (top level)" });
+    await page.getByRole("button", { name: "Save details" }).click();
+    await page.locator("#status").filter({ hasText: "The details are saved." }).waitFor();
+    expect(await page.locator(".detail .facts .tag").allTextContents()).toEqual([
+      "launch",
+      "spring",
+    ]);
+    // Moving it changed none of its URLs.
+    expect(await page.locator(".detail .facts a.url").getAttribute("href")).toBe(url);
+    await listSummary().filter({ hasText: "0 assets" }).waitFor(); // gone from the folder
+
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByText("Rename or delete this folder").click();
+    await page.getByRole("button", { name: "Delete this folder" }).click();
+    await page.locator("#status").filter({ hasText: "The folder is deleted." }).waitFor();
+    await page.locator(".breadcrumb [aria-current]", { hasText: "All assets" }).waitFor();
+    const row = page.locator(".asset-open", { hasText: "brief.txt" });
+    expect(await row.locator(".tag").allTextContents()).toEqual(["launch", "spring"]);
+    expect(await page.locator(".folder-open", { hasText: "Campaign" }).count()).toBe(0);
+  });
+
+  it("has no axe-core violations in a folder, with the details form open", async () => {
+    const folder = await stack.api.POST("/v3/assets/folders", {
+      body: { asset: { name: "Audited" } },
+    });
+    const uid = folder.data?.asset.uid ?? "";
+    try {
+      await withAuditPage(browser, { width: 1280, height: 900 }, async (p) => {
+        await p.goto(`${base}/console`);
+        await signIn(p, stack.token);
+        await p.locator(".asset-open", { hasText: "brief.txt" }).click();
+        await p.getByRole("button", { name: "Save details" }).waitFor();
+        await p.locator(".asset-open.folder-open", { hasText: "Audited" }).click();
+        await p.locator(".breadcrumb [aria-current]", { hasText: "Audited" }).waitFor();
+        await p.getByText("Rename or delete this folder").click();
+        expect(await axeViolations(p)).toEqual([]);
+      });
+    } finally {
+      await stack.api.DELETE("/v3/assets/folders/{uid}", { params: { path: { uid } } });
+    }
   });
 
   it("signs out, forgetting the credentials, and never put the token in a URL", async () => {

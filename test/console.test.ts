@@ -11,6 +11,7 @@ import {
   fetchText,
   ORIGIN,
   runWorker,
+  type Stack,
   setPermanentUrl,
   uploadAsset,
 } from "./helpers";
@@ -191,6 +192,86 @@ describe("console fragments, continued", () => {
       );
     },
   );
+});
+
+describe("console folders and tags", () => {
+  async function folder(stack: Stack, name: string, parent?: string) {
+    const res = await call("/v3/assets/folders", {
+      method: "POST",
+      headers: auth(stack, { "content-type": "application/json" }),
+      body: JSON.stringify({ asset: { name, ...(parent ? { parent_uid: parent } : {}) } }),
+    });
+    return ((await res.json()) as { asset: { uid: string } }).asset.uid;
+  }
+  const list = (stack: Stack, query = "") =>
+    fetchText(`${ORIGIN}/console/fragments/assets${query}`, { headers: auth(stack) });
+
+  it("list a folder's folders and assets, with the folders above it and its tags", async () => {
+    const stack = await createStack("Folders in the console");
+    const top = await folder(stack, "Campaign <2026>");
+    const inner = await folder(stack, "Banners", top);
+    await uploadAsset(stack, "root.txt", "r", { "asset[tags]": "home,<b>bold</b>" });
+    await uploadAsset(stack, "inside.txt", "i", { "asset[parent_uid]": top });
+
+    const root = await list(stack);
+    expect(root.status).toBe(200);
+    expect(root.text).toContain("1 folder and 1 asset");
+    expect(root.text).toContain('<span aria-current="location">All assets</span>');
+    expect(root.text).toContain(`data-folder="${top}"`);
+    expect(root.text).toContain("Campaign &lt;2026&gt;");
+    expect(root.text).not.toContain("inside.txt");
+    expect(root.text).toContain('<span class="tag">&lt;b&gt;bold&lt;/b&gt;</span>');
+
+    const opened = await list(stack, `?folder=${top}`);
+    expect(opened.text).toContain("1 folder and 1 asset");
+    expect(opened.text).toContain('class="folder-open" data-folder="">All assets</button>');
+    expect(opened.text).toContain('<span aria-current="location">Campaign &lt;2026&gt;</span>');
+    expect(opened.text).toContain(`data-folder="${inner}"`);
+    expect(opened.text).toContain("inside.txt");
+    expect(opened.text).toContain(`id="folder-rename-form" data-folder="${top}"`);
+    expect(opened.text).not.toContain("root.txt");
+
+    const deeper = await list(stack, `?folder=${inner}`);
+    expect(deeper.text).toContain(`class="folder-open" data-folder="${top}">`);
+    expect(deeper.text).toContain("This folder is empty");
+
+    // A search looks through every folder and lists no folders.
+    const found = await list(stack, `?search=.txt&folder=${inner}`);
+    expect(found.text).toContain("2 assets matching “.txt”");
+    expect(found.text).not.toContain("breadcrumb");
+  });
+
+  it("answer the API's 422 for a folder the stack does not have", async () => {
+    const stack = await createStack("Unknown folder");
+    const res = await list(stack, "?folder=blt0000000000000000");
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('role="alert"');
+  });
+
+  it("show an asset's folder and tags, and a details form to change them", async () => {
+    const stack = await createStack("Details form");
+    const target = await folder(stack, "Target");
+    const other = await folder(stack, "Other");
+    const asset = await uploadAsset(stack, "t.txt", "t", {
+      "asset[tags]": "a,b",
+      "asset[parent_uid]": target,
+      "asset[description]": "</textarea><script>x</script>",
+    });
+    const detail = await fetchText(`${ORIGIN}/console/fragments/assets/${asset.uid}`, {
+      headers: auth(stack),
+    });
+    expect(detail.status).toBe(200);
+    expect(detail.text).toContain("<dt>Folder</dt><dd>Target</dd>");
+    expect(detail.text).toContain('<span class="tag">a</span><span class="tag">b</span>');
+    expect(detail.text).toContain('id="details-form"');
+    expect(detail.text).toContain('id="detail-tags" value="a, b"');
+    expect(detail.text).toContain(`<option value="${target}" selected="">Target</option>`);
+    expect(detail.text).toContain(`<option value="${other}">Other</option>`);
+    expect(detail.text).not.toContain("<script>x</script>");
+    for (const id of ["detail-title-input", "detail-description", "detail-tags", "detail-folder"]) {
+      expect(detail.text).toContain(`<label for="${id}">`);
+    }
+  });
 });
 
 describe("console formatting", () => {

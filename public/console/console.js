@@ -28,7 +28,8 @@ const listEl = byId("asset-list");
 const detailEl = byId("asset-detail");
 const statusEl = byId("status");
 const maxUploadBytes = Number(document.body.dataset.maxUploadBytes);
-const view = { search: "", skip: 0, openUid: "" };
+/** What the list shows: a search (through every folder), else one folder ("" the top level). */
+const view = { search: "", skip: 0, openUid: "", folder: "" };
 /** Each region shows only the answer to its latest request: a slower, older one is dropped. */
 const latest = { list: 0, detail: 0 };
 
@@ -328,9 +329,12 @@ function progressItem(file, verb) {
 /** @param {FileList | File[]} files */
 async function uploadMany(files) {
   let last = null;
+  const folder = view.folder;
   for (const file of Array.from(files)) {
     try {
       last = await uploadFile(file);
+      // Raw uploads and sessions carry no fields: the new asset moves into the folder after.
+      if (folder) await api("PUT", `/v3/assets/${last.uid}`, { asset: { parent_uid: folder } });
       announce(`Uploaded ${file.name}.`);
     } catch (err) {
       if (err instanceof ApiFailure && (err.status === 401 || err.status === 412)) return;
@@ -349,6 +353,7 @@ async function showList() {
   const seq = ++latest.list;
   const query = new URLSearchParams({ skip: String(view.skip) });
   if (view.search) query.set("search", view.search);
+  else if (view.folder) query.set("folder", view.folder);
   listEl.setAttribute("aria-busy", "true");
   try {
     const html = await fragment(`/console/fragments/assets?${query}`);
@@ -489,6 +494,101 @@ async function copyField(button) {
   }
 }
 
+// --- details and folders -------------------------------------------------------------------
+
+/** Saves title, description, tags and folder in one request. @param {HTMLFormElement} form */
+async function submitDetails(form) {
+  const error = byId("details-error");
+  error.textContent = "";
+  const title = /** @type {HTMLInputElement} */ (byId("detail-title-input"));
+  if (!title.value.trim()) {
+    error.textContent = "Enter a title.";
+    title.focus();
+    return;
+  }
+  const tags = /** @type {HTMLInputElement} */ (byId("detail-tags")).value
+    .split(",")
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== "");
+  const folder = /** @type {HTMLSelectElement} */ (byId("detail-folder")).value;
+  const asset = {
+    title: title.value,
+    description: /** @type {HTMLTextAreaElement} */ (byId("detail-description")).value,
+    tags,
+    parent_uid: folder || null,
+  };
+  const uid = view.openUid;
+  const submit = form.querySelector("button[type=submit]");
+  submit?.setAttribute("disabled", "");
+  try {
+    await api("PUT", `/v3/assets/${uid}`, { asset });
+    await openDetail(uid);
+    refreshList();
+    announce("The details are saved.");
+  } catch (err) {
+    if (err instanceof ApiFailure && (err.status === 401 || err.status === 412)) return;
+    error.textContent = err instanceof Error ? err.message : String(err);
+  } finally {
+    submit?.removeAttribute("disabled");
+  }
+}
+
+/** Shows a folder's contents ("" the top level). @param {string} folder */
+function openFolder(folder) {
+  view.folder = folder;
+  view.search = "";
+  view.skip = 0;
+  /** @type {HTMLInputElement} */ (byId("search")).value = "";
+  refreshList();
+}
+
+/** @param {HTMLFormElement} form */
+async function createFolder(form) {
+  const input = /** @type {HTMLInputElement} */ (byId("new-folder"));
+  const name = input.value.trim();
+  if (!name) {
+    announce("Enter the new folder's name.");
+    input.focus();
+    return;
+  }
+  const asset = view.folder ? { name, parent_uid: view.folder } : { name };
+  try {
+    await api("POST", "/v3/assets/folders", { asset });
+    input.value = "";
+    form.reset();
+    openFolder(view.folder);
+    announce(`Created the folder ${name}.`);
+  } catch (err) {
+    announce(`The folder was not created: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
+/** @param {HTMLFormElement} form */
+async function renameFolder(form) {
+  const name = /** @type {HTMLInputElement} */ (byId("folder-name")).value.trim();
+  try {
+    await api("PUT", `/v3/assets/folders/${form.dataset.folder}`, { asset: { name } });
+    refreshList();
+    announce(`Renamed the folder to ${name}.`);
+  } catch (err) {
+    announce(`Not renamed: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
+/** Deletes the folder shown, once confirmed; the service refuses one that is not empty. */
+async function deleteFolder(/** @type {string} */ uid) {
+  if (!window.confirm("Delete this folder? Only an empty folder can be deleted.")) return;
+  try {
+    await api("DELETE", `/v3/assets/folders/${uid}`);
+    const parent = listEl.querySelectorAll(".breadcrumb .folder-open");
+    const up = parent[parent.length - 1];
+    openFolder(up instanceof HTMLElement ? (up.dataset.folder ?? "") : "");
+    announce("The folder is deleted.");
+  } catch (err) {
+    announce(`Not deleted: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
 // --- delete --------------------------------------------------------------------------------
 
 function askDelete() {
@@ -589,6 +689,16 @@ dropZone.addEventListener("drop", (event) => {
 
 listEl.addEventListener("click", (event) => {
   const target = event.target instanceof Element ? event.target : null;
+  const folder = target?.closest(".folder-open");
+  if (folder instanceof HTMLElement) {
+    openFolder(folder.dataset.folder ?? "");
+    return;
+  }
+  const remove = target?.closest(".delete-folder");
+  if (remove instanceof HTMLElement && remove.dataset.folder) {
+    deleteFolder(remove.dataset.folder).catch(() => {});
+    return;
+  }
   const open = target?.closest(".asset-open");
   if (open instanceof HTMLElement && open.dataset.uid) {
     openDetail(open.dataset.uid).catch(() => {});
@@ -618,10 +728,26 @@ detailEl.addEventListener("input", (event) => {
 });
 
 detailEl.addEventListener("submit", (event) => {
-  if (event.target instanceof HTMLFormElement && event.target.id === "slug-form") {
+  if (!(event.target instanceof HTMLFormElement)) return;
+  if (event.target.id === "slug-form") {
     event.preventDefault();
     submitSlug(event.target).catch(() => {});
+  } else if (event.target.id === "details-form") {
+    event.preventDefault();
+    submitDetails(event.target).catch(() => {});
   }
+});
+
+listEl.addEventListener("submit", (event) => {
+  if (event.target instanceof HTMLFormElement && event.target.id === "folder-rename-form") {
+    event.preventDefault();
+    renameFolder(event.target).catch(() => {});
+  }
+});
+
+byId("new-folder-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  createFolder(/** @type {HTMLFormElement} */ (event.target)).catch(() => {});
 });
 
 detailEl.addEventListener("change", (event) => {

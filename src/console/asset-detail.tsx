@@ -1,9 +1,11 @@
 // The asset panel fragment: preview, facts, the permanent URL (a once-only form, or a read-only
-// field with a copy button once set), replacing the file, the version history, and delete.
+// field with a copy button once set), the details form (title, description, tags, folder),
+// replacing the file, the version history, and delete.
 
 import type { versionView } from "../domain/asset-view";
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../domain/slug";
-import type { AssetJson } from "./asset-list";
+import { MAX_TAGS } from "../domain/tags";
+import { type AssetJson, type FolderJson, Tags } from "./asset-list";
 import { formatBytes, formatDate, isPreviewable } from "./format";
 
 export type VersionJson = ReturnType<typeof versionView>;
@@ -11,11 +13,14 @@ export type VersionJson = ReturnType<typeof versionView>;
 export interface AssetDetailProps {
   asset: AssetJson;
   versions: VersionJson[];
+  /** The stack's folders, by name: the places the asset can be moved to. */
+  folders: FolderJson[];
   /** The permanent URL up to its slug: `{base}/v3/assets/{api_key}/{uid}/`. */
   permanentPrefix: string;
 }
 
-export function AssetDetail({ asset, versions, permanentPrefix }: AssetDetailProps) {
+export function AssetDetail({ asset, versions, folders, permanentPrefix }: AssetDetailProps) {
+  const folder = folders.find((f) => f.uid === asset.parent_uid);
   return (
     <article class="card detail" aria-labelledby="detail-title" data-uid={asset.uid}>
       <div class="detail-head">
@@ -36,6 +41,20 @@ export function AssetDetail({ asset, versions, permanentPrefix }: AssetDetailPro
         <dd>{asset.content_type}</dd>
         <dt>Size</dt>
         <dd>{formatBytes(Number(asset.file_size))}</dd>
+        {asset.dimension && (
+          <>
+            <dt>Dimensions</dt>
+            <dd>
+              {asset.dimension.width} × {asset.dimension.height} pixels
+            </dd>
+          </>
+        )}
+        <dt>Folder</dt>
+        <dd>
+          {asset.parent_uid === null ? "All assets (top level)" : (folder?.name ?? "a folder")}
+        </dd>
+        <dt>Tags</dt>
+        <dd>{asset.tags.length > 0 ? <Tags tags={asset.tags} /> : "none"}</dd>
         <dt>Version</dt>
         <dd>{asset._version}</dd>
         <dt>Updated</dt>
@@ -48,6 +67,7 @@ export function AssetDetail({ asset, versions, permanentPrefix }: AssetDetailPro
         </dd>
       </dl>
       <PermanentUrl asset={asset} prefix={permanentPrefix} />
+      <Details asset={asset} folders={folders} />
       <section aria-labelledby="replace-title">
         <h3 id="replace-title">Replace the file</h3>
         <p class="hint">
@@ -141,6 +161,49 @@ function PermanentUrl({ asset, prefix }: { asset: AssetJson; prefix: string }) {
           Set the permanent URL
         </button>
         <p id="slug-error" class="form-error" role="alert" />
+      </form>
+    </section>
+  );
+}
+
+/** Title, description, tags and folder, saved together; none of them touches a URL. */
+function Details({ asset, folders }: { asset: AssetJson; folders: FolderJson[] }) {
+  return (
+    <section aria-labelledby="details-title">
+      <h3 id="details-title">Details</h3>
+      <form id="details-form" class="details-form" novalidate>
+        <label for="detail-title-input">Title</label>
+        <input id="detail-title-input" required maxlength={255} value={asset.title} />
+        <label for="detail-description">Description</label>
+        <textarea id="detail-description" rows={3} maxlength={4096}>
+          {asset.description}
+        </textarea>
+        <label for="detail-tags">Tags</label>
+        <input
+          id="detail-tags"
+          value={asset.tags.join(", ")}
+          autocomplete="off"
+          aria-describedby="detail-tags-hint"
+        />
+        <p id="detail-tags-hint" class="hint">
+          Separated by commas, at most {MAX_TAGS}.
+        </p>
+        <label for="detail-folder">Folder</label>
+        <select id="detail-folder">
+          <option value="" selected={asset.parent_uid === null}>
+            All assets (top level)
+          </option>
+          {folders.map((f) => (
+            <option value={f.uid} selected={f.uid === asset.parent_uid}>
+              {f.name}
+            </option>
+          ))}
+        </select>
+        <p class="hint">Moving the file or changing these never changes any of its URLs.</p>
+        <button type="submit" class="primary">
+          Save details
+        </button>
+        <p id="details-error" class="form-error" role="alert" />
       </form>
     </section>
   );

@@ -97,10 +97,18 @@ function Library() {
         </search>
         <div id="drop-zone" class="drop-zone">
           <label for="upload-file">
-            <strong>Upload files:</strong> drop them here or choose them
+            <strong>Upload files:</strong> drop them here or choose them (they go into the folder
+            shown below)
           </label>
           <input id="upload-file" type="file" multiple />
         </div>
+        <form id="new-folder-form">
+          <label for="new-folder">New folder here</label>
+          <div class="inline">
+            <input id="new-folder" required maxlength={255} autocomplete="off" />
+            <button type="submit">Create folder</button>
+          </div>
+        </form>
       </div>
       <ul id="uploads" class="uploads" aria-label="Uploads in progress" />
       <div class="columns">

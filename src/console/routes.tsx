@@ -4,9 +4,10 @@
 
 import { type Context, Hono } from "hono";
 import { config, publicBase } from "../config";
+import { FOLDER_CONTENT_TYPE, ROOT_FOLDER } from "../domain/records";
 import { pageSecurity } from "../http/page-security";
 import { AssetDetail, type VersionJson } from "./asset-detail";
-import { type AssetJson, AssetList } from "./asset-list";
+import { type AssetJson, AssetList, type FolderJson, type ListedJson } from "./asset-list";
 import { lastPageStart, PAGE_SIZE } from "./format";
 import { ConsolePage } from "./page";
 
@@ -18,6 +19,11 @@ export type ApiFetch = (
 ) => Response | Promise<Response>;
 
 type Ctx = Context<{ Bindings: Env }>;
+
+/** The listing's filter for folders only (they are the catalogue's rows of the CMA's folder type). */
+const IS_FOLDER = JSON.stringify({ content_type: FOLDER_CONTENT_TYPE });
+/** How many folders up the breadcrumb goes. */
+const MAX_DEPTH = 20;
 
 /** Headers passed on to the API: the credentials, and the client address its limits count. */
 const FORWARDED = ["api_key", "authorization", "cf-connecting-ip"];
@@ -50,6 +56,20 @@ export function consoleRoutes(api: ApiFetch) {
     );
   }
 
+  /** The folder and the folders above it, the top first; at most MAX_DEPTH of them. */
+  async function folderPath(c: Ctx, uid: string): Promise<FolderJson[] | Response> {
+    const path: FolderJson[] = [];
+    for (let next: string | null = uid; next && path.length < MAX_DEPTH; ) {
+      const found: { ok: true; body: { asset: FolderJson } } | Response = await callApi<{
+        asset: FolderJson;
+      }>(c, `/v3/assets/folders/${encodeURIComponent(next)}`);
+      if (found instanceof Response) return found;
+      path.unshift(found.body.asset);
+      next = found.body.asset.parent_uid;
+    }
+    return path;
+  }
+
   routes.use("*", pageSecurity());
   routes.use("/fragments/*", async (c, next) => {
     await next();
@@ -64,10 +84,17 @@ export function consoleRoutes(api: ApiFetch) {
   routes.get("/fragments/assets", async (c) => {
     let skip = Math.max(0, Math.floor(Number(c.req.query("skip") ?? "0")) || 0);
     const search = (c.req.query("search") ?? "").trim();
+    // A search looks through every folder; otherwise one folder's folders and assets are shown.
+    const folder = search ? "" : (c.req.query("folder") ?? "");
+    const inFolder = (query: URLSearchParams) => {
+      if (search) return query.set("search", search);
+      query.set("include_folders", "true");
+      query.set("folder", folder || ROOT_FOLDER);
+    };
     const page = (from: number) => {
       const query = new URLSearchParams({ skip: String(from), limit: String(PAGE_SIZE) });
-      if (search) query.set("search", search);
-      return callApi<{ assets: AssetJson[]; count: number }>(c, `/v3/assets?${query}`);
+      inFolder(query);
+      return callApi<{ assets: ListedJson[]; count: number }>(c, `/v3/assets?${query}`);
     };
     let result = await page(skip);
     if (result instanceof Response) return result;
@@ -77,8 +104,27 @@ export function consoleRoutes(api: ApiFetch) {
       result = await page(skip);
       if (result instanceof Response) return result;
     }
+    let folders = 0;
+    if (!search) {
+      const query = new URLSearchParams({ count: "true", query: IS_FOLDER });
+      inFolder(query);
+      const counted = await callApi<{ assets: number }>(c, `/v3/assets?${query}`);
+      if (counted instanceof Response) return counted;
+      folders = counted.body.assets;
+    }
+    const path = folder ? await folderPath(c, folder) : [];
+    if (path instanceof Response) return path;
     const { assets, count } = result.body;
-    return c.html(<AssetList assets={assets} count={count} skip={skip} search={search} />);
+    return c.html(
+      <AssetList
+        items={assets}
+        count={count}
+        folders={folders}
+        skip={skip}
+        search={search}
+        path={path}
+      />,
+    );
   });
 
   routes.get("/fragments/assets/:uid", async (c) => {
@@ -87,12 +133,21 @@ export function consoleRoutes(api: ApiFetch) {
     if (asset instanceof Response) return asset;
     const versions = await callApi<{ versions: VersionJson[] }>(c, `/v3/assets/${uid}/versions`);
     if (versions instanceof Response) return versions;
+    const folderQuery = new URLSearchParams({
+      include_folders: "true",
+      query: IS_FOLDER,
+      asc: "title",
+      limit: "100",
+    });
+    const folders = await callApi<{ assets: FolderJson[] }>(c, `/v3/assets?${folderQuery}`);
+    if (folders instanceof Response) return folders;
     const apiKey = c.req.header("api_key") ?? "";
     const prefix = `${publicBase(c.env, c.req.url)}/v3/assets/${apiKey}/${asset.body.asset.uid}/`;
     return c.html(
       <AssetDetail
         asset={asset.body.asset}
         versions={versions.body.versions}
+        folders={folders.body.assets}
         permanentPrefix={prefix}
       />,
     );

@@ -63,6 +63,9 @@ export function currentAssetShape(
   return { tags: [], parentUid: null, createdBy: "", updatedBy: "", ...stored };
 }
 
+/** The CMA's name for the root folder in a listing's `folder=`. */
+export const ROOT_FOLDER = "cs_root";
+
 /** The content type the CMA gives folders, in its own spelling (clients compare it). */
 export const FOLDER_CONTENT_TYPE = "application/vnd.contenstack.folder";
 

@@ -9,6 +9,7 @@ import { parseAssetQuery } from "../domain/asset-query";
 import type { ListFilter, ListOrder } from "../domain/asset-query-sql";
 import { assetView, folderView } from "../domain/asset-view";
 import { BLT_ID } from "../domain/ids";
+import { ROOT_FOLDER } from "../domain/records";
 import { type ListQuery, listQuerySchema } from "../http/asset-schemas";
 import { validationFailed } from "../http/errors";
 import { validate } from "../http/schemas";
@@ -16,9 +17,6 @@ import { answerBase } from "../http/url-base";
 import { stackStub } from "../objects/stubs";
 
 type Ctx = Context<{ Bindings: Env; Variables: StackVariables }>;
-
-/** The CMA's name for the root folder in `folder=`. */
-export const ROOT_FOLDER = "cs_root";
 
 const notAFolder = () => validationFailed({ folder: ["is not a folder of this stack"] });
 
