@@ -87,6 +87,64 @@ describe("the typed client against the local service", () => {
     expect(gone.error).toEqual({ error_message: "Asset was not found.", error_code: 145 });
   });
 
+  it("organises assets in folders, with tags, and lists them with the CMA's filters", async () => {
+    const made = await api.POST("/v3/assets/folders", { body: { asset: { name: "Press" } } });
+    expect(made.response.status).toBe(201);
+    const folder = made.data?.asset;
+    if (!folder) throw new Error("no folder");
+    expect(folder).toMatchObject({ name: "Press", is_dir: true, parent_uid: null });
+
+    const form = new FormData();
+    form.append("asset[upload]", new Blob(["kit"], { type: "text/plain" }), "kit.txt");
+    form.append("asset[tags]", "press,2026");
+    form.append("asset[parent_uid]", folder.uid);
+    const created = await api.POST("/v3/assets", formBody(form));
+    const asset = created.data?.asset;
+    if (!asset) throw new Error("no asset");
+    expect(asset).toMatchObject({ tags: ["press", "2026"], parent_uid: folder.uid });
+
+    const listing = await api.GET("/v3/assets", {
+      params: {
+        query: {
+          folder: folder.uid,
+          include_folders: "true",
+          query: JSON.stringify({ tags: { $all: ["press", "2026"] } }),
+          asc: "title",
+        },
+      },
+    });
+    if (!listing.data || !("count" in listing.data)) throw new Error("not a page of assets");
+    expect(listing.data.assets.map((a) => a.uid)).toEqual([asset.uid]);
+    const counted = await api.GET("/v3/assets", {
+      params: { query: { query: JSON.stringify({ tags: "press" }), count: "true" } },
+    });
+    expect(counted.data).toEqual({ assets: 1 });
+
+    // Moving it out and renaming the folder: its URL stays the same.
+    const moved = await api.PUT("/v3/assets/{uid}", {
+      params: { path: { uid: asset.uid } },
+      body: { asset: { parent_uid: null, tags: ["press"] } },
+    });
+    expect(moved.data?.asset).toMatchObject({ parent_uid: null, tags: ["press"], url: asset.url });
+    const renamed = await api.PUT("/v3/assets/folders/{uid}", {
+      params: { path: { uid: folder.uid } },
+      body: { asset: { name: "Press kit" } },
+    });
+    expect(renamed.data?.asset.name).toBe("Press kit");
+    const read = await api.GET("/v3/assets/folders/{uid}", {
+      params: { path: { uid: folder.uid } },
+    });
+    expect(read.data?.asset.name).toBe("Press kit");
+    const older = await api.GET("/v3/assets/{uid}", {
+      params: { path: { uid: asset.uid }, query: { version: 1, relative_urls: "true" } },
+    });
+    expect(older.data?.asset.url).toBe(new URL(asset.url).pathname);
+    const deleted = await api.DELETE("/v3/assets/folders/{uid}", {
+      params: { path: { uid: folder.uid } },
+    });
+    expect(deleted.data?.notice).toBe("Folder deleted successfully.");
+  });
+
   it("sends raw bytes with their own type, never as JSON, even when they look like JSON", async () => {
     const bytes = '{"asset": {"permanent_url": "surprise"}}';
     const created = await api.POST("/v3/assets", {
