@@ -147,6 +147,83 @@ describe("asset answers match the document", () => {
     ).toBe(404);
   });
 
+  it("folders, a listing with folders and filters, count=true and ?version= answer as documented", async () => {
+    const json = (body: unknown) => ({
+      headers: auth(stack, { "content-type": "application/json" }),
+      body: JSON.stringify(body),
+    });
+    const made = await documented<{ asset: { uid: string } }>(
+      "post",
+      "/v3/assets/folders",
+      json({ asset: { name: "Documented" } }),
+    );
+    expect(made.status).toBe(201);
+    const params = { uid: made.body.asset.uid };
+    const path = "/v3/assets/folders/{uid}";
+    expect((await documented("get", path, { headers: auth(stack), params })).status).toBe(200);
+    const renamed = await documented("put", path, {
+      ...json({ asset: { name: "Again" } }),
+      params,
+    });
+    expect(renamed.status).toBe(200);
+    const cycle = await documented("put", path, {
+      ...json({ asset: { parent_uid: params.uid } }),
+      params,
+    });
+    expect(cycle.status).toBe(422);
+
+    const created = await documented<{ asset: { uid: string } }>("post", "/v3/assets", {
+      headers: auth(stack),
+      body: form(
+        { "asset[tags]": "doc", "asset[parent_uid]": params.uid },
+        { name: "in.txt", bytes: "in", type: "text/plain" },
+      ),
+    });
+    expect(created.status).toBe(201);
+    const occupied = await documented("delete", path, { headers: auth(stack), params });
+    expect(occupied.status).toBe(409);
+
+    const query = `?include_folders=true&asc=title&query=${encodeURIComponent('{"tags": {"$in": ["doc"]}}')}`;
+    const listed = await documented<{ count: number }>("get", "/v3/assets", {
+      headers: auth(stack),
+      query,
+    });
+    expect(listed.body.count).toBe(1);
+    const withFolders = await documented<{ assets: { is_dir: boolean }[] }>("get", "/v3/assets", {
+      headers: auth(stack),
+      query: `?folder=cs_root&include_folders=true`,
+    });
+    expect(withFolders.body.assets.some((a) => a.is_dir)).toBe(true);
+    const counted = await documented("get", "/v3/assets", {
+      headers: auth(stack),
+      query: "?count=true",
+    });
+    expect(counted.body).toHaveProperty("assets");
+    const bad = await documented("get", "/v3/assets", {
+      headers: auth(stack),
+      query: `?query=${encodeURIComponent('{"$where": "1"}')}`,
+    });
+    expect(bad.status).toBe(422);
+
+    const asset = { uid: created.body.asset.uid };
+    const old = await documented("get", "/v3/assets/{uid}", {
+      headers: auth(stack),
+      params: asset,
+      query: "?version=1&relative_urls=true",
+    });
+    expect(old.status).toBe(200);
+    const missing = await documented("get", "/v3/assets/{uid}", {
+      headers: auth(stack),
+      params: asset,
+      query: "?version=2",
+    });
+    expect(missing.status).toBe(404);
+
+    await documented("delete", "/v3/assets/{uid}", { headers: auth(stack), params: asset });
+    expect((await documented("delete", path, { headers: auth(stack), params })).status).toBe(200);
+    expect((await documented("get", path, { headers: auth(stack), params })).status).toBe(404);
+  });
+
   it.each([
     ["no api_key", (): Record<string, string> => ({}), 412],
     ["an unknown stack", () => ({ api_key: "blt0000000000000000", authorization: "cs00" }), 412],
