@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { photoLike } from "../scripts/photo-like.mjs";
 import { admin, baseUrl as base, download, newStack, publicBaseUrl, sha256 } from "./api";
 import {
   axeViolations,
@@ -253,6 +254,58 @@ describe("the console in Chromium", () => {
       return img?.complete && img.naturalWidth > 0 && img.src.endsWith("logo-2.png");
     });
     await page.screenshot({ path: join(shots, "console-asset.png"), fullPage: true });
+  });
+
+  it("picks an image's size and format, previews that variant and gives a srcset to copy", async () => {
+    const photo = await photoLike(1400, 900, { seed: 7 }).jpeg({ quality: 80 }).toBuffer();
+    await page
+      .getByLabel("Upload files: drop them here or choose them")
+      .setInputFiles({ name: "photo.jpg", mimeType: "image/jpeg", buffer: photo });
+    await detailTitle().filter({ hasText: "photo.jpg" }).waitFor();
+    const versioned = (await page.locator(".detail .facts a.url").getAttribute("href")) ?? "";
+    await page.getByText("Sizes and formats").click(); // folded away until asked for
+    const url = page.getByRole("textbox", { name: "Image URL" });
+    expect(await url.inputValue()).toBe(versioned);
+    // Widths up to the photo's own 1,400 pixels.
+    const widths = await page.locator("#image-width option").allTextContents();
+    expect(widths).toEqual([
+      "Original (1400 pixels)",
+      "160 pixels",
+      "320 pixels",
+      "640 pixels",
+      "960 pixels",
+      "1280 pixels",
+    ]);
+    await page.getByLabel("Width", { exact: true }).selectOption("640");
+    await page.getByLabel("Format", { exact: true }).selectOption("webp");
+    expect(await url.inputValue()).toBe(`${versioned}?width=640&format=webp`);
+    const previewSize = () =>
+      page.evaluate(() => {
+        const img = document.querySelector<HTMLImageElement>("#image-preview");
+        return img?.complete ? [img.naturalWidth, img.naturalHeight] : null;
+      });
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>("#image-preview");
+      return img?.complete && img.naturalWidth === 640;
+    });
+    expect(await previewSize()).toEqual([640, 411]);
+    const srcset = await page.getByLabel("srcset for the common widths").inputValue();
+    expect(srcset.split(",\n")).toEqual(
+      [160, 320, 640, 960, 1280].map((w) => `${versioned}?width=${w}&format=webp ${w}w`),
+    );
+    await page.getByLabel("Format", { exact: true }).selectOption("auto");
+    expect(await url.inputValue()).toBe(`${versioned}?width=640&auto=avif,webp`);
+    await page.locator("#image-srcset").locator("xpath=following-sibling::button").click();
+    await page.locator("#status").filter({ hasText: "Copied: srcset" }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain(`${versioned}?width=1280&auto=avif,webp 1280w`);
+    // What the picker shows is what the service makes.
+    const made = await fetch(`${versioned}?width=960&format=webp`);
+    expect(made.headers.get("content-type")).toBe("image/webp");
+    // The photo leaves the stack as it came, so the later tests count the assets they expect.
+    const uid = (await page.locator(".detail").getAttribute("data-uid")) ?? "";
+    const deleted = await stack.api.DELETE("/v3/assets/{uid}", { params: { path: { uid } } });
+    expect(deleted.response.status).toBe(200);
   });
 
   it("has no axe-core accessibility violations (WCAG 2.1 A and AA, best practices)", async () => {

@@ -2,8 +2,10 @@
 // e2e/console.test.ts): security headers, credentials in headers only, escaping, the slug rules
 // in the form, paging and search.
 import { describe, expect, it } from "vitest";
+import { IMAGE_WIDTHS } from "../src/console/asset-detail";
 import { fileKind, formatBytes, formatDate, lastPageStart, pageOf } from "../src/console/format";
 import { SLUG_PATTERN } from "../src/domain/slug";
+import { IMAGE_FIXTURES } from "./fixtures/images/index";
 import {
   auth,
   call,
@@ -271,6 +273,39 @@ describe("console folders and tags", () => {
     for (const id of ["detail-title-input", "detail-description", "detail-tags", "detail-folder"]) {
       expect(detail.text).toContain(`<label for="${id}">`);
     }
+  });
+});
+
+describe("the image sizes picker", () => {
+  const detailOf = async (stack: Stack, uid: string) =>
+    (await fetchText(`${ORIGIN}/console/fragments/assets/${uid}`, { headers: auth(stack) })).text;
+
+  it("offers an image's widths up to its own, on the permanent URL once it has one", async () => {
+    const stack = await createStack("Picker");
+    const png = Uint8Array.from(atob(IMAGE_FIXTURES[0]?.base64 ?? ""), (c) => c.charCodeAt(0));
+    const asset = await uploadAsset(stack, "wide.png", png, {}, "image/png");
+    const before = await detailOf(stack, asset.uid);
+    expect(before).toContain(`id="image-form" class="image-form" data-base="${asset.url}"`);
+    expect(before).toContain("Set a permanent URL to get links that keep working");
+    // The fixture is 123 pixels wide: no width above it is offered (no upscaling in a srcset).
+    expect(before).toContain('data-widths=""');
+    expect(before).toContain("Original (123 pixels)");
+    for (const id of ["image-width", "image-format", "image-url", "image-srcset"]) {
+      expect(before).toContain(`<label for="${id}">`);
+    }
+    expect((await setPermanentUrl(stack, asset.uid, "wide")).status).toBe(200);
+    const after = await detailOf(stack, asset.uid);
+    expect(after).toContain(
+      `data-base="${ORIGIN}/v3/assets/${stack.apiKey}/${asset.uid}/wide" data-widths=""`,
+    );
+  });
+
+  it("lists the common widths when the size is not known, and is absent for other files", async () => {
+    const stack = await createStack("Picker 2");
+    const fake = await uploadAsset(stack, "big.jpg", "not read as an image", {}, "image/jpeg");
+    expect(await detailOf(stack, fake.uid)).toContain(`data-widths="${IMAGE_WIDTHS.join(",")}"`);
+    const text = await uploadAsset(stack, "notes.txt", "text");
+    expect(await detailOf(stack, text.uid)).not.toContain("image-form");
   });
 });
 

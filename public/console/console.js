@@ -407,6 +407,7 @@ async function openDetail(uid) {
     detailEl.replaceChildren(alert);
   } else {
     detailEl.innerHTML = html; // rendered and escaped by the Worker's JSX
+    updateImagePicker();
   }
   view.openUid = html === null ? "" : uid;
   markOpen();
@@ -484,14 +485,49 @@ async function submitSlug(form) {
 
 /** @param {HTMLButtonElement} button */
 async function copyField(button) {
-  const field = /** @type {HTMLInputElement} */ (byId(button.dataset.copy ?? ""));
+  const field = /** @type {HTMLInputElement | HTMLTextAreaElement} */ (
+    byId(button.dataset.copy ?? "")
+  );
+  const what = field.labels?.[0]?.textContent ?? "it";
   try {
     await navigator.clipboard.writeText(field.value);
-    announce("Copied the permanent URL.");
+    announce(`Copied: ${what}.`);
   } catch {
     field.select(); // the clipboard is not available: leave it selected to copy by hand
-    announce("Select and copy the URL by hand (the clipboard is not available).");
+    announce(`Select and copy it by hand (the clipboard is not available): ${what}.`);
   }
+}
+
+// --- image sizes and formats ---------------------------------------------------------------
+
+/**
+ * The Image Delivery API query of one choice (docs/IMAGES.md): `width`, and `format` or, for the
+ * best the browser accepts, `auto=avif,webp`.
+ * @param {string} width @param {string} format
+ */
+function imageQuery(width, format) {
+  const params = new URLSearchParams();
+  if (width) params.set("width", width);
+  if (format === "auto") params.set("auto", "avif,webp");
+  else if (format) params.set("format", format);
+  const query = params.toString().replace("%2C", ",");
+  return query ? `?${query}` : "";
+}
+
+/** Shows the chosen variant's URL, its preview and the srcset of the common widths. */
+function updateImagePicker() {
+  const form = detailEl.querySelector("#image-form");
+  if (!(form instanceof HTMLElement)) return;
+  const base = form.dataset.base ?? "";
+  const width = /** @type {HTMLSelectElement} */ (byId("image-width")).value;
+  const format = /** @type {HTMLSelectElement} */ (byId("image-format")).value;
+  const url = `${base}${imageQuery(width, format)}`;
+  /** @type {HTMLInputElement} */ (byId("image-url")).value = url;
+  /** @type {HTMLImageElement} */ (byId("image-preview")).src = url;
+  const widths = (form.dataset.widths ?? "").split(",").filter(Boolean);
+  /** @type {HTMLTextAreaElement} */ (byId("image-srcset")).value = widths
+    .map((w) => `${base}${imageQuery(w, format)} ${w}w`)
+    .join(",\n");
 }
 
 // --- details and folders -------------------------------------------------------------------
@@ -751,6 +787,10 @@ byId("new-folder-form").addEventListener("submit", (event) => {
 });
 
 detailEl.addEventListener("change", (event) => {
+  if (event.target instanceof HTMLSelectElement && event.target.closest("#image-form")) {
+    updateImagePicker();
+    return;
+  }
   const input = event.target;
   if (!(input instanceof HTMLInputElement) || !input.classList.contains("replace-file")) return;
   const file = input.files?.[0];

@@ -5,6 +5,7 @@
 import type { versionView } from "../domain/asset-view";
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../domain/slug";
 import { MAX_TAGS } from "../domain/tags";
+import { sourceFormat } from "../images/formats";
 import { type AssetJson, type FolderJson, Tags } from "./asset-list";
 import { formatBytes, formatDate, isPreviewable } from "./format";
 
@@ -67,6 +68,7 @@ export function AssetDetail({ asset, versions, folders, permanentPrefix }: Asset
         </dd>
       </dl>
       <PermanentUrl asset={asset} prefix={permanentPrefix} />
+      <ImageSizes asset={asset} />
       <Details asset={asset} folders={folders} />
       <section aria-labelledby="replace-title">
         <h3 id="replace-title">Replace the file</h3>
@@ -163,6 +165,76 @@ function PermanentUrl({ asset, prefix }: { asset: AssetJson; prefix: string }) {
         <p id="slug-error" class="form-error" role="alert" />
       </form>
     </section>
+  );
+}
+
+/** Widths offered for an image and in its srcset: those up to the image's own width. */
+export const IMAGE_WIDTHS = [160, 320, 640, 960, 1280, 1920, 2560];
+
+/**
+ * For a raster image, folded away until opened: a width and format picker that shows the URL of
+ * that variant (the
+ * Image Delivery API's parameters on the permanent URL, or on the current URL until a permanent
+ * one is set) with a preview, and a srcset for the common widths. The script (console.js) builds
+ * the URLs from data-base and data-widths whenever a choice changes.
+ */
+function ImageSizes({ asset }: { asset: AssetJson }) {
+  if (!sourceFormat(asset.content_type)) return null;
+  const base = asset.permanent_url ?? asset.url;
+  const own = asset.dimension?.width;
+  const widths = own === undefined ? IMAGE_WIDTHS : IMAGE_WIDTHS.filter((w) => w <= own);
+  return (
+    <details class="image-sizes">
+      <summary>
+        <h3>Sizes and formats</h3>
+      </summary>
+      <div id="image-form" class="image-form" data-base={base} data-widths={widths.join(",")}>
+        <p class="hint">
+          {asset.permanent_url
+            ? "Resized and converted by the URL's own parameters; the permanent URL always shows the current file."
+            : "Set a permanent URL to get links that keep working when the file is replaced; until then these use the current file's URL."}
+        </p>
+        <label for="image-width">Width</label>
+        <select id="image-width">
+          <option value="">{own === undefined ? "Original" : `Original (${own} pixels)`}</option>
+          {widths.map((w) => (
+            <option value={String(w)}>{w} pixels</option>
+          ))}
+        </select>
+        <label for="image-format">Format</label>
+        <select id="image-format">
+          <option value="">Same as the file</option>
+          <option value="auto">The best the browser accepts (AVIF or WebP)</option>
+          <option value="webp">WebP</option>
+          <option value="avif">AVIF</option>
+          <option value="jpg">JPEG</option>
+          <option value="png">PNG</option>
+        </select>
+        <label for="image-url">Image URL</label>
+        <div class="inline">
+          <input id="image-url" readonly value={base} />
+          <button type="button" class="copy" data-copy="image-url">
+            Copy
+          </button>
+        </div>
+        <img
+          id="image-preview"
+          class="variant-preview"
+          src={base}
+          alt="Preview of the chosen size"
+        />
+        <label for="image-srcset">srcset for the common widths</label>
+        <div class="inline">
+          <textarea id="image-srcset" readonly rows={4} aria-describedby="image-srcset-hint" />
+          <button type="button" class="copy" data-copy="image-srcset">
+            Copy
+          </button>
+        </div>
+        <p id="image-srcset-hint" class="hint">
+          For an img element's srcset, with a sizes attribute that says how wide it is shown.
+        </p>
+      </div>
+    </details>
   );
 }
 
