@@ -41,7 +41,7 @@ function globClass(items: string[], negated: boolean): string {
   const caret = unique.includes("^") ? "^" : "";
   const rest = unique.filter((item) => item !== "]" && item !== "-" && item !== "^");
   let body = close + rest.join("") + caret + dash;
-  if (!negated && body.startsWith("^")) body = body.slice(1) + "^"; // only `^` and `-` are left
+  if (!negated && body.startsWith("^")) body = `${body.slice(1)}^`; // only `^` and `-` are left
   return `[${negated ? "^" : ""}${body}]`;
 }
 

@@ -2,7 +2,6 @@
 // image's size are learnt while the bytes pass (file-facts.ts; no second read). R2 only stores an object once its put completes, so an
 // aborted sink leaves nothing behind.
 
-import { bytesToHex } from "../auth/token-hash";
 import type { Dimensions } from "../domain/image-dimensions";
 import { storageUnavailable } from "../http/errors";
 import { type FileFacts, watchFile } from "./file-facts";
