@@ -10,29 +10,14 @@ import {
   ADMIN_TOKEN,
   type AssetJson,
   auth,
+  type Counts,
   call,
+  counted,
   createStack,
   type Stack,
   setPermanentUrl,
   uploadAsset,
 } from "./helpers";
-
-type Counts = Record<string, number>;
-
-/** Wraps every method of a binding so each call is counted under "<binding>.<method>". */
-function counted<T extends object>(binding: T, name: string, counts: Counts): T {
-  return new Proxy(binding, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        const key = `${name}.${String(prop)}`;
-        counts[key] = (counts[key] ?? 0) + 1;
-        return value.apply(target, args);
-      };
-    },
-  });
-}
 
 async function countCalls(url: string, init: RequestInit = {}, vars: Partial<BothEnv> = {}) {
   const counts: Counts = {};

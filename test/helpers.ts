@@ -122,3 +122,20 @@ export async function runWorker(url: string, init: RequestInit = {}, vars: Parti
   await waitOnExecutionContext(ctx);
   return { status: res.status, headers: res.headers, text };
 }
+
+export type Counts = Record<string, number>;
+
+/** Wraps every method of a binding so each call is counted under "<binding>.<method>". */
+export function counted<T extends object>(binding: T, name: string, counts: Counts): T {
+  return new Proxy(binding, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const key = `${name}.${String(prop)}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+        return value.apply(target, args);
+      };
+    },
+  });
+}

@@ -9,7 +9,9 @@ import { IMAGE_FIXTURES } from "./fixtures/images/index";
 import {
   type AssetJson,
   auth,
+  type Counts,
   call,
+  counted,
   createStack,
   replaceAsset,
   runWorker,
@@ -17,23 +19,6 @@ import {
   setPermanentUrl,
   uploadAsset,
 } from "./helpers";
-
-type Counts = Record<string, number>;
-
-/** Wraps every method of a binding so each call is counted under "<binding>.<method>". */
-function counted<T extends object>(binding: T, name: string, counts: Counts): T {
-  return new Proxy(binding, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        const key = `${name}.${String(prop)}`;
-        counts[key] = (counts[key] ?? 0) + 1;
-        return value.apply(target, args);
-      };
-    },
-  });
-}
 
 async function countCalls(url: string, init: RequestInit = {}) {
   const counts: Counts = {};

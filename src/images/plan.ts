@@ -11,7 +11,7 @@
 // as the engine turns the image before it transforms it.
 
 import { type OutputFormat, outputMime } from "./formats";
-import type { CropPosition, ImageParams, Length } from "./params";
+import type { CropPosition, Edges, ImageParams, Length } from "./params";
 
 export interface SourceImage {
   width: number;
@@ -102,12 +102,7 @@ function plan(
   }
 
   if (p.trim) {
-    const [top, right, bottom, left] = p.trim.map((l, i) => px(l, i % 2 === 0 ? h : w)) as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [top, right, bottom, left] = sidesOf(p.trim, w, h);
     if (left + right >= w || top + bottom >= h) {
       throw new PlanError("trim", `would remove the whole ${w}x${h} image`);
     }
@@ -187,12 +182,7 @@ function plan(
   within(p.crop ? "crop" : p.trim ? "trim" : "width");
 
   if (p.pad) {
-    const [top, right, bottom, left] = p.pad.map((l, i) => px(l, i % 2 === 0 ? h : w)) as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [top, right, bottom, left] = sidesOf(p.pad, w, h);
     steps.push({
       border: { top, right, bottom, left },
       ...(p.bgColor ? { background: `#${p.bgColor}` } : {}),
@@ -213,6 +203,10 @@ function plan(
   if (p.bgColor) output.background = `#${p.bgColor}`;
   return { steps, output, width: w, height: h, format };
 }
+
+/** Top, right, bottom, left in pixels: top and bottom of the height, the others of the width. */
+const sidesOf = (edges: Edges, w: number, h: number) =>
+  edges.map((l, i) => px(l, i % 2 === 0 ? h : w)) as [number, number, number, number];
 
 const px = (length: Length, side: number): number =>
   "px" in length ? length.px : Math.round(length.fraction * side);
