@@ -19,13 +19,16 @@ const PUBLIC_SHAPE = /^\/v3\/assets\/[^/]+\/[^/]+\/[^/]+(?:\/[^/]+)?$/;
 export default {
   async fetch(request: Request, env: DeliveryEnv, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
-    if (!PUBLIC_SHAPE.test(url.pathname)) {
-      // A constant answer for load balancers and uptime checks (and the benchmark's ceiling).
-      const health = url.pathname === "/health" && /^(GET|HEAD)$/.test(request.method);
-      return health ? new Response("ok") : errorResponse(notFound());
+    // A constant answer for load balancers and uptime checks (and the benchmark's ceiling).
+    if (url.pathname === "/health" && /^(GET|HEAD)$/.test(request.method)) {
+      return new Response("ok");
     }
     const origins = config(env).corsAllowedOrigins;
     const origin = request.headers.get("Origin");
+    if (!PUBLIC_SHAPE.test(url.pathname)) {
+      const missing = errorResponse(notFound().withHeaders({ "Cache-Control": "no-store" }));
+      return withCors(missing, origin, origins);
+    }
     if (request.method === "OPTIONS") return preflight(origin, origins);
     const response = await deliver({ request, url, env, ctx }).catch(errorResponse);
     return withCors(response, origin, origins);

@@ -73,7 +73,8 @@ describe("the permanent URL", () => {
 
   it("reads R2 once to fill the edge cache, then only KV", async () => {
     const first = await countCalls(asset.permanent_url);
-    expect(first.counts).toEqual({ "kv.get": 1, "r2.get": 1 });
+    // The head, in the background once the copy is stored, checks a delete did not run meanwhile.
+    expect(first.counts).toEqual({ "kv.get": 1, "r2.get": 1, "r2.head": 1 });
     const second = await countCalls(asset.permanent_url);
     expect(second.status).toBe(200);
     expect(second.counts).toEqual({ "kv.get": 1 });
@@ -107,7 +108,7 @@ describe("the versioned URL", () => {
   it("reads R2 once to fill the edge cache; then HEAD, 304, 412 and ?dl read nothing", async () => {
     const uploaded = await uploadAsset(stack, "cached.txt", "cached versioned bytes");
     const first = await countCalls(uploaded.url);
-    expect(first.counts).toEqual({ "r2.get": 1 });
+    expect(first.counts).toEqual({ "r2.get": 1, "r2.head": 1 }); // the head: after the fill
     for (const [init, status] of [
       [{}, 200],
       [{ method: "HEAD" }, 200],
@@ -120,6 +121,24 @@ describe("the versioned URL", () => {
     }
     const download = await countCalls(`${uploaded.url}?dl`);
     expect(download.counts).toEqual({});
+  });
+
+  it("keeps a large file's metadata alone, so its HEAD and 304 read nothing the second time", async () => {
+    const uploaded = await uploadAsset(stack, "large.txt", "larger than ten bytes");
+    const small = { EDGE_CACHE_MAX_BYTES: "10" };
+    const first = await countCalls(uploaded.url, {}, small);
+    expect(first.counts).toEqual({ "r2.get": 1, "r2.head": 1 });
+    const head = await countCalls(uploaded.url, { method: "HEAD" }, small);
+    expect(head.counts).toEqual({});
+    const notModified = await countCalls(
+      uploaded.url,
+      { headers: { "If-None-Match": etagOf(first) } },
+      small,
+    );
+    expect(notModified.status).toBe(304);
+    expect(notModified.counts).toEqual({});
+    const again = await countCalls(uploaded.url, {}, small);
+    expect(again.counts).toEqual({ "r2.get": 1 }); // its bytes always come from R2
   });
 
   it("serves a range on a cache hit with one R2 read of those bytes", async () => {

@@ -94,7 +94,11 @@ describe("edge cache", () => {
     expect((await run(asset.permanent_url, { headers: { "If-None-Match": etag } })).status).toBe(
       304,
     );
-    expect(await caches.default.match(asset.url)).toBeUndefined();
+    // The versioned URL's HEAD kept the version's metadata, but no bytes were stored.
+    const entry = await caches.default.match(asset.url);
+    expect(entry?.headers.get("x-version-bytes")).toBe("none");
+    expect(entry?.headers.get("content-length") ?? "0").toBe("0");
+    await entry?.body?.cancel();
   });
 
   it("does not store files over EDGE_CACHE_MAX_BYTES", async () => {

@@ -293,7 +293,10 @@ describe("planTransform: trim, pad, orient, blur", () => {
     [
       "pad=10&bg-color=ff0000",
       "420x320",
-      { border: { top: 10, right: 10, bottom: 10, left: 10 }, background: "#ff0000" },
+      {
+        border: { top: 10, right: 10, bottom: 10, left: 10, color: "#ff0000" },
+        background: "#ff0000",
+      },
     ],
   ])("pads %s to %s", (query, size, step) => {
     const plan = planOf(query);

@@ -4,7 +4,6 @@
 
 import { notFound, preconditionFailed, rangeNotSatisfiable } from "../http/errors";
 import { attachmentDisposition, downloadName } from "./content-disposition";
-import type { CachedVersion } from "./edge-cache";
 import { parseEntityTag } from "./entity-tags";
 import type { DeliveryEnv } from "./env";
 import { contentHeaders, notModifiedHeaders, type ServedVersion } from "./headers";
@@ -76,7 +75,7 @@ export async function answer(
 export async function answerWithBody(
   c: Ctx,
   method: Method,
-  held: CachedVersion,
+  held: { version: ServedVersion; body: ReadableStream },
   cacheControl: string,
   immutable: boolean,
   extra: Headers,

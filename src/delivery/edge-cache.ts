@@ -4,12 +4,14 @@
 // bytes never change, so an entry cannot go stale. The versioned URL reads its own key; the
 // permanent URL picks the version from KV first, then reads that version's key, so a replace
 // makes it name another key (a bypass). A delete removes the KV record and evicts the entries
-// in this location (evictVersions); elsewhere they live until their TTL (EDGE_ENTRY_MAX_AGE) or a
-// purge by the Cache-Tag every entry carries (docs/HTTP.md). Only full 200 bodies are stored, never a 206,
-// and only up to a configured size.
+// in this location (evictVersions); an entry whose fill finished after that finds its object
+// gone and removes itself. Elsewhere entries live until their TTL (EDGE_ENTRY_MAX_AGE) or a purge
+// by the Cache-Tag every entry carries (docs/HTTP.md). Only full 200 bodies are stored.
 //
-// An entry keeps the version's metadata in its headers, so a hit on the versioned URL answers
-// HEAD, 304, 412 and ranges without asking R2 what the version is.
+// An entry keeps the version's metadata in its headers, so a hit answers HEAD, 304, 412 and a
+// range's headers without asking R2 what the version is. A version over the size limit has its
+// metadata cached alone (its bytes come from R2). Image variants (serve-image.ts) are entries
+// too, keyed by the versioned URL plus their canonical parameters.
 
 import type { ServedVersion } from "./headers";
 
@@ -21,7 +23,8 @@ export const EDGE_ENTRY_MAX_AGE = 86_400;
 
 export interface CachedVersion {
   version: ServedVersion;
-  body: ReadableStream;
+  /** The version's bytes; null when the entry holds its metadata alone (a large version). */
+  body: ReadableStream | null;
 }
 
 /** What an image variant's answer needs: its own type and ETag, its source's time and name. */
@@ -38,26 +41,33 @@ export interface CachedVariant {
   body: ReadableStream;
 }
 
+type Ctx = { waitUntil(promise: Promise<unknown>): void };
+
 // Private headers of a cache entry; a client never sees them (answers are built from
 // ServedVersion and VariantMeta by headers.ts).
 const UPLOADED = "X-Version-Uploaded";
 const FILENAME = "X-Version-Filename";
+const SIZE = "X-Version-Size";
+const BYTES = "X-Version-Bytes"; // "held", or "none" for metadata alone
 
 /** The Cache-Tag of every entry of one asset: a purge by this tag drops all its versions. */
 export const assetCacheTag = (apiKey: string, assetUid: string): string => `${apiKey}/${assetUid}`;
 
-/** The cached bytes and metadata of a version, or null on a miss (a cache that fails is a miss). */
+/** A version's metadata, and its bytes when they are held; null on a miss (or a failing cache). */
 export async function cachedVersion(key: string): Promise<CachedVersion | null> {
   const hit = await cached(key);
   if (!hit) return null;
-  const size = Number(hit.headers.get("Content-Length"));
   const meta = metaOf(hit.headers);
-  // An entry without the metadata (written before it was kept) is refilled by this miss.
-  if (!meta || hit.headers.get("Content-Length") === null || !Number.isSafeInteger(size)) {
-    await hit.body.cancel();
+  const size = Number(hit.headers.get(SIZE));
+  const held = hit.headers.get(BYTES);
+  // An entry without the metadata (written by an older release) counts as a miss and is refilled.
+  if (!meta || !Number.isSafeInteger(size) || (held !== "held" && held !== "none")) {
+    await hit.body?.cancel();
     return null;
   }
-  return { version: { ...meta, size }, body: hit.body };
+  const body = held === "held" ? (hit.body ?? emptyBody()) : null;
+  if (!body) await hit.body?.cancel();
+  return { version: { ...meta, size }, body };
 }
 
 /** A variant made before, or null (its length is not known: the engine streams it). */
@@ -66,73 +76,130 @@ export async function cachedVariant(key: string): Promise<CachedVariant | null> 
   if (!hit) return null;
   const meta = metaOf(hit.headers);
   if (!meta) {
-    await hit.body.cancel();
+    await hit.body?.cancel();
     return null;
   }
-  return { meta, body: hit.body };
+  return { meta, body: hit.body ?? emptyBody() };
 }
 
-/** Streams a version's bytes to the client and, in the background, into the cache under `key`. */
+/**
+ * Streams a version's bytes to the client and, in the background, into the cache under `key`.
+ * `exists` is asked once the entry is stored: a delete that ran meanwhile removed the object,
+ * and then the entry goes too.
+ */
 export function storeWhileStreaming(
-  ctx: { waitUntil(promise: Promise<unknown>): void },
+  ctx: Ctx,
   key: string,
   tag: string,
   body: ReadableStream,
   v: ServedVersion,
+  exists: () => Promise<boolean>,
 ): ReadableStream {
-  return store(ctx, key, tag, body, v, { "Content-Length": String(v.size) });
+  const [forClient, forCache] = body.tee();
+  const entry = new Response(forCache, { headers: entryHeaders(tag, v, v.size, "held") });
+  ctx.waitUntil(put(key, entry, exists));
+  return forClient;
 }
 
-/** Streams a variant to the client and, in the background, into the cache under `key`. */
+/** Caches a large version's metadata alone (its bytes stay in R2), checked as above. */
+export function storeMetadata(
+  ctx: Ctx,
+  key: string,
+  tag: string,
+  v: ServedVersion,
+  exists: () => Promise<boolean>,
+): void {
+  ctx.waitUntil(
+    put(key, new Response(null, { headers: entryHeaders(tag, v, v.size, "none") }), exists),
+  );
+}
+
+/**
+ * Streams a variant to the client and, in the background, into the cache under `key`, unless it
+ * turns out larger than `maxBytes`: the cache copy can run ahead of a slow client, and the bytes
+ * it is ahead by wait in the isolate, so past the limit the copy is dropped.
+ */
 export function storeVariantWhileStreaming(
-  ctx: { waitUntil(promise: Promise<unknown>): void },
+  ctx: Ctx,
   key: string,
   tag: string,
   body: ReadableStream,
   v: VariantMeta,
+  maxBytes: number,
 ): ReadableStream {
-  return store(ctx, key, tag, body, v, {});
+  const [forClient, forCache] = body.tee();
+  const entry = new Response(atMost(forCache, maxBytes), {
+    headers: entryHeaders(tag, v, null, "held"),
+  });
+  ctx.waitUntil(put(key, entry, null));
+  return forClient;
 }
 
 export async function evictVersions(keys: string[]): Promise<void> {
   await Promise.all(keys.map((key) => caches.default.delete(key)));
 }
 
-async function cached(key: string): Promise<(Response & { body: ReadableStream }) | null> {
+async function cached(key: string): Promise<Response | null> {
   try {
-    const hit = await caches.default.match(key);
-    return hit?.body ? (hit as Response & { body: ReadableStream }) : null;
+    return (await caches.default.match(key)) ?? null;
   } catch (err) {
     console.warn("edge cache match failed; reading R2", err);
     return null;
   }
 }
 
-function store(
-  ctx: { waitUntil(promise: Promise<unknown>): void },
+async function put(
   key: string,
-  tag: string,
-  body: ReadableStream,
-  v: VariantMeta,
-  length: Record<string, string>,
-): ReadableStream {
-  const [forClient, forCache] = body.tee();
-  const entry = new Response(forCache, {
-    headers: {
-      ...length,
-      "Content-Type": v.contentType,
-      ETag: v.etag,
-      "Cache-Control": `public, max-age=${EDGE_ENTRY_MAX_AGE}`,
-      "Cache-Tag": tag,
-      [UPLOADED]: v.uploaded.toISOString(),
-      [FILENAME]: encodeURIComponent(v.filename),
-    },
-  });
-  ctx.waitUntil(
-    caches.default.put(key, entry).catch((err) => console.warn("edge cache put failed", err)),
-  );
-  return forClient;
+  entry: Response,
+  exists: (() => Promise<boolean>) | null,
+): Promise<void> {
+  try {
+    await caches.default.put(key, entry);
+    if (exists && !(await exists())) await caches.default.delete(key);
+  } catch (err) {
+    if (!String(err).includes(TOO_LARGE)) console.warn("edge cache put failed", err);
+  }
 }
+
+function entryHeaders(
+  tag: string,
+  v: VariantMeta,
+  size: number | null,
+  bytes: "held" | "none",
+): Record<string, string> {
+  return {
+    "Content-Type": v.contentType,
+    ETag: v.etag,
+    "Cache-Control": `public, max-age=${EDGE_ENTRY_MAX_AGE}`,
+    "Cache-Tag": tag,
+    [UPLOADED]: v.uploaded.toISOString(),
+    [FILENAME]: encodeURIComponent(v.filename),
+    [BYTES]: bytes,
+    ...(size === null ? {} : { [SIZE]: String(size) }),
+    ...(size !== null && bytes === "held" ? { "Content-Length": String(size) } : {}),
+  };
+}
+
+const TOO_LARGE = "a variant over the edge cache's size limit is not kept";
+
+/** The stream's bytes until there are more than `max`: then it errors, and the put is dropped. */
+function atMost(body: ReadableStream<Uint8Array>, max: number): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let seen = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await reader.read();
+      if (next.done) return controller.close();
+      seen += next.value.byteLength;
+      if (seen <= max) return controller.enqueue(next.value);
+      await reader.cancel(); // the client's copy goes on from the other branch of the tee
+      controller.error(new Error(TOO_LARGE));
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+const emptyBody = () => new Response("").body as ReadableStream;
 
 function metaOf(headers: Headers): VariantMeta | null {
   const uploaded = headers.get(UPLOADED);

@@ -25,7 +25,10 @@ export const permanentCacheControl = (maxAge: number) => `public, max-age=${maxA
 const ACTIVE_TYPES = /html|xml|xsl|script/i;
 
 /** Headers every 304 carries (RFC 9110 §15.4.5): the validators and the caching policy. */
-export function notModifiedHeaders(v: ServedVersion, cacheControl: string): Headers {
+export function notModifiedHeaders(
+  v: Pick<ServedVersion, "etag" | "uploaded">,
+  cacheControl: string,
+): Headers {
   return new Headers({
     ETag: v.etag,
     "Last-Modified": v.uploaded.toUTCString(),

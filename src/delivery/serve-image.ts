@@ -20,7 +20,7 @@ import {
 } from "../http/errors";
 import { negotiate, outputMime, sourceFormat, withExtension } from "../images/formats";
 import { canonicalParams, type ImageParams, MAX_SIDE } from "../images/params";
-import { peekImage } from "../images/peek";
+import { peekImage, peekNonEmpty } from "../images/peek";
 import { planTransform } from "../images/plan";
 import { variantEtag } from "../images/variant";
 import {
@@ -34,13 +34,18 @@ import {
 } from "./answer";
 import { cachedVariant, storeVariantWhileStreaming, type VariantMeta } from "./edge-cache";
 import { parseEntityTag } from "./entity-tags";
-import { type ServedVersion, variantHeaders } from "./headers";
+import { notModifiedHeaders, type ServedVersion, variantHeaders } from "./headers";
 import { evaluatePreconditions } from "./preconditions";
 
 /** The largest output: per side, and in all (50 megapixels). */
 export const OUTPUT_LIMITS = { maxSide: MAX_SIDE, maxArea: 50_000_000 };
 /** The largest source the engine is given, in pixels (Cloudflare Images' own input limit). */
 export const MAX_SOURCE_PIXELS = 100_000_000;
+/**
+ * Part of every variant's cache key and ETag: changing how variants are made (src/images/plan.ts)
+ * must change this, so no location or browser keeps bytes the new code would not make.
+ */
+const PLAN_VERSION = "v=1";
 /** Told on an original served instead of a variant. */
 const SKIPPED = "X-Image-Transform";
 
@@ -71,38 +76,45 @@ export async function serveImage(
   req: ImageRequest,
   source: Source,
 ): Promise<Response> {
+  const settings = config(c.env);
   const format =
     (req.params.auto && negotiate(req.params.auto, c.request.headers.get("Accept"))) ||
     req.params.format;
   const canonical = canonicalParams(req.params, format);
-  const key = `${req.versionedUrl}?${canonical}`;
   const extra = new Headers(req.extra);
   // Which format `auto` picks depends on Accept, so every answer it shapes varies on it.
   if (req.params.auto) extra.set("Vary", "Accept");
-
-  const hit = await cachedVariant(key);
-  if (hit) return answerVariant(c, method, req, hit.meta, hit.body, extra);
-
   const original = (reason: string | null) => {
-    const headers = new Headers(req.extra);
+    const headers = new Headers(extra);
     if (reason) headers.set(SKIPPED, `original; ${reason}`);
     return answerOriginal(c, method, req, source, headers);
   };
+  // Nothing left to do (`auto` with no format the client accepts, and nothing else): the
+  // original is that variant.
+  if (canonical === "") return original(null);
+
+  const key = `${req.versionedUrl}?${PLAN_VERSION}&${canonical}`;
+  const caching = settings.edgeCacheMaxBytes > 0;
+  const hit = caching ? await cachedVariant(key) : null;
+  if (hit) return answerVariant(c, method, req, hit.meta, hit.body, extra);
+
   const from = sourceFormat(source.version.contentType);
   if (!from) return original(null); // not a raster image: its own bytes, whatever the query says
-  const limits = config(c.env);
-  if (source.version.size > limits.imageMaxInputBytes) {
-    return original(`source over ${limits.imageMaxInputBytes} bytes`);
+  if (source.version.size > settings.imageMaxInputBytes) {
+    return original(`source over ${settings.imageMaxInputBytes} bytes`);
   }
   const to = format ?? from;
   const meta: VariantMeta = {
     contentType: outputMime(to),
-    etag: variantEtag(source.version.etag, canonical),
+    etag: variantEtag(source.version.etag, `${PLAN_VERSION}&${canonical}`),
     uploaded: source.version.uploaded,
     filename: withExtension(source.version.filename, to),
   };
-  // Revalidation needs no pixels: the ETag is known before any byte is read.
-  if (preconditions(c, meta) !== "proceed") return answerVariant(c, method, req, meta, null, extra);
+  // Revalidation and HEAD need no pixels: the ETag and the type are known before any byte is
+  // read. (An If-Match is judged on the answer itself, which may turn out to be the original.)
+  if (preconditions(c, meta) === "not-modified" || method === "HEAD") {
+    return answerVariant(c, method, req, meta, null, extra);
+  }
 
   const body = await source.open();
   if (!body) throw notFound(); // the version's bytes are gone (deleted a moment ago)
@@ -112,16 +124,11 @@ export async function serveImage(
     throw storageUnavailable();
   });
   const size = peeked.dimensions;
-  if (!size) return answerOriginalBody(c, method, req, source, peeked.body, "unreadable image");
+  if (!size)
+    return answerOriginalBody(c, method, req, source, peeked.body, extra, "unreadable image");
   if (size.width * size.height > MAX_SOURCE_PIXELS) {
-    return answerOriginalBody(
-      c,
-      method,
-      req,
-      source,
-      peeked.body,
-      `source over ${MAX_SOURCE_PIXELS} pixels`,
-    );
+    const why = `source over ${MAX_SOURCE_PIXELS} pixels`;
+    return answerOriginalBody(c, method, req, source, peeked.body, extra, why);
   }
   const plan = planTransform(
     req.params,
@@ -129,30 +136,38 @@ export async function serveImage(
     format,
     OUTPUT_LIMITS,
   );
+  const release = () => peeked.body.cancel().catch(() => undefined);
   if (!plan.ok) {
-    await peeked.body.cancel();
+    await release();
     throw invalidImageParameter(plan.param, plan.reason);
   }
-  if (method === "HEAD") {
-    await peeked.body.cancel();
-    return answerVariant(c, method, req, meta, null, extra);
+  if (preconditions(c, meta) === "failed") {
+    await release();
+    throw preconditionFailed();
   }
   // Only a variant that is about to be made counts against the stack's budget.
-  const allowed = await c.env.IMAGE_TRANSFORMS.limit({ key: req.apiKey });
-  if (!allowed.success) {
-    await peeked.body.cancel();
-    throw tooManyImageTransforms();
+  const allowed = await c.env.IMAGE_TRANSFORMS.limit({ key: req.apiKey }).catch((err) => {
+    console.error("the transform rate limit failed", err);
+    return null;
+  });
+  if (!allowed?.success) {
+    await release();
+    throw allowed ? tooManyImageTransforms() : imageEngineUnavailable();
   }
-  let made: ReadableStream;
+  let made: ReadableStream | null;
   try {
     let transformer = c.env.IMAGES.input(peeked.body);
     for (const step of plan.plan.steps) transformer = transformer.transform(step);
-    made = (await transformer.output(plan.plan.output)).image();
+    made = await peekNonEmpty((await transformer.output(plan.plan.output)).image());
   } catch (err) {
     throw engineError(err);
   }
-  const stored = storeVariantWhileStreaming(c.ctx, key, req.cacheTag, made, meta);
-  return answerVariant(c, method, req, meta, stored, extra);
+  // An engine that gives no bytes (a file cut short after a valid header, say) failed.
+  if (!made) throw imageEngineFailed(0, "it made an empty image (is the stored file cut short?)");
+  const sent = caching
+    ? storeVariantWhileStreaming(c.ctx, key, req.cacheTag, made, meta, settings.edgeCacheMaxBytes)
+    : made;
+  return answerVariant(c, method, req, meta, sent, extra);
 }
 
 /** 304 or 412 by the variant's validators; Range and If-Range do not apply to variants. */
@@ -174,17 +189,19 @@ function answerVariant(
   extra: Headers,
 ): Response {
   const outcome = preconditions(c, meta);
+  const release = () => void body?.cancel().catch(() => undefined);
   if (outcome === "failed") {
-    void body?.cancel();
+    release();
     throw preconditionFailed();
   }
-  const headers = merge(variantHeaders(meta, req.cacheControl), extra);
   if (outcome === "not-modified") {
-    void body?.cancel();
+    release();
+    const headers = merge(notModifiedHeaders(meta, req.cacheControl), extra);
     return new Response(null, { status: 304, headers });
   }
+  const headers = merge(variantHeaders(meta, req.cacheControl), extra);
   if (method === "HEAD") {
-    void body?.cancel();
+    release();
     return withDownload(c, meta.filename, headers, null, 200);
   }
   return withDownload(c, meta.filename, headers, body, 200);
@@ -210,9 +227,10 @@ function answerOriginalBody(
   req: ImageRequest,
   source: Source,
   body: ReadableStream,
+  variantExtra: Headers,
   reason: string,
 ): Promise<Response> {
-  const extra = new Headers(req.extra);
+  const extra = new Headers(variantExtra);
   extra.set(SKIPPED, `original; ${reason}`);
   return answerWithBody(
     c,

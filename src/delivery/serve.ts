@@ -23,9 +23,9 @@ import {
   storageUnavailable,
 } from "../http/errors";
 import { type ImageParams, parseImageParams } from "../images/params";
-import { answer, answerWithBody, type Ctx, type Method, withDownload } from "./answer";
+import { answer, type Ctx, type Method, withDownload } from "./answer";
 import { PUBLIC_METHODS } from "./cors";
-import { assetCacheTag, cachedVersion, storeWhileStreaming } from "./edge-cache";
+import { assetCacheTag, cachedVersion, storeMetadata, storeWhileStreaming } from "./edge-cache";
 import type { DeliveryEnv } from "./env";
 import {
   contentHeaders,
@@ -36,7 +36,7 @@ import {
 import { isPlainRequest } from "./plan";
 import { readR2, versionOfObject, withRetry } from "./r2-reads";
 import { memoized } from "./read-model-memo";
-import { type Source, serveImage } from "./serve-image";
+import { serveImage } from "./serve-image";
 
 const MAX_R2_KEY_BYTES = 1024;
 
@@ -85,62 +85,26 @@ async function serveVersioned(
   const cacheKey = `${publicBase(c.env, c.request.url)}${versionedPath(path.apiKey, path.assetUid, path.fileUid, path.filename)}`;
   const tag = assetCacheTag(path.apiKey, path.assetUid);
   const readRange = (range: Parameters<typeof readR2>[2]) => readR2(bucket, key, range);
+  const exists = () => objectExists(bucket, key);
+  const keepsBytes = (v: ServedVersion) => maxCached > 0 && v.size <= maxCached;
+  /** The whole object from R2, kept in the edge cache on the way when it is small enough. */
+  const readAll = async (version: ServedVersion) => {
+    const body = await readR2(bucket, key, null);
+    return body && keepsBytes(version)
+      ? storeWhileStreaming(c.ctx, cacheKey, tag, body, version, exists)
+      : body;
+  };
   const hit = maxCached > 0 ? await cachedVersion(cacheKey) : null;
 
-  if (image) {
-    // The version must exist before any of its variants is served: a delete evicts the
-    // version's own entry here, not its variants'.
-    let held = hit?.body ?? null;
-    const version = hit?.version ?? (await headVersion(bucket, key));
-    // Bytes read to make a variant also fill the version's own entry, which the next request
-    // for any of its variants checks first (no R2 read then).
-    const readAll = async () => {
-      const body = await readR2(bucket, key, null);
-      return body && version.size <= maxCached
-        ? storeWhileStreaming(c.ctx, cacheKey, tag, body, version)
-        : body;
-    };
-    const source: Source = {
-      version,
-      open: async () => {
-        const body = held;
-        held = null; // handed over: serveImage releases it
-        return body ?? readAll();
-      },
-      readRange,
-    };
-    try {
-      return await serveImage(
-        c,
-        method,
-        {
-          params: image,
-          versionedUrl: cacheKey,
-          apiKey: path.apiKey,
-          cacheTag: tag,
-          cacheControl: IMMUTABLE_CACHE_CONTROL,
-          immutable: true,
-          extra: new Headers(),
-        },
-        source,
-      );
-    } finally {
-      await held?.cancel().catch(() => undefined);
-    }
-  }
-
-  if (hit) {
-    return answerWithBody(c, method, hit, IMMUTABLE_CACHE_CONTROL, true, new Headers(), readRange);
-  }
-  if (method === "GET" && isPlainRequest(c.request.headers)) {
+  if (!hit && !image && method === "GET" && isPlainRequest(c.request.headers)) {
     // A miss costs exactly one R2 read: metadata and bytes together.
     const object = await withRetry(() => bucket.get(key));
     if (!object) throw notFound();
     const version = versionOfObject(object);
-    const body =
-      version.size <= maxCached
-        ? storeWhileStreaming(c.ctx, cacheKey, tag, object.body, version)
-        : object.body;
+    let body: ReadableStream = object.body;
+    if (keepsBytes(version)) {
+      body = storeWhileStreaming(c.ctx, cacheKey, tag, body, version, exists);
+    } else if (maxCached > 0) storeMetadata(c.ctx, cacheKey, tag, version, exists);
     return withDownload(
       c,
       version.filename,
@@ -149,8 +113,47 @@ async function serveVersioned(
       200,
     );
   }
-  const version = await headVersion(bucket, key);
-  return answer(c, method, version, IMMUTABLE_CACHE_CONTROL, true, new Headers(), readRange);
+
+  // The version's metadata: the edge cache's, else R2's (then cached, so the next HEAD, 304, or
+  // variant of a large file needs no R2 read either). A variant is only served for a version
+  // that exists: a delete evicts the version's own entry here, not its variants'.
+  let held = hit?.body ?? null;
+  let version: ServedVersion;
+  if (hit) version = hit.version;
+  else {
+    version = await headVersion(bucket, key);
+    if (maxCached > 0) storeMetadata(c.ctx, cacheKey, tag, version, exists);
+  }
+  const open = async () => {
+    const body = held;
+    held = null; // handed over: whoever opens it consumes or releases it
+    return body ?? readAll(version);
+  };
+  try {
+    if (image) {
+      const request = {
+        params: image,
+        versionedUrl: cacheKey,
+        apiKey: path.apiKey,
+        cacheTag: tag,
+        cacheControl: IMMUTABLE_CACHE_CONTROL,
+        immutable: true,
+        extra: new Headers(),
+      };
+      return await serveImage(c, method, request, { version, open, readRange });
+    }
+    return await answer(
+      c,
+      method,
+      version,
+      IMMUTABLE_CACHE_CONTROL,
+      true,
+      new Headers(),
+      (range) => (range ? readRange(range) : open()),
+    );
+  } finally {
+    await held?.cancel().catch(() => undefined);
+  }
 }
 
 async function servePermanent(
@@ -183,13 +186,14 @@ async function servePermanent(
   const tag = assetCacheTag(path.apiKey, path.assetUid);
   const readRange = (range: Parameters<typeof readR2>[2]) => readR2(c.env.FILES, objectKey, range);
   // The version comes from KV; the cache only saves reading its bytes.
-  const cacheable = version.size <= settings.edgeCacheMaxBytes;
+  const cacheable = settings.edgeCacheMaxBytes > 0 && version.size <= settings.edgeCacheMaxBytes;
   const readAll = async () => {
     if (!cacheable) return readR2(c.env.FILES, objectKey, null);
     const hit = await cachedVersion(versioned);
-    if (hit) return hit.body;
+    if (hit?.body) return hit.body;
     const body = await readR2(c.env.FILES, objectKey, null);
-    return body && storeWhileStreaming(c.ctx, versioned, tag, body, version);
+    const exists = () => objectExists(c.env.FILES, objectKey);
+    return body && storeWhileStreaming(c.ctx, versioned, tag, body, version, exists);
   };
 
   if (image) {
@@ -212,6 +216,10 @@ async function servePermanent(
     range ? readRange(range) : readAll(),
   );
 }
+
+/** Whether the object is still there (asked after a cache fill, in the background). */
+const objectExists = async (bucket: DeliveryEnv["FILES"], key: string) =>
+  (await withRetry(() => bucket.head(key))) !== null;
 
 async function headVersion(bucket: DeliveryEnv["FILES"], key: string): Promise<ServedVersion> {
   const meta = await withRetry(() => bucket.head(key));

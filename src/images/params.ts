@@ -189,15 +189,15 @@ function normalise(p: ImageParams & { dpr?: number }, policy: WidthPolicy): Imag
     let length = params[side];
     if (!length) continue;
     if (dpr !== undefined) length = scaled(length, dpr);
-    if ("px" in length) {
-      if (length.px > MAX_SIDE) fail("dpr", `gives a ${side} over ${MAX_SIDE} pixels`);
-      length = { px: Math.min(rounded(length.px, policy), MAX_SIDE) };
-    } else if (length.fraction > MAX_FRACTION) {
+    if ("px" in length && length.px > MAX_SIDE) {
+      fail("dpr", `gives a ${side} over ${MAX_SIDE} pixels`);
+    } else if ("fraction" in length && length.fraction > MAX_FRACTION) {
       // Else the canonical form would say more than 1000p, which parses to an error.
       fail("dpr", `gives a ${side} over ${MAX_FRACTION * 100}p`);
     }
     params[side] = length;
   }
+  roundSizes(params, policy);
   if (params.orient === 1) delete params.orient;
   // fit chooses between ways of filling a width *and* a height; with one of them it does nothing.
   if (!(params.width && params.height)) delete params.fit;
@@ -209,6 +209,25 @@ const scaled = (length: Length, dpr: number): Length =>
   "px" in length
     ? { px: Math.round(length.px * dpr) }
     : { fraction: round6(length.fraction * dpr) };
+
+/**
+ * The width policy on pixel sizes: the width is rounded, and a pixel height beside it follows in
+ * proportion, so a box keeps the shape it was asked for; a height alone is rounded itself.
+ */
+function roundSizes(params: ImageParams, policy: WidthPolicy): void {
+  const { width, height } = params;
+  if (width && "px" in width) {
+    const px = Math.min(rounded(width.px, policy), MAX_SIDE);
+    if (height && "px" in height) {
+      params.height = {
+        px: Math.max(1, Math.min(MAX_SIDE, Math.round((height.px * px) / width.px))),
+      };
+    }
+    params.width = { px };
+  } else if (height && "px" in height) {
+    params.height = { px: Math.min(rounded(height.px, policy), MAX_SIDE) };
+  }
+}
 
 function rounded(px: number, policy: WidthPolicy): number {
   if (policy.kind === "step") return Math.ceil(px / policy.step) * policy.step;

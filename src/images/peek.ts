@@ -1,6 +1,7 @@
-// Reads an image's size from the first bytes of its stream, and hands back a stream of all its
-// bytes (those read, replayed, then the rest): no second read, no decoding, and at most the
-// dimension reader's budget (1 MiB) held while looking.
+// Looking at the first bytes of a stream without losing them: an image's size from its header
+// (peekImage), or whether a stream has any bytes at all (peekNonEmpty). Each hands back a stream
+// of every byte (those read, replayed, then the rest): no second read, no decoding, and at most
+// the dimension reader's budget (1 MiB) held while looking.
 
 import { createDimensionReader, type Dimensions } from "../domain/image-dimensions";
 
@@ -25,7 +26,33 @@ export async function peekImage(body: ReadableStream<Uint8Array>): Promise<Peeke
     seen.push(next.value);
     dims.write(next.value);
   }
-  const replay = new ReadableStream<Uint8Array>({
+  const { orientation } = dims;
+  return {
+    dimensions: dims.settled ? dims.dimensions : null,
+    orientation,
+    body: replay(seen, reader, done),
+  };
+}
+
+/** The stream with its first chunk read (null when it ended without a byte). */
+export async function peekNonEmpty(
+  body: ReadableStream<Uint8Array>,
+): Promise<ReadableStream<Uint8Array> | null> {
+  const reader = body.getReader();
+  for (;;) {
+    const next = await reader.read();
+    if (next.done) return null;
+    if (next.value.byteLength > 0) return replay([next.value], reader, false);
+  }
+}
+
+/** The chunks already read, then whatever the reader still has. */
+function replay(
+  seen: Uint8Array[],
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  done: boolean,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const held = seen.shift();
       if (held) return controller.enqueue(held);
@@ -35,6 +62,4 @@ export async function peekImage(body: ReadableStream<Uint8Array>): Promise<Peeke
     },
     cancel: (reason) => reader.cancel(reason),
   });
-  const { orientation } = dims;
-  return { dimensions: dims.settled ? dims.dimensions : null, orientation, body: replay };
 }

@@ -183,8 +183,11 @@ function plan(
 
   if (p.pad) {
     const [top, right, bottom, left] = sidesOf(p.pad, w, h);
+    // Cloudflare documents a border's colour beside its per-side widths; the runtime's types
+    // only allow it with one width, hence the cast. The background covers the rest.
+    const color = p.bgColor ? { color: `#${p.bgColor}` } : {};
     steps.push({
-      border: { top, right, bottom, left },
+      border: { top, right, bottom, left, ...color } as ImageTransform["border"],
       ...(p.bgColor ? { background: `#${p.bgColor}` } : {}),
     });
     w += left + right;

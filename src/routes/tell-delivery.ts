@@ -11,10 +11,19 @@ export async function tellDeliveryAssetChanged(
   apiKey: string,
   assetUid: string,
 ): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
   try {
-    await (env.DELIVERY as Service<DeliveryControl>).forgetAsset(apiKey, assetUid);
+    // Bounded: a slow delivery Worker must not hold up a committed change's answer.
+    await Promise.race([
+      (env.DELIVERY as Service<DeliveryControl>).forgetAsset(apiKey, assetUid),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("no answer within 2 s")), 2000);
+      }),
+    ]);
   } catch (err) {
     // The change is committed; at worst the memo serves the old record a few seconds longer.
     console.warn("could not tell the delivery Worker about a change", err);
+  } finally {
+    if (timer !== null) clearTimeout(timer);
   }
 }
