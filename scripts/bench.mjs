@@ -393,7 +393,10 @@ async function main() {
       return row;
     });
     const by = Object.fromEntries(results.map((x) => [x.route, x]));
-    const ratio = (a, b) => round2(by[a].rps / by[b].rps);
+    // Between two of the project's routes too: the median of the per-round ratios, as for the
+    // floor (two routes measured in the same round share that round's load).
+    const ratio = (a, b) =>
+      round2(median(samples.get(a).map((x, i) => x.rps / samples.get(b)[i].rps)));
     const ratios = {
       "permanent/versioned 1KB": ratio("permanent 1KB", "versioned 1KB"),
       "permanent/versioned 100KB": ratio("permanent 100KB", "versioned 100KB"),
@@ -514,7 +517,7 @@ for the same bytes in the same round: the median of the per-round ratios, and th
 | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows}
 
-| ratio between the project's own routes (req/s) | value |
+| ratio between the project's own routes (median of per-round req/s ratios) | value |
 | --- | --- |
 ${ratios}
 
