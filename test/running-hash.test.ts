@@ -75,8 +75,7 @@ describe("the running hash of an upload session's parts", () => {
       parts.push({
         partNumber: i + 1,
         size: text.length,
-        sha256: await sha256Hex(text),
-        link: { previousSha256: running.previousSha256, after: running.hash.save() },
+        link: { before: running.before, after: running.hash.save() },
       });
     }
     return parts;
@@ -99,6 +98,17 @@ describe("the running hash of an upload session's parts", () => {
     const progress = linkedProgress(replaced);
     expect(progress.offset).toBe(11);
     expect(hexOf(progress.state)).toBe(await sha256Hex("hello WIDE "));
+  });
+
+  it("stops after a resent part even when the part after it is resent with the same bytes", async () => {
+    // Parts 1-3 in order; then part 1 sent again with other bytes, then part 2 again as it was.
+    // Part 3 still continued the old part 2 (which continued the old part 1): its state must not
+    // be taken for the new file's.
+    const [, , third] = await linkedParts(["AAAA", "BBBB", "CCCC"]);
+    const [first, second] = await linkedParts(["XXXX", "BBBB"]);
+    const progress = linkedProgress([first, second, third] as LinkedPart[]);
+    expect(progress.offset).toBe(8);
+    expect(hexOf(progress.state)).toBe(await sha256Hex("XXXXBBBB"));
   });
 
   it("has nothing to continue from when the part before has no running hash", async () => {

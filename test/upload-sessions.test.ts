@@ -565,4 +565,22 @@ describe("the whole file's SHA-256", () => {
     expect(hashSteps).toBe(stepsFor(1000));
     expect((await publicBytes(asset.url)).sha256).toBe(asset.sha256);
   });
+
+  it("is of the bytes R2 holds when part 1 changes and part 2 is sent again as it was", async () => {
+    const upload = await started({
+      filename: "again-same.bin",
+      file_size: file.length,
+      part_size: PART,
+    });
+    await sendAll(upload, file);
+    const changed = file.slice();
+    changed.set(bytes(PART, 91), 0);
+    expect((await putPart(upload.uid, 1, changed.subarray(0, PART))).status).toBe(200);
+    // Part 2's bytes and own SHA-256 are unchanged, but it now continues another hash, and the
+    // part 3 on record continued the old one.
+    expect((await putPart(upload.uid, 2, changed.subarray(PART, 2 * PART))).status).toBe(200);
+    const { asset, hashSteps } = await completeCounted(upload.uid, changed);
+    expect(hashSteps).toBe(stepsFor(1000));
+    expect((await publicBytes(asset.url)).sha256).toBe(asset.sha256);
+  });
 });

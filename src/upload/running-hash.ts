@@ -1,16 +1,18 @@
 // The whole file's SHA-256 of an upload session, carried from part to part while the parts
 // arrive in order: part n continues the hash where part n - 1 left it, and records the state it
-// started from (by that part's own SHA-256) and the state after its bytes. At completion, the
-// longest run of parts 1..k whose links hold gives the hash of the file's first bytes; only the
-// rest, if any (parts sent out of order or in parallel, or replaced later), is read back from
-// R2 (objects/upload-object.ts, hashStep). Pure.
+// started from and the state after its bytes. At completion, the longest run of parts 1..k in
+// which each part started from exactly the state the part before it ended in gives the hash of
+// the file's first bytes; only the rest, if any (parts sent out of order or in parallel, or
+// replaced later), is read back from R2 (objects/upload-object.ts, hashStep). A part sent again
+// ends in another state, so every later part that continued its old bytes falls out of the run,
+// even when the part after it is sent again with the same bytes. Pure.
 
 import { ResumableSha256, type Sha256State } from "./resumable-sha256";
 
 /** What a part adds to the running hash. */
 export interface PartLink {
-  /** The SHA-256 of the part before, as recorded when this part started; null for part 1. */
-  previousSha256: string | null;
+  /** The running hash this part continued (the part before's `after`; empty for part 1). */
+  before: Sha256State;
   /** The running hash after this part's bytes. */
   after: Sha256State;
 }
@@ -19,7 +21,6 @@ export interface PartLink {
 export interface LinkedPart {
   partNumber: number;
   size: number;
-  sha256: string;
   link: PartLink | null;
 }
 
@@ -36,22 +37,35 @@ export interface HashProgress {
 export function linkFor(
   partNumber: number,
   parts: readonly LinkedPart[],
-): { previousSha256: string | null; hash: ResumableSha256 } | null {
-  if (partNumber === 1) return { previousSha256: null, hash: ResumableSha256.start() };
-  const previous = parts.find((p) => p.partNumber === partNumber - 1);
-  if (!previous?.link) return null;
-  return { previousSha256: previous.sha256, hash: ResumableSha256.resume(previous.link.after) };
+): { before: Sha256State; hash: ResumableSha256 } | null {
+  const before =
+    partNumber === 1
+      ? ResumableSha256.start().save()
+      : parts.find((p) => p.partNumber === partNumber - 1)?.link?.after;
+  return before ? { before, hash: ResumableSha256.resume(before) } : null;
 }
 
 /** How far the recorded parts' links carry the hash, from the file's first byte. */
 export function linkedProgress(parts: readonly LinkedPart[]): HashProgress {
   const ordered = [...parts].sort((a, b) => a.partNumber - b.partNumber);
   let progress: HashProgress = { offset: 0, state: ResumableSha256.start().save() };
-  let previousSha256: string | null = null;
   for (const [i, part] of ordered.entries()) {
-    if (part.partNumber !== i + 1 || part.link?.previousSha256 !== previousSha256) break;
-    progress = { offset: progress.offset + part.size, state: part.link.after };
-    previousSha256 = part.sha256;
+    const link = part.link;
+    // A record from before links held the starting state has no `before`: the run ends there.
+    if (part.partNumber !== i + 1 || !link?.before || !sameState(link.before, progress.state)) {
+      break;
+    }
+    progress = { offset: progress.offset + part.size, state: link.after };
   }
   return progress;
+}
+
+function sameState(a: Sha256State, b: Sha256State): boolean {
+  return (
+    a.length === b.length &&
+    a.h.length === b.h.length &&
+    a.h.every((word, i) => word === b.h[i]) &&
+    a.pending.length === b.pending.length &&
+    a.pending.every((byte, i) => byte === b.pending[i])
+  );
 }

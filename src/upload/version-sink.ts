@@ -5,7 +5,7 @@
 import type { Dimensions } from "../domain/image-dimensions";
 import { storageUnavailable } from "../http/errors";
 import { type FileFacts, watchFile } from "./file-facts";
-import type { ResumableSha256 } from "./resumable-sha256";
+import type { ResumableSha256, Sha256State } from "./resumable-sha256";
 import type { PartLink } from "./running-hash";
 
 export interface StoredObject extends FileFacts {
@@ -215,7 +215,7 @@ export function partSink(
   upload: R2MultipartUpload,
   partNumber: number,
   length: number,
-  running: { previousSha256: string | null; hash: ResumableSha256 } | null,
+  running: { before: Sha256State; hash: ResumableSha256 } | null,
 ): Sink<StoredPart> {
   return exactLengthSink(
     length,
@@ -225,7 +225,7 @@ export function partSink(
       size: length,
       ...facts,
       etag: part.etag,
-      link: running && { previousSha256: running.previousSha256, after: running.hash.save() },
+      link: running && { before: running.before, after: running.hash.save() },
     }),
     watchFile({ dimensions: partNumber === 1 }),
     running?.hash,
