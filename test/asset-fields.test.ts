@@ -164,6 +164,20 @@ describe("PUT with a whole fetched asset", () => {
     });
   });
 
+  it("takes back an asset fetched with relative_urls=true, its permanent_url a path", async () => {
+    const asset = await uploadAsset(stack, "relative.txt", "relative");
+    await put(asset.uid, { permanent_url: "relative-slug" });
+    const res = await call(`/v3/assets/${asset.uid}?relative_urls=true`, { headers: auth(stack) });
+    const fetched = ((await res.json()) as { asset: AssetJson }).asset;
+    expect(fetched.permanent_url).toBe(`/v3/assets/${stack.apiKey}/${asset.uid}/relative-slug`);
+    const back = await put(asset.uid, { ...fetched, title: "Relative" });
+    expect(back.status).toBe(200);
+    expect((await read(asset.uid)).body.asset).toMatchObject({
+      title: "Relative",
+      permanent_url: new URL(fetched.permanent_url as string, asset.url).href,
+    });
+  });
+
   it("names everything it can change when given nothing to change", async () => {
     const asset = await uploadAsset(stack, "n.txt", "n");
     const res = await put(asset.uid, { url: asset.url, _version: 1 });

@@ -79,6 +79,11 @@ describe("parsePermanentUrlInput", () => {
       `http://localhost:8787/v3/assets/${key}/${uid}/photo`,
       { ok: true, slug: "photo" },
     ],
+    [
+      "the path alone (relative_urls=true)",
+      `/v3/assets/${key}/${uid}/photo`,
+      { ok: true, slug: "photo" },
+    ],
   ])("accepts %s", (_name, value, expected) => {
     expect(parsePermanentUrlInput(value, key, uid)).toEqual(expected);
   });
@@ -99,6 +104,8 @@ describe("parsePermanentUrlInput", () => {
       "must have the form",
     ],
     ["a wrong prefix", `https://h/v2/assets/${key}/${uid}/photo`, "must have the form"],
+    ["a path of another shape", `/v3/assets/${key}/photo`, "must have the form"],
+    ["a path naming another asset", `/v3/assets/${key}/blt1111111111111111/photo`, "another asset"],
     ["an encoded slash in the slug", `https://h/v3/assets/${key}/${uid}/a%2Fb`, "must use only"],
     ["a dot-dot slug", `https://h/v3/assets/${key}/${uid}/%2e%2e`, "must have the form"],
     ["an invalid URL", "https://[bad", "is not a valid URL"],

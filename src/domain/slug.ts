@@ -29,14 +29,15 @@ export function checkSlug(slug: string): SlugCheck {
 }
 
 /**
- * Accepts the value of `asset.permanent_url`: either a bare slug or a full URL
- * `https://any-host/v3/assets/{api_key}/{uid}/{slug}` naming this stack and this asset.
+ * Accepts the value of `asset.permanent_url`: a bare slug, a full URL
+ * `https://any-host/v3/assets/{api_key}/{uid}/{slug}` naming this stack and this asset, or that
+ * URL's path alone (as an asset fetched with `relative_urls=true` carries it).
  */
 export function parsePermanentUrlInput(value: string, apiKey: string, assetUid: string): SlugCheck {
-  if (!/^https?:\/\//i.test(value)) return checkSlug(value);
+  if (!/^https?:\/\//i.test(value) && !value.startsWith("/")) return checkSlug(value);
   let path: string;
   try {
-    path = new URL(value).pathname;
+    path = new URL(value, "https://relative.invalid").pathname;
   } catch {
     return { ok: false, reason: "is not a valid URL" };
   }
@@ -45,7 +46,7 @@ export function parsePermanentUrlInput(value: string, apiKey: string, assetUid: 
   if (segments.length !== 6 || segments[1] !== "v3" || segments[2] !== "assets") {
     return {
       ok: false,
-      reason: "must have the form https://host/v3/assets/{api_key}/{uid}/{slug}",
+      reason: "must have the form https://host/v3/assets/{api_key}/{uid}/{slug} (or its path)",
     };
   }
   if (segments[3] !== apiKey) return { ok: false, reason: "names another stack's api_key" };
