@@ -10,11 +10,9 @@ import { preflight, withCors } from "./delivery/cors";
 import type { DeliveryEnv } from "./delivery/env";
 import { forgetAsset } from "./delivery/read-model-memo";
 import { deliver } from "./delivery/serve";
+import { parsePublicPath } from "./domain/urls";
 import { errorResponse } from "./http/error-response";
 import { notFound } from "./http/errors";
-
-// 3 segments after /v3/assets/: the permanent URL; 4: the versioned URL (domain/urls.ts).
-const PUBLIC_SHAPE = /^\/v3\/assets\/[^/]+\/[^/]+\/[^/]+(?:\/[^/]+)?$/;
 
 export default {
   async fetch(request: Request, env: DeliveryEnv, ctx: ExecutionContext): Promise<Response> {
@@ -25,12 +23,14 @@ export default {
     }
     const origins = config(env).corsAllowedOrigins;
     const origin = request.headers.get("Origin");
-    if (!PUBLIC_SHAPE.test(url.pathname)) {
+    // The permanent URL (3 segments after /v3/assets/) or the versioned URL (4); nothing else.
+    const path = parsePublicPath(url.pathname);
+    if (!path) {
       const missing = errorResponse(notFound().withHeaders({ "Cache-Control": "no-store" }));
       return withCors(missing, origin, origins);
     }
     if (request.method === "OPTIONS") return preflight(origin, origins);
-    const response = await deliver({ request, url, env, ctx }).catch(errorResponse);
+    const response = await deliver({ request, url, env, ctx }, path).catch(errorResponse);
     return withCors(response, origin, origins);
   },
 } satisfies ExportedHandler<DeliveryEnv>;

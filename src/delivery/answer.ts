@@ -4,7 +4,7 @@
 
 import { notFound, preconditionFailed, rangeNotSatisfiable } from "../http/errors";
 import { attachmentDisposition, downloadName } from "./content-disposition";
-import { parseEntityTag } from "./entity-tags";
+import { ownEntityTag } from "./entity-tags";
 import type { DeliveryEnv } from "./env";
 import { contentHeaders, notModifiedHeaders, type ServedVersion } from "./headers";
 import { planDelivery } from "./plan";
@@ -33,7 +33,7 @@ export async function answer(
   extra: Headers,
   read: ReadBytes,
 ): Promise<Response> {
-  const etag = parseEntityTag(version.etag) ?? { weak: false, opaque: version.etag };
+  const etag = ownEntityTag(version.etag);
   const plan = planDelivery(method, c.request.headers, {
     etag,
     lastModified: version.uploaded.getTime(),

@@ -30,29 +30,28 @@ const anyOrigin = (origins: readonly string[]) => origins.length === 1 && origin
 
 /** Adds the CORS headers to an answer (errors included) for a request from `origin`. */
 export function withCors(response: Response, origin: string | null, origins: readonly string[]) {
-  const headers = response.headers;
-  setOrigin(headers, origin, origins);
-  headers.set("Access-Control-Expose-Headers", EXPOSED);
-  // With an allow-list the answer depends on Origin, so caches must key on it.
-  if (!anyOrigin(origins)) headers.append("Vary", "Origin");
+  setCors(response.headers, origin, origins);
   return response;
 }
 
 /** The answer to an OPTIONS preflight: 204, what may be asked, for how long. */
 export function preflight(origin: string | null, origins: readonly string[]): Response {
   const headers = new Headers();
-  setOrigin(headers, origin, origins);
-  headers.set("Access-Control-Expose-Headers", EXPOSED);
-  if (!anyOrigin(origins)) headers.append("Vary", "Origin");
+  setCors(headers, origin, origins);
   headers.set("Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
   headers.set("Access-Control-Allow-Methods", PUBLIC_METHODS.join(","));
   headers.set("Access-Control-Allow-Headers", REQUEST_HEADERS);
   return new Response(null, { status: 204, headers });
 }
 
-function setOrigin(headers: Headers, origin: string | null, origins: readonly string[]) {
+function setCors(headers: Headers, origin: string | null, origins: readonly string[]) {
+  headers.set("Access-Control-Expose-Headers", EXPOSED);
   if (anyOrigin(origins)) headers.set("Access-Control-Allow-Origin", "*");
-  else if (origin !== null && origins.includes(origin)) {
-    headers.set("Access-Control-Allow-Origin", origin);
+  else {
+    // With an allow-list the answer depends on Origin, so caches must key on it.
+    headers.append("Vary", "Origin");
+    if (origin !== null && origins.includes(origin)) {
+      headers.set("Access-Control-Allow-Origin", origin);
+    }
   }
 }

@@ -12,6 +12,10 @@ export function parseEntityTag(value: string): EntityTag | null {
   return tags !== "*" && tags.length === 1 ? (tags[0] ?? null) : null;
 }
 
+/** Our own ETag as an entity tag; one that does not parse is compared as written (strong). */
+export const ownEntityTag = (value: string): EntityTag =>
+  parseEntityTag(value) ?? { weak: false, opaque: value };
+
 /**
  * `*`, or the valid entity tags of a comma-separated list (If-Match, If-None-Match).
  * Elements that are not entity tags are dropped, so they never match anything.

@@ -33,7 +33,7 @@ import {
   withDownload,
 } from "./answer";
 import { cachedVariant, storeVariantWhileStreaming, type VariantMeta } from "./edge-cache";
-import { parseEntityTag } from "./entity-tags";
+import { ownEntityTag } from "./entity-tags";
 import { notModifiedHeaders, type ServedVersion, variantHeaders } from "./headers";
 import { evaluatePreconditions } from "./preconditions";
 
@@ -84,11 +84,8 @@ export async function serveImage(
   const extra = new Headers(req.extra);
   // Which format `auto` picks depends on Accept, so every answer it shapes varies on it.
   if (req.params.auto) extra.set("Vary", "Accept");
-  const original = (reason: string | null) => {
-    const headers = new Headers(extra);
-    if (reason) headers.set(SKIPPED, `original; ${reason}`);
-    return answerOriginal(c, method, req, source, headers);
-  };
+  const original = (reason: string | null, body: ReadableStream | null = null) =>
+    answerOriginal(c, method, req, source, extra, reason, body);
   // Nothing left to do (`auto` with no format the client accepts, and nothing else): the
   // original is that variant.
   if (canonical === "") return original(null);
@@ -124,11 +121,9 @@ export async function serveImage(
     throw storageUnavailable();
   });
   const size = peeked.dimensions;
-  if (!size)
-    return answerOriginalBody(c, method, req, source, peeked.body, extra, "unreadable image");
+  if (!size) return original("unreadable image", peeked.body);
   if (size.width * size.height > MAX_SOURCE_PIXELS) {
-    const why = `source over ${MAX_SOURCE_PIXELS} pixels`;
-    return answerOriginalBody(c, method, req, source, peeked.body, extra, why);
+    return original(`source over ${MAX_SOURCE_PIXELS} pixels`, peeked.body);
   }
   const plan = planTransform(
     req.params,
@@ -172,9 +167,8 @@ export async function serveImage(
 
 /** 304 or 412 by the variant's validators; Range and If-Range do not apply to variants. */
 function preconditions(c: Ctx, meta: VariantMeta) {
-  const etag = parseEntityTag(meta.etag) ?? { weak: false, opaque: meta.etag };
   return evaluatePreconditions((name) => c.request.headers.get(name), {
-    etag,
+    etag: ownEntityTag(meta.etag),
     lastModified: meta.uploaded.getTime(),
   });
 }
@@ -207,40 +201,36 @@ function answerVariant(
   return withDownload(c, meta.filename, headers, body, 200);
 }
 
-/** The version's own bytes, untouched, as the URL without parameters would answer. */
+/**
+ * The version's own bytes, untouched, as the URL without parameters would answer; `reason` (when
+ * the query asked for a variant that cannot be made) is told in X-Image-Transform. `body`: the
+ * bytes when they are already open (partly read, then replayed).
+ */
 function answerOriginal(
   c: Ctx,
   method: Method,
   req: ImageRequest,
   source: Source,
-  extra: Headers,
-): Promise<Response> {
-  return answer(c, method, source.version, req.cacheControl, req.immutable, extra, (range) =>
-    range ? source.readRange(range) : source.open(),
-  );
-}
-
-/** answerOriginal() with the bytes already open (and partly read, then replayed). */
-function answerOriginalBody(
-  c: Ctx,
-  method: Method,
-  req: ImageRequest,
-  source: Source,
-  body: ReadableStream,
   variantExtra: Headers,
-  reason: string,
+  reason: string | null,
+  body: ReadableStream | null,
 ): Promise<Response> {
   const extra = new Headers(variantExtra);
-  extra.set(SKIPPED, `original; ${reason}`);
-  return answerWithBody(
-    c,
-    method,
-    { version: source.version, body },
-    req.cacheControl,
-    req.immutable,
-    extra,
-    source.readRange,
-  );
+  if (reason) extra.set(SKIPPED, `original; ${reason}`);
+  const { version } = source;
+  return body
+    ? answerWithBody(
+        c,
+        method,
+        { version, body },
+        req.cacheControl,
+        req.immutable,
+        extra,
+        source.readRange,
+      )
+    : answer(c, method, version, req.cacheControl, req.immutable, extra, (range) =>
+        range ? source.readRange(range) : source.open(),
+      );
 }
 
 /** The binding's failures: the engine refusing this image is a 502, anything else a 503. */

@@ -14,7 +14,7 @@
 import { config, publicBase } from "../config";
 import { isApiKey, isAssetUid, isFileUid } from "../domain/ids";
 import { type ReadModel, readModelKey, readModelObjectKey } from "../domain/read-model";
-import { type PublicPath, parsePublicPath, versionedPath, versionObjectKey } from "../domain/urls";
+import { type PublicPath, versionedPath, versionObjectKey } from "../domain/urls";
 import {
   ApiError,
   invalidImageParameter,
@@ -41,9 +41,9 @@ import { serveImage } from "./serve-image";
 const MAX_R2_KEY_BYTES = 1024;
 
 /** The answer to a GET or HEAD of a public URL; any other method is a 405. */
-export async function deliver(c: Ctx): Promise<Response> {
+export async function deliver(c: Ctx, path: PublicPath): Promise<Response> {
   try {
-    return await route(c);
+    return await route(c, path);
   } catch (err) {
     // An error must not be kept by a cache: a 404 can turn into a 200 once KV catches up.
     if (err instanceof ApiError) throw err.withHeaders({ "Cache-Control": "no-store" });
@@ -51,13 +51,11 @@ export async function deliver(c: Ctx): Promise<Response> {
   }
 }
 
-async function route(c: Ctx): Promise<Response> {
+async function route(c: Ctx, path: PublicPath): Promise<Response> {
   const method = c.request.method;
   if (method !== "GET" && method !== "HEAD") throw methodNotAllowed(PUBLIC_METHODS.join(", "));
-  const url = c.url;
-  const path = parsePublicPath(url.pathname);
-  if (!path || !isApiKey(path.apiKey) || !isAssetUid(path.assetUid)) throw notFound();
-  const image = url.search === "" ? null : imageParams(c, url.searchParams);
+  if (!isApiKey(path.apiKey) || !isAssetUid(path.assetUid)) throw notFound();
+  const image = c.url.search === "" ? null : imageParams(c, c.url.searchParams);
   return path.kind === "versioned"
     ? serveVersioned(c, path, method, image)
     : servePermanent(c, path, method, image);
@@ -81,20 +79,11 @@ async function serveVersioned(
   // R2 keys are at most 1,024 bytes: a longer one names nothing (and R2 would refuse it).
   if (new TextEncoder().encode(key).byteLength > MAX_R2_KEY_BYTES) throw notFound();
   const bucket = c.env.FILES;
-  const maxCached = config(c.env).edgeCacheMaxBytes;
+  const caching = config(c.env).edgeCacheMaxBytes > 0;
   const cacheKey = `${publicBase(c.env, c.request.url)}${versionedPath(path.apiKey, path.assetUid, path.fileUid, path.filename)}`;
-  const tag = assetCacheTag(path.apiKey, path.assetUid);
+  const at: Stored = { objectKey: key, cacheKey, tag: assetCacheTag(path.apiKey, path.assetUid) };
   const readRange = (range: Parameters<typeof readR2>[2]) => readR2(bucket, key, range);
-  const exists = () => objectExists(bucket, key);
-  const keepsBytes = (v: ServedVersion) => maxCached > 0 && v.size <= maxCached;
-  /** The whole object from R2, kept in the edge cache on the way when it is small enough. */
-  const readAll = async (version: ServedVersion) => {
-    const body = await readR2(bucket, key, null);
-    return body && keepsBytes(version)
-      ? storeWhileStreaming(c.ctx, cacheKey, tag, body, version, exists)
-      : body;
-  };
-  const hit = maxCached > 0 ? await cachedVersion(cacheKey) : null;
+  const hit = caching ? await cachedVersion(cacheKey) : null;
 
   if (!hit && !image && method === "GET" && isPlainRequest(c.request.headers)) {
     // A miss costs exactly one R2 read: metadata and bytes together.
@@ -102,9 +91,8 @@ async function serveVersioned(
     if (!object) throw notFound();
     const version = versionOfObject(object);
     let body: ReadableStream = object.body;
-    if (keepsBytes(version)) {
-      body = storeWhileStreaming(c.ctx, cacheKey, tag, body, version, exists);
-    } else if (maxCached > 0) storeMetadata(c.ctx, cacheKey, tag, version, exists);
+    if (keepsBytes(c, version)) body = keepWhileStreaming(c, at, version, body);
+    else if (caching) keepMetadata(c, at, version);
     return withDownload(
       c,
       version.filename,
@@ -122,12 +110,12 @@ async function serveVersioned(
   if (hit) version = hit.version;
   else {
     version = await headVersion(bucket, key);
-    if (maxCached > 0) storeMetadata(c.ctx, cacheKey, tag, version, exists);
+    if (caching) keepMetadata(c, at, version);
   }
   const open = async () => {
     const body = held;
     held = null; // handed over: whoever opens it consumes or releases it
-    return body ?? readAll(version);
+    return body ?? readAndKeep(c, at, version);
   };
   try {
     if (image) {
@@ -135,7 +123,7 @@ async function serveVersioned(
         params: image,
         versionedUrl: cacheKey,
         apiKey: path.apiKey,
-        cacheTag: tag,
+        cacheTag: at.tag,
         cacheControl: IMMUTABLE_CACHE_CONTROL,
         immutable: true,
         extra: new Headers(),
@@ -183,18 +171,16 @@ async function servePermanent(
   const objectKey = readModelObjectKey(path.apiKey, path.assetUid, model);
   const version = versionOfModel(model);
   const extra = new Headers({ Link: `<${versioned}>; rel="canonical"` });
-  const tag = assetCacheTag(path.apiKey, path.assetUid);
+  const at: Stored = {
+    objectKey,
+    cacheKey: versioned,
+    tag: assetCacheTag(path.apiKey, path.assetUid),
+  };
   const readRange = (range: Parameters<typeof readR2>[2]) => readR2(c.env.FILES, objectKey, range);
   // The version comes from KV; the cache only saves reading its bytes.
-  const cacheable = settings.edgeCacheMaxBytes > 0 && version.size <= settings.edgeCacheMaxBytes;
-  const readAll = async () => {
-    if (!cacheable) return readR2(c.env.FILES, objectKey, null);
-    const hit = await cachedVersion(versioned);
-    if (hit?.body) return hit.body;
-    const body = await readR2(c.env.FILES, objectKey, null);
-    const exists = () => objectExists(c.env.FILES, objectKey);
-    return body && storeWhileStreaming(c.ctx, versioned, tag, body, version, exists);
-  };
+  const readAll = async () =>
+    (keepsBytes(c, version) && (await cachedVersion(versioned))?.body) ||
+    readAndKeep(c, at, version);
 
   if (image) {
     return serveImage(
@@ -204,7 +190,7 @@ async function servePermanent(
         params: image,
         versionedUrl: versioned,
         apiKey: path.apiKey,
-        cacheTag: tag,
+        cacheTag: at.tag,
         cacheControl,
         immutable: false,
         extra,
@@ -217,9 +203,34 @@ async function servePermanent(
   );
 }
 
+/** Where a version is kept: its R2 object, and its entry in the edge cache with that entry's tag. */
+interface Stored {
+  objectKey: string;
+  cacheKey: string;
+  tag: string;
+}
+
+/** Whether the edge cache keeps this version's bytes (else at most its metadata). */
+const keepsBytes = (c: Ctx, v: ServedVersion) => {
+  const max = config(c.env).edgeCacheMaxBytes;
+  return max > 0 && v.size <= max;
+};
+
+/** The version's whole bytes from R2, kept in the edge cache on the way when they fit. */
+async function readAndKeep(c: Ctx, at: Stored, version: ServedVersion) {
+  const body = await readR2(c.env.FILES, at.objectKey, null);
+  return body && keepsBytes(c, version) ? keepWhileStreaming(c, at, version, body) : body;
+}
+
+const keepWhileStreaming = (c: Ctx, at: Stored, v: ServedVersion, body: ReadableStream) =>
+  storeWhileStreaming(c.ctx, at.cacheKey, at.tag, body, v, stillStored(c, at));
+
+const keepMetadata = (c: Ctx, at: Stored, v: ServedVersion) =>
+  storeMetadata(c.ctx, at.cacheKey, at.tag, v, stillStored(c, at));
+
 /** Whether the object is still there (asked after a cache fill, in the background). */
-const objectExists = async (bucket: DeliveryEnv["FILES"], key: string) =>
-  (await withRetry(() => bucket.head(key))) !== null;
+const stillStored = (c: Ctx, at: Stored) => async () =>
+  (await withRetry(() => c.env.FILES.head(at.objectKey))) !== null;
 
 async function headVersion(bucket: DeliveryEnv["FILES"], key: string): Promise<ServedVersion> {
   const meta = await withRetry(() => bucket.head(key));
