@@ -103,8 +103,8 @@ describe("the stack object's schema", () => {
       is_dir: 0,
     });
     expect(result.png).toBe(1);
-    expect(result.page.count).toBe(1);
-    expect(result.page.items[0]).toEqual({
+    expect(result.page?.count).toBe(1);
+    expect(result.page?.items[0]).toEqual({
       kind: "asset",
       snapshot: {
         asset: { ...OLD_SNAPSHOT.asset, tags: [], parentUid: null, createdBy: "", updatedBy: "" },

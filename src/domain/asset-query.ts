@@ -12,7 +12,7 @@
 
 import { BLT_ID } from "./ids";
 import { regexToGlob } from "./regex-glob";
-import { checkTag } from "./tags";
+import { checkTags } from "./tags";
 
 export const MAX_QUERY_LENGTH = 4096;
 /** Values in one `$in` or `$all`. */
@@ -98,13 +98,8 @@ function tagList(op: string, value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_QUERY_VALUES) {
     refuse(`tags ${op} needs an array of 1 to ${MAX_QUERY_VALUES} tags`);
   }
-  const tags: string[] = [];
-  for (const item of value as unknown[]) {
-    const check = checkTag(item);
-    if (!check.ok) refuse(`tags ${op}: ${check.reason}`);
-    else if (!tags.includes(check.tag)) tags.push(check.tag);
-  }
-  return tags;
+  const check = checkTags(value);
+  return check.ok ? check.tags : refuse(`tags ${op}: ${check.reason}`);
 }
 
 function conditionsOf(field: string, value: unknown): Condition[] {

@@ -3,7 +3,7 @@
 // Unknown fields are still refused: a typo never silently does nothing.
 
 import * as z from "zod/mini";
-import { MAX_QUERY_LENGTH } from "../domain/asset-query";
+import { MAX_QUERY_LENGTH, SORT_FIELDS } from "../domain/asset-query";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "../domain/tags";
 import { text, wholeNumber } from "./schemas";
 
@@ -54,7 +54,7 @@ const readOnly = (what: string) =>
  * fetched object may be older than the asset, and the CMA ignores them too. `uid` alone must
  * match, since another asset's uid can only be a mistake.
  */
-export const READ_ONLY_FIELDS = {
+const READ_ONLY_FIELDS = {
   uid: readOnly("must be this asset's uid"),
   url: readOnly("changes with each new file"),
   filename: readOnly("the current file's"),
@@ -111,10 +111,7 @@ export const folderUpdateSchema = z.strictObject(
 
 const flag = z.optional(z.enum(["true", "false"], 'must be "true" or "false"'));
 const sortField = z.optional(
-  z.enum(
-    ["created_at", "updated_at", "title", "file_size"],
-    "must be created_at, updated_at, title or file_size",
-  ),
+  z.enum(SORT_FIELDS, `must be ${SORT_FIELDS.slice(0, -1).join(", ")} or ${SORT_FIELDS.at(-1)}`),
 );
 
 // Unknown query parameters are ignored (CMA clients send extras such as include_publish_details).

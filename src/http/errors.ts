@@ -36,6 +36,9 @@ export const tokenNotFound = () => new ApiError(404, 146, "Management token was 
 export const notFound = () => new ApiError(404, 404, "The requested resource was not found.");
 export const validationFailed = (errors: FieldErrors) =>
   new ApiError(422, 141, "Validation failed: the request has invalid fields.", errors);
+/** A `parent_uid` (or listing `folder`) that names none of the stack's folders. */
+export const notAFolder = (field: "parent_uid" | "folder" = "parent_uid") =>
+  validationFailed({ [field]: ["is not a folder of this stack"] });
 export const permanentUrlTaken = (existing: string) =>
   new ApiError(
     409,

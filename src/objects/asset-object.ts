@@ -45,11 +45,14 @@ export interface UpdateInput extends AssetChange {
   by: string;
 }
 
-export type CreateResult = { ok: true; snapshot: AssetSnapshot } | { ok: false; reason: "exists" };
+/** `synced`: KV and the stack's catalogue show the commit already (else the alarm's retry will). */
+export type CreateResult =
+  | { ok: true; snapshot: AssetSnapshot; synced: boolean }
+  | { ok: false; reason: "exists" };
 
 export type UpdateResult =
   /** `slugSet`: this request gave the asset its permanent URL (or, changing nothing, repeated it). */
-  | { ok: true; snapshot: AssetSnapshot; slugSet: boolean }
+  | { ok: true; snapshot: AssetSnapshot; slugSet: boolean; synced: boolean }
   | { ok: false; reason: "not_found" }
   | { ok: false; reason: "slug_conflict"; existing: string };
 
@@ -64,8 +67,8 @@ export class AssetObject extends DurableObject<Env> {
   #syncChain: Promise<void> = Promise.resolve();
 
   async create(input: CreateInput): Promise<CreateResult> {
-    const result = this.ctx.storage.transactionSync((): CreateResult => {
-      if (this.#asset()) return { ok: false, reason: "exists" };
+    const result = this.ctx.storage.transactionSync(() => {
+      if (this.#asset()) return { ok: false, reason: "exists" } as const;
       const now = new Date().toISOString();
       const asset: AssetRecord = {
         apiKey: input.apiKey,
@@ -86,21 +89,21 @@ export class AssetObject extends DurableObject<Env> {
       const current: VersionRecord = { ...input.version, version: 1 };
       this.ctx.storage.kv.put(ASSET, asset);
       this.ctx.storage.kv.put(versionKey(1), current);
-      return { ok: true, snapshot: { asset, current } };
+      return { ok: true, snapshot: { asset, current } } as const;
     });
-    if (result.ok) await this.#afterCommit();
-    return result;
+    if (!result.ok) return result;
+    return { ...result, synced: await this.#afterCommit() };
   }
 
   async update(input: UpdateInput): Promise<UpdateResult> {
-    const result = this.ctx.storage.transactionSync((): UpdateResult & { changed?: boolean } => {
+    const result = this.ctx.storage.transactionSync(() => {
       const asset = this.#asset();
-      if (!asset || asset.deleted) return { ok: false, reason: "not_found" };
+      if (!asset || asset.deleted) return { ok: false, reason: "not_found" } as const;
       const next: AssetRecord = { ...asset };
       if (input.slug !== undefined) {
         const decision = decideSlug(asset.slug, input.slug);
         if (decision.kind === "conflict") {
-          return { ok: false, reason: "slug_conflict", existing: decision.existing };
+          return { ok: false, reason: "slug_conflict", existing: decision.existing } as const;
         }
         next.slug = input.slug;
       }
@@ -133,11 +136,16 @@ export class AssetObject extends DurableObject<Env> {
         this.ctx.storage.kv.put(ASSET, next);
       }
       const slugSet = input.slug !== undefined && (asset.slug === null || !changed);
-      return { ok: true, snapshot: this.#snapshot(changed ? next : asset), changed, slugSet };
+      return {
+        ok: true,
+        snapshot: this.#snapshot(changed ? next : asset),
+        changed,
+        slugSet,
+      } as const;
     });
-    if (result.ok && result.changed) await this.#afterCommit();
-    if (result.ok) return { ok: true, snapshot: result.snapshot, slugSet: result.slugSet };
-    return result;
+    if (!result.ok) return result;
+    const synced = result.changed ? await this.#afterCommit() : this.isSynced();
+    return { ok: true, snapshot: result.snapshot, slugSet: result.slugSet, synced };
   }
 
   /**
@@ -231,14 +239,17 @@ export class AssetObject extends DurableObject<Env> {
     return { asset, current };
   }
 
-  async #afterCommit(): Promise<void> {
+  /** Syncs the commit just made; false when that failed (the alarm set here retries it). */
+  async #afterCommit(): Promise<boolean> {
     // The safety alarm is the retry if this instance dies before the sync below finishes.
     await this.ctx.storage.setAlarm(Date.now() + SYNC_RETRY_MS);
     try {
       await this.#sync();
+      return true;
     } catch (err) {
       // The commit stands; the alarm set above retries the sync.
       console.error("read-model sync failed; will retry", err);
+      return false;
     }
   }
 

@@ -45,15 +45,15 @@ function isWithin(sql: SqlStorage, folder: string, ancestor: string): boolean {
   );
 }
 
-function writeFolder(sql: SqlStorage, folder: FolderRecord, revision: number): void {
+/** Writes a folder's catalogue row: revision 1 when new, one more on each change. */
+function writeFolder(sql: SqlStorage, folder: FolderRecord): void {
   sql.exec(
     `INSERT INTO catalog (uid, revision, created_at, deleted, snapshot, is_dir, title,
        content_type, updated_at, parent_uid)
-     VALUES (?, ?, ?, 0, ?, 1, ?, ?, ?, ?)
-     ON CONFLICT (uid) DO UPDATE SET revision = excluded.revision, snapshot = excluded.snapshot,
+     VALUES (?, 1, ?, 0, ?, 1, ?, ?, ?, ?)
+     ON CONFLICT (uid) DO UPDATE SET revision = catalog.revision + 1, snapshot = excluded.snapshot,
        title = excluded.title, updated_at = excluded.updated_at, parent_uid = excluded.parent_uid`,
     folder.uid,
-    revision,
     folder.createdAt,
     JSON.stringify(folder),
     folder.name,
@@ -67,7 +67,7 @@ export function createFolder(sql: SqlStorage, folder: FolderRecord): FolderChang
   if (folder.parentUid !== null && !getFolder(sql, folder.parentUid)) {
     return { ok: false, reason: "parent_not_found" };
   }
-  writeFolder(sql, folder, 1);
+  writeFolder(sql, folder);
   return { ok: true, folder };
 }
 
@@ -89,10 +89,7 @@ export function updateFolder(
   const name = change.name ?? folder.name;
   if (name === folder.name && parentUid === folder.parentUid) return { ok: true, folder };
   const next: FolderRecord = { ...folder, name, parentUid, updatedAt: now, updatedBy: by };
-  const revision = sql
-    .exec<{ revision: number }>("SELECT revision FROM catalog WHERE uid = ?", uid)
-    .one().revision;
-  writeFolder(sql, next, revision + 1);
+  writeFolder(sql, next);
   return { ok: true, folder: next };
 }
 

@@ -118,12 +118,27 @@ export class StackObject extends DurableObject<Env> {
   }
 
   /** Live assets (and folders, when asked) matching the filter, a page at a time. */
-  listCatalog(filter: ListFilter, order: ListOrder, skip: number, limit: number): CatalogPage {
+  /** A page of the catalogue; null when `filter.folder` names no folder of this stack. */
+  listCatalog(
+    filter: ListFilter,
+    order: ListOrder,
+    skip: number,
+    limit: number,
+  ): CatalogPage | null {
+    if (!this.#folderKnown(filter)) return null;
     return listCatalog(this.ctx.storage.sql, filter, order, skip, limit);
   }
 
-  countCatalog(filter: ListFilter): number {
+  /** How many entries match; null as for listCatalog. */
+  countCatalog(filter: ListFilter): number | null {
+    if (!this.#folderKnown(filter)) return null;
     return countCatalog(this.ctx.storage.sql, filter);
+  }
+
+  #folderKnown(filter: ListFilter): boolean {
+    return (
+      typeof filter.folder !== "string" || getFolder(this.ctx.storage.sql, filter.folder) !== null
+    );
   }
 
   getFolder(uid: string): FolderRecord | null {

@@ -6,6 +6,7 @@ import { MAX_TAG_LENGTH, MAX_TAGS } from "../domain/tags";
 import {
   assetNotFound,
   malformedBody,
+  notAFolder,
   permanentUrlTaken,
   tooLarge,
   unsupportedMediaType,
@@ -44,7 +45,7 @@ const UPLOAD_ERRORS = [
   tooLarge(DEFAULT_MAX_UPLOAD_BYTES),
   unsupportedMediaType(),
   validationFailed({ "asset[upload]": ["is required"] }),
-  validationFailed({ parent_uid: ["is not a folder of this stack"] }),
+  notAFolder(),
 ];
 
 export const ASSET_OPERATIONS: OperationSpec[] = [
@@ -145,7 +146,7 @@ The notice is "Permanent URL generated successfully." when this request set the 
       unsupportedMediaType(),
       validationFailed({ permanent_url: ["must use only A-Z a-z 0-9 . _ ~ -"] }),
       validationFailed({ tags: ["a tag must not contain a comma"] }),
-      validationFailed({ parent_uid: ["is not a folder of this stack"] }),
+      notAFolder(),
     ],
   },
   {

@@ -4,6 +4,7 @@ import {
   folderNotEmpty,
   folderNotFound,
   malformedBody,
+  notAFolder,
   tooLarge,
   validationFailed,
 } from "../http/errors";
@@ -14,7 +15,7 @@ import { JSON_LIMITS, jsonContent } from "./request-bodies";
 import { jsonResponse } from "./responses";
 
 const BODY_ERRORS = [malformedBody("it is not valid JSON"), tooLarge(MAX_JSON_BYTES)];
-const NOT_A_FOLDER = validationFailed({ parent_uid: ["is not a folder of this stack"] });
+const NOT_A_FOLDER = notAFolder();
 
 const ABOUT = `Folders group assets as in the CMA: \`is_dir: true\` in listings with \`include_folders=true\`, and an asset's \`parent_uid\` names its folder. A folder and everything in it can move without any asset's URL changing.`;
 

@@ -9,11 +9,9 @@ import {
   assetFieldsSchema,
   assetUpdateFieldsSchema,
 } from "../http/asset-schemas";
-import { validationFailed } from "../http/errors";
+import { notAFolder, validationFailed } from "../http/errors";
 import { validate } from "../http/schemas";
 import type { AssetChange } from "../objects/asset-object";
-
-export const notAFolder = () => validationFailed({ parent_uid: ["is not a folder of this stack"] });
 
 /** Checks validated fields and turns `permanent_url` into a slug for this asset. */
 function assetChange(valid: AssetFields, apiKey: string, uid: string): AssetChange {

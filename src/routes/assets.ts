@@ -85,10 +85,10 @@ async function createAsset(c: Ctx) {
           version,
           by: c.get("tokenUid"),
         }),
-      (created) => created.ok,
+      (created) => created.ok && !created.synced,
     );
     if (!result.ok) throw new Error(`fresh asset uid ${uid} already exists`);
-    await tellDeliveryAssetChanged(c.env, apiKey, uid);
+    // Nothing to tell the delivery Worker: no one has seen this fresh uid.
     return c.json(
       { notice: "Asset created successfully.", asset: assetView(result.snapshot, answerBase(c)) },
       201,
@@ -150,7 +150,8 @@ async function updateAsset(c: Ctx) {
       uid,
       change.parentUid,
       () => stub.update({ ...change, by: c.get("tokenUid") }),
-      (updated) => updated.ok && updated.snapshot.asset.parentUid === change.parentUid,
+      (updated) =>
+        updated.ok && updated.snapshot.asset.parentUid === change.parentUid && !updated.synced,
     );
   } catch (err) {
     await discardObject(c.env.FILES, objectKey);
@@ -163,7 +164,10 @@ async function updateAsset(c: Ctx) {
       publicBase(c.env, c.req.url) + permanentPath(apiKey, uid, result.existing),
     );
   }
-  await tellDeliveryAssetChanged(c.env, apiKey, uid);
+  // The delivery Worker reads only the slug and the current version (domain/read-model.ts).
+  if (change.slug !== undefined || change.version) {
+    await tellDeliveryAssetChanged(c.env, apiKey, uid);
+  }
   // Said when this request set the permanent URL, or repeated exactly the request that did.
   const notice = result.slugSet
     ? "Permanent URL generated successfully."

@@ -4,12 +4,13 @@
 // ends here once the catalogue shows the asset in the folder (or the move did not happen); if the
 // catalogue is behind, its next update ends it, and at worst it runs out by itself.
 
-import { assetStub, stackStub } from "../objects/stubs";
-import { notAFolder } from "./asset-input";
+import { notAFolder } from "../http/errors";
+import { stackStub } from "../objects/stubs";
 
 /**
  * Runs `commit` with `folder` held for `assetUid` (nothing to hold for the root or no move);
- * `inFolder` says whether the commit's result has the asset in that folder.
+ * `stillNeeded` says whether the commit's result needs the hold kept: the asset is in that folder
+ * but the catalogue does not show it yet.
  */
 export async function withFolderHeld<T>(
   env: Env,
@@ -17,7 +18,7 @@ export async function withFolderHeld<T>(
   assetUid: string,
   folder: string | null | undefined,
   commit: () => Promise<T>,
-  inFolder: (result: T) => boolean,
+  stillNeeded: (result: T) => boolean,
 ): Promise<T> {
   if (typeof folder !== "string") return commit();
   const stack = stackStub(env, apiKey);
@@ -27,12 +28,8 @@ export async function withFolderHeld<T>(
     result = await commit();
     return result;
   } finally {
-    const pending =
-      result !== undefined &&
-      inFolder(result) &&
-      !(await assetStub(env, apiKey, assetUid)
-        .isSynced()
-        .catch(() => false));
-    if (!pending) await stack.releaseHold(folder, assetUid).catch(() => undefined);
+    if (result === undefined || !stillNeeded(result)) {
+      await stack.releaseHold(folder, assetUid).catch(() => undefined);
+    }
   }
 }

@@ -12,7 +12,7 @@ import { folderView } from "../domain/asset-view";
 import { BLT_ID, newAssetUid } from "../domain/ids";
 import type { FolderRecord } from "../domain/records";
 import { folderCreateSchema, folderUpdateSchema } from "../http/asset-schemas";
-import { folderNotEmpty, folderNotFound, validationFailed } from "../http/errors";
+import { folderNotEmpty, folderNotFound, notAFolder, validationFailed } from "../http/errors";
 import { readJson, validate } from "../http/schemas";
 import type { FolderChangeResult } from "../objects/folders";
 import { stackStub } from "../objects/stubs";
@@ -38,7 +38,7 @@ function folderUidParam(c: Ctx): string {
 /** A parent_uid as sent: null (the root) or something that can name a folder. */
 function parentParam(parent: string | null | undefined): string | null | undefined {
   if (typeof parent === "string" && !BLT_ID.test(parent)) {
-    throw validationFailed({ parent_uid: ["is not a folder of this stack"] });
+    throw notAFolder();
   }
   return parent;
 }
@@ -49,7 +49,7 @@ function changed(result: FolderChangeResult): FolderRecord {
     case "not_found":
       throw folderNotFound();
     case "parent_not_found":
-      throw validationFailed({ parent_uid: ["is not a folder of this stack"] });
+      throw notAFolder();
     case "cycle":
       throw validationFailed({ parent_uid: ["would put the folder inside itself"] });
   }

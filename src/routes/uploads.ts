@@ -183,7 +183,10 @@ async function putPart(c: Ctx) {
 
 async function completeUpload(c: Ctx) {
   const result = await completeSession(c.env, sessionStub(c), c.get("tokenUid"));
-  await tellDeliveryAssetChanged(c.env, c.get("apiKey"), result.snapshot.asset.uid);
+  // A new asset has no permanent URL yet, so only a replacement concerns the delivery Worker.
+  if (result.mode !== "create") {
+    await tellDeliveryAssetChanged(c.env, c.get("apiKey"), result.snapshot.asset.uid);
+  }
   const asset = assetView(result.snapshot, publicBase(c.env, c.req.url));
   return result.mode === "create"
     ? c.json({ notice: "Asset created successfully.", asset }, 201)
