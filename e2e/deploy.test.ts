@@ -1,43 +1,23 @@
-// `wrangler deploy --dry-run` of both Workers, as a deployment would bundle them: each builds,
-// the delivery Worker has only its read bindings and the image engine with its rate limit (no
-// Durable Object, secret, service or static assets), its bundle holds no management code and
-// stays small, and the management Worker has everything else.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "../scripts/local-service.mjs";
-import { localWorkerOptions } from "../scripts/serve.mjs";
+import { bundle, localWorkerOptions } from "../scripts/serve.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "pau-deploy-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the dry run; returns the bindings it prints (name -> kind) and the bundle's text. */
 function dryRun(config: string) {
-  const outdir = mkdtempSync(join(work, "out-"));
-  const printed = execFileSync(
-    join(ROOT, "node_modules", ".bin", "wrangler"),
-    ["deploy", "--dry-run", "--outdir", outdir, "-c", config],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        WRANGLER_HIDE_BANNER: "true",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-      },
-    },
-  );
+  const { path, printed } = bundle(config, mkdtempSync(join(work, "out-")));
   const bindings = new Map<string, string>();
   for (const line of printed.split("\n")) {
     const match = /^env\.(\w+)(?: \(.*\))?\s{2,}(\S.*?)\s*$/.exec(line);
     if (match?.[1] && match[2]) bindings.set(match[1], match[2]);
   }
-  const file = readdirSync(outdir).find((name) => name.endsWith(".js")) as string;
-  return { bindings, bundle: readFileSync(join(outdir, file), "utf8") };
+  return { bindings, bundle: readFileSync(path, "utf8") };
 }
 
 const DELIVERY_VARS = [

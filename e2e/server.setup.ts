@@ -1,9 +1,6 @@
 // Global setup of the end-to-end project: the whole local service (both Workers in one workerd,
 // with local KV, R2 and Durable Objects, fresh state; scripts/serve.mjs) on free loopback ports
 // for every e2e test file, stopped by pid when the run ends.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startService, stop } from "../scripts/local-service.mjs";
 
@@ -20,18 +17,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const work = mkdtempSync(join(tmpdir(), "pau-e2e-"));
-  const envFile = join(work, "e2e.env");
-  writeFileSync(envFile, `ADMIN_TOKEN=${ADMIN_TOKEN}\n`);
-  const service = await startService({
-    stateDir: join(work, "state"),
-    envFile,
-  });
+  const service = await startService({ adminToken: ADMIN_TOKEN });
   project.provide("baseUrl", service.management);
   project.provide("publicBaseUrl", service.public);
   project.provide("adminToken", ADMIN_TOKEN);
-  return async () => {
-    await stop(service.child);
-    rmSync(work, { recursive: true, force: true });
-  };
+  return () => stop(service);
 }

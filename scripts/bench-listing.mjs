@@ -8,8 +8,6 @@
 // stack 1,000 requests a minute, so SAMPLES stays under that across all rows; every answer must
 // be a 200 or the run fails. Prints the rows; writes nothing.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT, startService, stop } from "./local-service.mjs";
@@ -181,12 +179,8 @@ async function measure(base, auth, query) {
 
 /** Runs the benchmark; returns one row per listing: {name, query, matched, p50, p99} (ms). */
 export async function benchListing({ log = console.log } = {}) {
-  const work = mkdtempSync(join(tmpdir(), "pau-bench-listing-"));
-  const envFile = join(work, "bench.env");
-  writeFileSync(envFile, `ADMIN_TOKEN=${ADMIN}\n`);
   const service = await startService({
-    stateDir: join(work, "state"),
-    envFile,
+    adminToken: ADMIN,
     extraWorkers: [{ configPath: SEED_CONFIG }],
     log: () => undefined,
   });
@@ -207,8 +201,7 @@ export async function benchListing({ log = console.log } = {}) {
     }
     return rows;
   } finally {
-    await stop(service.child);
-    rmSync(work, { recursive: true, force: true });
+    await stop(service);
   }
 }
 

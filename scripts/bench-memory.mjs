@@ -25,13 +25,13 @@
 // Options: --rounds N (2)  --big-mib N (1024; 0 skips the 1 GiB transfers)  --single-mb N (95)
 //          --out FILE (docs/memory-results.json; "-" writes nothing)
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { cpus, tmpdir } from "node:os";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { GeneratedFile } from "./generated-file.mjs";
-import { freePort, ROOT, startService, stop } from "./local-service.mjs";
+import { ROOT, startService, stop } from "./local-service.mjs";
 import { childrenNamed, isRunning, memoryOf, resetPeak } from "./process-memory.mjs";
 
 const MiB = 1024 * 1024;
@@ -126,25 +126,11 @@ async function json(what, url, init, status, timeoutMs = TRANSFER_TIMEOUT_MS) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  const work = mkdtempSync(join(tmpdir(), "pau-memory-"));
-  const envFile = join(work, "bench.env");
-  writeFileSync(envFile, `ADMIN_TOKEN=${ADMIN}\n`);
-  const floorPort = await freePort();
   const startedAt = new Date();
   const service = await startService({
-    port: await freePort(),
-    publicPort: await freePort(),
-    stateDir: join(work, "state"),
-    envFile,
-    extraWorkers: [
-      { configPath: join(ROOT, "scripts/floor-worker/wrangler.toml"), port: floorPort },
-    ],
+    adminToken: ADMIN,
+    extraWorkers: [{ configPath: join(ROOT, "scripts/floor-worker/wrangler.toml") }],
   });
-  const stopService = async () => {
-    await stop(service.child);
-    rmSync(work, { recursive: true, force: true });
-  };
-  process.once("SIGINT", () => stopService().finally(() => process.exit(130)));
   let measured = null;
   // serve.mjs runs every Worker in one workerd, its child.
   const [pid, ...more] = childrenNamed(service.child.pid, "workerd");
@@ -153,13 +139,13 @@ async function main() {
     log(`service up; workerd pid ${pid}`);
     measured = await run({
       api: service.management,
-      floor: `http://127.0.0.1:${floorPort}`,
+      floor: service.extras[0],
       pid,
     });
     const [after] = childrenNamed(service.child.pid, "workerd");
     if (after !== pid) fail(`workerd changed during the run (pid ${pid}, then ${after})`);
   } finally {
-    await stopService();
+    await stop(service);
     if (pid !== undefined && isRunning(pid)) fail(`workerd ${pid} outlived the service`);
     log("service stopped");
   }

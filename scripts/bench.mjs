@@ -10,12 +10,13 @@
 // figures are reported, and the targets marked met or missed.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { benchListing } from "./bench-listing.mjs";
 import { ROOT, startService, stop } from "./local-service.mjs";
+import { bundle, OFFLINE_ENV } from "./serve.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -178,13 +179,7 @@ function bundleSizes() {
     Object.entries(WORKERS).map(([name, config]) => {
       const out = mkdtempSync(join(tmpdir(), "pau-bundle-"));
       try {
-        execFileSync(
-          `${ROOT}node_modules/.bin/wrangler`,
-          ["deploy", "--dry-run", "--outdir", out, "-c", config],
-          { cwd: ROOT, stdio: "ignore" },
-        );
-        const file = readdirSync(out).find((f) => f.endsWith(".js"));
-        const code = readFileSync(join(out, file));
+        const code = readFileSync(bundle(config, out).path);
         return [name, { bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length }];
       } finally {
         rmSync(out, { recursive: true, force: true });
@@ -203,7 +198,7 @@ function startupProfiles() {
         execFileSync(
           `${ROOT}node_modules/.bin/wrangler`,
           ["check", "startup", "--outfile", file, "-c", config],
-          { cwd: ROOT, stdio: "ignore" },
+          { cwd: ROOT, stdio: "ignore", env: { ...process.env, ...OFFLINE_ENV } },
         );
         const profile = JSON.parse(readFileSync(file, "utf8"));
         const idle = new Set(
@@ -305,17 +300,13 @@ function routesFor({ floorBase, a, r, m, c, health, img }) {
 
 async function main() {
   ensureWrk();
-  const work = mkdtempSync(join(tmpdir(), "pau-bench-"));
-  const envFile = join(work, "bench.env");
-  writeFileSync(envFile, `ADMIN_TOKEN=${ADMIN}\n`);
   const services = [];
   try {
     const started = Date.now();
     /** One local service with its own state and the given [vars]. */
-    const service = async (name, vars = {}, extraWorkers = []) => {
+    const service = async (vars = {}, extraWorkers = []) => {
       const s = await startService({
-        stateDir: join(work, name),
-        envFile,
+        adminToken: ADMIN,
         logLevel: "warn",
         vars,
         extraWorkers,
@@ -323,11 +314,11 @@ async function main() {
       services.push(s);
       return s;
     };
-    const serve = await service("serve", {}, [{ configPath: FLOOR_CONFIG }]);
+    const serve = await service({}, [{ configPath: FLOOR_CONFIG }]);
     const firstAnswerMs = Date.now() - started;
-    const redirect = await service("redirect", { PERMANENT_URL_MODE: "redirect" });
-    const off = await service("off", { READ_MODEL_MEMO_SECONDS: "0" });
-    const offBoth = await service("off-both", {
+    const redirect = await service({ PERMANENT_URL_MODE: "redirect" });
+    const off = await service({ READ_MODEL_MEMO_SECONDS: "0" });
+    const offBoth = await service({
       READ_MODEL_MEMO_SECONDS: "0",
       EDGE_CACHE_MAX_BYTES: "0",
     });
@@ -411,7 +402,7 @@ async function main() {
       ),
     };
 
-    await Promise.all(services.map((s) => stop(s.child)));
+    await Promise.all(services.map(stop));
     services.length = 0;
     console.log("measuring the bundles and the startup...");
     const bundles = bundleSizes();
@@ -473,8 +464,7 @@ async function main() {
     writeFileSync(join(ROOT, "docs", "BENCHMARKS.md"), markdown(report));
     console.log(markdown(report));
   } finally {
-    await Promise.all(services.map((s) => stop(s.child)));
-    rmSync(work, { recursive: true, force: true });
+    await Promise.all(services.map(stop));
   }
 }
 

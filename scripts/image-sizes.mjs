@@ -4,8 +4,7 @@
 // few variants of that URL, decoding each with sharp. Prints a table and writes
 // docs/image-sizes.json. The variants come from the local engine (Miniflare's Images binding on
 // sharp, with sharp's default encoder settings): Cloudflare Images' bytes differ, its sizes not.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
 import { ROOT, startService, stop } from "./local-service.mjs";
@@ -77,12 +76,8 @@ function table(rows) {
 }
 
 async function main() {
-  const work = mkdtempSync(join(tmpdir(), "pau-image-sizes-"));
-  const envFile = join(work, "image-sizes.env");
-  writeFileSync(envFile, `ADMIN_TOKEN=${ADMIN}\n`);
-  let service;
+  const service = await startService({ adminToken: ADMIN });
   try {
-    service = await startService({ stateDir: join(work, "state"), envFile });
     const photo = await photoLike(2000, 1500).jpeg({ quality: 85 }).toBuffer();
     const permanent = await seed(service.management, photo);
     const rows = [];
@@ -96,8 +91,7 @@ async function main() {
     writeFileSync(join(ROOT, "docs", "image-sizes.json"), `${JSON.stringify(report, null, 2)}\n`);
     console.log(table(rows));
   } finally {
-    if (service) await stop(service.child);
-    rmSync(work, { recursive: true, force: true });
+    await stop(service);
   }
 }
 

@@ -10,17 +10,15 @@ export interface RunningService {
   public: string;
   /** The base URL of each extra Worker, in the order given. */
   extras: string[];
+  /** The temporary folder of its state, removed by stop(). */
+  work: string;
 }
 export function startService(options: {
-  /** Left out: a free port. */
-  port?: number;
-  publicPort?: number;
-  stateDir: string;
-  envFile?: string;
+  /** The management API's admin token (ADMIN_TOKEN). */
+  adminToken: string;
   vars?: Record<string, string>;
   logLevel?: string;
-  extraWorkers?: { configPath: string; port?: number }[];
+  extraWorkers?: { configPath: string }[];
   log?: (line: string) => void;
 }): Promise<RunningService>;
-export function stop(child: ChildProcess): Promise<void>;
-export function freePort(): Promise<number>;
+export function stop(service: RunningService): Promise<void>;

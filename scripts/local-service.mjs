@@ -1,37 +1,54 @@
 // Starts the local service (scripts/serve.mjs) as a child process and stops it by pid, for the
 // end-to-end suite, the benchmarks and the stress run. The child leads its own process group, so
-// stopping it stops the workerd it started too.
+// stopping it stops the workerd it started too; a caller that exits or is interrupted first
+// takes every service it started down with it.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
+/** Bundling both Workers and starting workerd takes seconds; this long means it is stuck. */
+const READY_TIMEOUT_MS = 180_000;
+
+/** Every service started and not yet stopped: its process group dies with this process. */
+const running = new Set();
+
 /**
- * Spawns `node scripts/serve.mjs` with the given state. Resolves with the child and the base
- * URLs (management, public, and one per extra Worker) once the service has printed that every
- * Worker answers; rejects if it exits first. Ports left out are picked free, and picked again
- * if another process takes one before the service binds it.
+ * Spawns `node scripts/serve.mjs` with fresh state in a temporary folder (removed by stop()),
+ * and ADMIN_TOKEN set to `adminToken`. Resolves with the child and the base URLs (management,
+ * public, and one per extra Worker) once the service has printed that every Worker answers;
+ * rejects if it exits first, or is not ready within READY_TIMEOUT_MS. Ports are picked free, and
+ * picked again if another process takes one before the service binds it.
  */
-export async function startService(options) {
-  const pick = !options.port || !options.publicPort;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await spawnService({
-        ...options,
-        port: options.port || (await freePort()),
-        publicPort: options.publicPort || (await freePort()),
-        extraWorkers: await Promise.all(
-          (options.extraWorkers ?? []).map(async (w) => ({
-            ...w,
-            port: w.port || (await freePort()),
-          })),
-        ),
-      });
-    } catch (err) {
-      if (!(pick && err.addressInUse && attempt < 5)) throw err;
+export async function startService({ adminToken, ...options }) {
+  const work = mkdtempSync(join(tmpdir(), "pau-service-"));
+  const envFile = join(work, "admin.env");
+  writeFileSync(envFile, `ADMIN_TOKEN=${adminToken}\n`);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const extraWorkers = options.extraWorkers ?? [];
+        const service = await spawnService({
+          ...options,
+          stateDir: join(work, "state"),
+          envFile,
+          port: await freePort(),
+          publicPort: await freePort(),
+          extraPorts: await Promise.all(extraWorkers.map(() => freePort())),
+        });
+        return { ...service, work };
+      } catch (err) {
+        if (!(err.addressInUse && attempt < 5)) throw err;
+      }
     }
+  } catch (err) {
+    rmSync(work, { recursive: true, force: true });
+    throw err;
   }
 }
 
@@ -43,12 +60,14 @@ function spawnService({
   vars = {},
   logLevel = "warn",
   extraWorkers = [],
+  extraPorts,
   log = (line) => process.stdout.write(`${line}\n`),
 }) {
-  const args = [`${ROOT}scripts/serve.mjs`, "--log-level", logLevel];
-  if (envFile) args.push("--env-file", envFile);
+  const args = [`${ROOT}scripts/serve.mjs`, "--log-level", logLevel, "--env-file", envFile];
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
-  for (const w of extraWorkers) args.push("--extra-worker", `${w.configPath}@${w.port}`);
+  for (const [i, w] of extraWorkers.entries()) {
+    args.push("--extra-worker", `${w.configPath}@${extraPorts[i]}`);
+  }
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     detached: true,
@@ -60,6 +79,7 @@ function spawnService({
       STATE_DIR: stateDir,
     },
   });
+  track(child);
   let addressInUse = false;
   createInterface({ input: child.stderr }).on("line", (line) => {
     if (/address already in use/i.test(line)) addressInUse = true;
@@ -67,9 +87,15 @@ function spawnService({
   });
   return new Promise((resolve, reject) => {
     let ready = false;
+    const timer = setTimeout(() => {
+      stopChild(child).finally(() =>
+        reject(new Error(`the local service was not ready within ${READY_TIMEOUT_MS} ms`)),
+      );
+    }, READY_TIMEOUT_MS);
     createInterface({ input: child.stdout }).on("line", (line) => {
       if (!ready && line.startsWith("{")) {
         ready = true;
+        clearTimeout(timer);
         const urls = JSON.parse(line);
         resolve({ child, management: urls.management, public: urls.public, extras: urls.extras });
       } else {
@@ -78,36 +104,67 @@ function spawnService({
     });
     child.once("exit", (code) => {
       if (ready) return;
+      clearTimeout(timer);
+      killGroup(child); // a workerd the service started may outlive it
       const err = new Error(`the local service exited with ${code} before it was ready`);
       reject(Object.assign(err, { addressInUse }));
     });
   });
 }
 
+/** Stops a service startService() gave, and removes its state. */
+export async function stop(service) {
+  await stopChild(service.child);
+  rmSync(service.work, { recursive: true, force: true });
+}
+
 /**
  * Stops the child (it disposes its workerd) and waits for it to exit; whatever is left of its
  * process group after that, or after 10 s, is killed.
  */
-export async function stop(child) {
-  const killGroup = () => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // nothing left
-    }
-  };
+async function stopChild(child) {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGTERM");
-    const timer = setTimeout(killGroup, 10_000);
+    const timer = setTimeout(() => killGroup(child), 10_000);
     await exited;
     clearTimeout(timer);
   }
-  killGroup();
+  killGroup(child);
+}
+
+function killGroup(child) {
+  running.delete(child);
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // nothing left
+  }
+}
+
+function track(child) {
+  if (!track.installed) {
+    track.installed = true;
+    const killAll = () => {
+      for (const c of [...running]) killGroup(c);
+    };
+    process.on("exit", killAll);
+    for (const [signal, code] of [
+      ["SIGINT", 130],
+      ["SIGTERM", 143],
+    ]) {
+      process.on(signal, () => {
+        killAll();
+        // Alone in handling the signal: exit as the default handler would have.
+        if (process.listenerCount(signal) === 1) process.exit(code);
+      });
+    }
+  }
+  running.add(child);
 }
 
 /** A loopback TCP port that was free a moment ago. */
-export function freePort() {
+function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

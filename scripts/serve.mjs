@@ -24,17 +24,21 @@ import { Log, LogLevel, Miniflare } from "miniflare";
 import { experimental_readRawConfig, unstable_getMiniflareWorkerOptions } from "wrangler";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const MANAGEMENT_CONFIG = join(ROOT, "wrangler.toml");
-export const DELIVERY_CONFIG = join(ROOT, "wrangler.delivery.toml");
-const OFFLINE_ENV = {
+const MANAGEMENT_CONFIG = join(ROOT, "wrangler.toml");
+const DELIVERY_CONFIG = join(ROOT, "wrangler.delivery.toml");
+/** Keeps wrangler and Miniflare from calling home: CI and this machine have no internet. */
+export const OFFLINE_ENV = {
   WRANGLER_SEND_METRICS: "false",
   WRANGLER_HIDE_BANNER: "true",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
 };
 const HOST = "127.0.0.1";
 
-/** Bundles one Worker as `wrangler deploy` would, into outDir; returns the module's path. */
-function bundle(configPath, outDir) {
+/**
+ * Bundles one Worker as `wrangler deploy` would, into outDir; returns the module's path and what
+ * wrangler printed (its bindings table).
+ */
+export function bundle(configPath, outDir) {
   const wrangler = join(ROOT, "node_modules", ".bin", "wrangler");
   const args = ["deploy", "--dry-run", "--outdir", outDir, "-c", configPath];
   const result = spawnSync(wrangler, args, {
@@ -48,7 +52,7 @@ function bundle(configPath, outDir) {
   // The bundle is named after the entry (management-worker.js, ...): the one .js file there.
   const [script] = readdirSync(outDir).filter((name) => name.endsWith(".js"));
   if (!script) throw new Error(`bundling ${configPath} wrote no .js file to ${outDir}`);
-  return join(outDir, script);
+  return { path: join(outDir, script), printed: result.stdout };
 }
 
 /** Miniflare's log, without the line naming its entry socket, which nothing here uses. */
@@ -79,7 +83,7 @@ export function localWorkerOptions(configPath, { envFile, vars = {} }) {
 
 /** Miniflare's options for one Worker: its bindings, its bundle, its own socket. */
 function workerOptions(configPath, outDir, port, settings) {
-  const script = bundle(configPath, outDir);
+  const script = bundle(configPath, outDir).path;
   return {
     ...localWorkerOptions(configPath, settings),
     modulesRoot: dirname(script),
@@ -92,7 +96,7 @@ function workerOptions(configPath, outDir, port, settings) {
  * Starts both Workers (and any extra ones) and resolves once every socket listens.
  * Returns { management, public, stop }.
  */
-export async function startService({
+async function startService({
   port = 8787,
   publicPort = 8788,
   stateDir = join(ROOT, ".wrangler", "state"),

@@ -11,9 +11,8 @@
 //      management isolate's stubs before and after all the same).
 // Prints its figures, writes docs/stress-results.json, and exits 1 if any promise was broken.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, startService, stop } from "./local-service.mjs";
 
@@ -258,14 +257,7 @@ async function randomSlugs(base, auth) {
   };
 }
 
-const work = mkdtempSync(join(tmpdir(), "pau-stress-"));
-const envFile = join(work, "stress.env");
-writeFileSync(envFile, `ADMIN_TOKEN=${ADMIN}\n`);
-const service = await startService({
-  stateDir: join(work, "state"),
-  envFile,
-  logLevel: "error",
-});
+const service = await startService({ adminToken: ADMIN, logLevel: "error" });
 const base = service.management;
 const report = { command: "npm run stress", date: new Date().toISOString() };
 try {
@@ -282,8 +274,7 @@ try {
 } catch (err) {
   failures.push(`stress run failed: ${err.stack ?? err}`);
 } finally {
-  await stop(service.child);
-  rmSync(work, { recursive: true, force: true });
+  await stop(service);
 }
 report.failures = failures;
 writeFileSync(join(ROOT, "docs", "stress-results.json"), `${JSON.stringify(report, null, 2)}\n`);

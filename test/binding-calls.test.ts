@@ -12,30 +12,13 @@ import {
   auth,
   type Counts,
   call,
+  countCalls,
   counted,
   createStack,
   type Stack,
   setPermanentUrl,
   uploadAsset,
 } from "./helpers";
-
-async function countCalls(url: string, init: RequestInit = {}, vars: Partial<BothEnv> = {}) {
-  const counts: Counts = {};
-  const wrapped = {
-    ...env,
-    ...vars,
-    ASSET_INDEX: counted(env.ASSET_INDEX, "kv", counts),
-    FILES: counted(env.FILES, "r2", counts),
-    ASSETS: counted(env.ASSETS, "do", counts),
-    STACKS: counted(env.STACKS, "do", counts),
-    UPLOADS: counted(env.UPLOADS, "do", counts),
-  } as BothEnv;
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(url, init), wrapped, ctx);
-  await res.arrayBuffer();
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, headers: res.headers, counts };
-}
 
 const etagOf = (res: { headers: Headers }) => res.headers.get("etag") as string;
 

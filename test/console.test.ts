@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { IMAGE_WIDTHS } from "../src/console/asset-detail";
 import { fileKind, formatBytes, formatDate, lastPageStart, pageOf } from "../src/console/format";
 import { SLUG_PATTERN } from "../src/domain/slug";
-import { IMAGE_FIXTURES } from "./fixtures/images/index";
+import { FIXTURES } from "./fixtures/images/decoded";
 import {
   auth,
   call,
@@ -282,7 +282,7 @@ describe("the image sizes picker", () => {
 
   it("offers an image's widths up to its own, on the permanent URL once it has one", async () => {
     const stack = await createStack("Picker");
-    const png = Uint8Array.from(atob(IMAGE_FIXTURES[0]?.base64 ?? ""), (c) => c.charCodeAt(0));
+    const png = FIXTURES[0]?.data ?? new Uint8Array();
     const asset = await uploadAsset(stack, "wide.png", png, {}, "image/png");
     const before = await detailOf(stack, asset.uid);
     expect(before).toContain(`id="image-form" class="image-form" data-base="${asset.url}"`);

@@ -8,13 +8,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseImageParams } from "../src/images/params";
 import { planTransform } from "../src/images/plan";
 import worker, { type BothEnv } from "./both-workers";
-import { IMAGE_FIXTURES } from "./fixtures/images/index";
+import { imageFixture as fixture } from "./fixtures/images/decoded";
 import {
   type AssetJson,
   auth,
-  type Counts,
   call,
-  counted,
+  countCalls,
   createStack,
   fetchText,
   type Stack,
@@ -22,28 +21,7 @@ import {
   uploadAsset,
 } from "./helpers";
 
-const fixture = (name: string) => {
-  const found = IMAGE_FIXTURES.find((f) => f.name === name);
-  if (!found) throw new Error(`no fixture ${name}`);
-  return Uint8Array.from(atob(found.base64), (ch) => ch.charCodeAt(0));
-};
 const PNG = fixture("png-123x45.png");
-
-async function countCalls(url: string, init: RequestInit = {}, vars: Partial<BothEnv> = {}) {
-  const counts: Counts = {};
-  const wrapped = {
-    ...(env as BothEnv),
-    ...vars,
-    ASSET_INDEX: counted(env.ASSET_INDEX, "kv", counts),
-    FILES: counted(env.FILES, "r2", counts),
-    IMAGES: counted((env as BothEnv).IMAGES, "images", counts),
-  } as BothEnv;
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(url, init), wrapped, ctx);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, headers: res.headers, bytes, counts };
-}
 
 let stack: Stack;
 

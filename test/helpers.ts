@@ -125,6 +125,30 @@ export async function runWorker(url: string, init: RequestInit = {}, vars: Parti
 
 export type Counts = Record<string, number>;
 
+/**
+ * runWorker() with every binding a request could touch counted (KV, R2, Durable Objects, Images),
+ * as "kv.get", "r2.head", "do.idFromName", "images.input"... Returns the body's bytes.
+ */
+export async function countCalls(url: string, init: RequestInit = {}, vars: Partial<BothEnv> = {}) {
+  const counts: Counts = {};
+  const all = env as BothEnv;
+  const wrapped = {
+    ...all,
+    ...vars,
+    ASSET_INDEX: counted(all.ASSET_INDEX, "kv", counts),
+    FILES: counted(all.FILES, "r2", counts),
+    ASSETS: counted(all.ASSETS, "do", counts),
+    STACKS: counted(all.STACKS, "do", counts),
+    UPLOADS: counted(all.UPLOADS, "do", counts),
+    IMAGES: counted(all.IMAGES, "images", counts),
+  } as BothEnv;
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(url, init), wrapped, ctx);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, headers: res.headers, bytes, counts };
+}
+
 /** Wraps every method of a binding so each call is counted under "<binding>.<method>". */
 export function counted<T extends object>(binding: T, name: string, counts: Counts): T {
   return new Proxy(binding, {

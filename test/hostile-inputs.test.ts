@@ -14,7 +14,7 @@ import { readModelKey } from "../src/domain/read-model";
 import type { StackObject } from "../src/objects/stack-object";
 import { assetStub, stackStub, uploadStub } from "../src/objects/stubs";
 import worker, { type BothEnv } from "./both-workers";
-import { IMAGE_FIXTURES } from "./fixtures/images/index";
+import { imageFixture } from "./fixtures/images/decoded";
 import {
   ADMIN_TOKEN,
   type AssetJson,
@@ -44,10 +44,7 @@ const FIXTURE_BYTES = "The fixture's bytes: 0123456789 abcdefghijklmnopqrstuvwxy
 const SLUG = "fixture-slug";
 const IMAGE_SLUG = "fixture-image";
 /** A real 123x45 PNG (test/fixtures/images), for the cases whose answer depends on the image. */
-const IMAGE_BYTES = Uint8Array.from(
-  atob(IMAGE_FIXTURES.find((f) => f.name === "png-123x45.png")?.base64 ?? ""),
-  (c) => c.charCodeAt(0),
-);
+const IMAGE_BYTES = imageFixture("png-123x45.png");
 
 let stack: Stack;
 let other: Stack;

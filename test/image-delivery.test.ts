@@ -2,16 +2,14 @@
 // (the Images binding runs on sharp here): which bindings a variant costs made and cached, the
 // variant's HTTP, originals served untouched, and failures that are never cached.
 
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker, { type BothEnv } from "./both-workers";
-import { IMAGE_FIXTURES } from "./fixtures/images/index";
+import { imageFixture as fixture } from "./fixtures/images/decoded";
 import {
   type AssetJson,
   auth,
-  type Counts,
   call,
-  counted,
+  countCalls,
   createStack,
   replaceAsset,
   runWorker,
@@ -20,26 +18,6 @@ import {
   uploadAsset,
 } from "./helpers";
 
-async function countCalls(url: string, init: RequestInit = {}) {
-  const counts: Counts = {};
-  const wrapped = {
-    ...(env as BothEnv),
-    ASSET_INDEX: counted(env.ASSET_INDEX, "kv", counts),
-    FILES: counted(env.FILES, "r2", counts),
-    IMAGES: counted((env as BothEnv).IMAGES, "images", counts),
-  } as BothEnv;
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(url, init), wrapped, ctx);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, headers: res.headers, bytes, counts };
-}
-
-const fixture = (name: string) => {
-  const found = IMAGE_FIXTURES.find((f) => f.name === name);
-  if (!found) throw new Error(`no fixture ${name}`);
-  return Uint8Array.from(atob(found.base64), (ch) => ch.charCodeAt(0));
-};
 const PNG = fixture("png-123x45.png");
 const WIDE_PNG = fixture("png-interlaced-300x2.png");
 

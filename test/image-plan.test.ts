@@ -25,7 +25,7 @@ import {
   type TransformPlan,
 } from "../src/images/plan";
 import { variantEtag } from "../src/images/variant";
-import { IMAGE_FIXTURES } from "./fixtures/images/index";
+import { FIXTURES } from "./fixtures/images/decoded";
 
 // ---- Sources and helpers -----------------------------------------------------------------------
 
@@ -692,9 +692,6 @@ describe("variantEtag", () => {
 });
 
 // ---- peek.ts -----------------------------------------------------------------------------------
-
-const fromBase64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-const FIXTURES = IMAGE_FIXTURES.map((f) => ({ ...f, data: fromBase64(f.base64) }));
 
 /** The bytes cut at the given offsets (empty chunks included), and how many were pulled. */
 function chunked(data: Uint8Array, cuts: number[]) {
