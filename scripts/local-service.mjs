@@ -17,6 +17,8 @@ const READY_TIMEOUT_MS = 180_000;
 
 /** Every service started and not yet stopped: its process group dies with this process. */
 const running = new Set();
+/** Their state folders, removed with them. */
+const workDirs = new Set();
 
 /**
  * Spawns `node scripts/serve.mjs` with fresh state in a temporary folder (removed by stop()),
@@ -27,6 +29,7 @@ const running = new Set();
  */
 export async function startService({ adminToken, ...options }) {
   const work = mkdtempSync(join(tmpdir(), "pau-service-"));
+  workDirs.add(work);
   const envFile = join(work, "admin.env");
   writeFileSync(envFile, `ADMIN_TOKEN=${adminToken}\n`);
   try {
@@ -47,9 +50,14 @@ export async function startService({ adminToken, ...options }) {
       }
     }
   } catch (err) {
-    rmSync(work, { recursive: true, force: true });
+    removeWork(work);
     throw err;
   }
+}
+
+function removeWork(work) {
+  workDirs.delete(work);
+  rmSync(work, { recursive: true, force: true });
 }
 
 function spawnService({
@@ -115,7 +123,7 @@ function spawnService({
 /** Stops a service startService() gave, and removes its state. */
 export async function stop(service) {
   await stopChild(service.child);
-  rmSync(service.work, { recursive: true, force: true });
+  removeWork(service.work);
 }
 
 /**
@@ -147,6 +155,7 @@ function track(child) {
     track.installed = true;
     const killAll = () => {
       for (const c of [...running]) killGroup(c);
+      for (const work of [...workDirs]) removeWork(work);
     };
     process.on("exit", killAll);
     for (const [signal, code] of [

@@ -136,17 +136,16 @@ async function startService({
     await mf.ready;
   } catch (err) {
     await mf?.dispose().catch(() => undefined);
-    rmSync(build, { recursive: true, force: true });
     throw err;
+  } finally {
+    // The runtime holds the bundles once it is up: nothing is left behind, however this ends.
+    rmSync(build, { recursive: true, force: true });
   }
   return {
     management: `http://${HOST}:${port}`,
     public: publicOrigin,
     extras: extraWorkers.map((extra) => `http://${HOST}:${extra.port}`),
-    async stop() {
-      await mf.dispose();
-      rmSync(build, { recursive: true, force: true });
-    },
+    stop: () => mf.dispose(),
   };
 }
 
