@@ -13,6 +13,8 @@ import {
   newManagementToken,
 } from "../src/domain/ids";
 import { decideSlug } from "../src/domain/permanent-slug";
+import { deliveryTokenKey, environmentIndexKey } from "../src/domain/publishing";
+import { readModelKey } from "../src/domain/read-model";
 import { parsePublicPath, versionedPath, versionObjectKey } from "../src/domain/urls";
 import { chooseContentType } from "../src/upload/content-type";
 
@@ -35,6 +37,23 @@ describe("ids", () => {
   ])("rejects %j as an api_key or uid", (value) => {
     expect(isApiKey(value)).toBe(false);
     expect(isAssetUid(value)).toBe(false);
+  });
+});
+
+describe("publishing's KV keys", () => {
+  it("gives each kind of record its own prefix, so no key of one kind names another", () => {
+    const apiKey = "blt0123456789abcdef";
+    const keys = [
+      readModelKey(apiKey, "blt0000000000000000"),
+      environmentIndexKey(apiKey),
+      deliveryTokenKey("ab".repeat(32)),
+    ];
+    expect(keys).toEqual([
+      "asset:blt0123456789abcdef/blt0000000000000000",
+      "environments:blt0123456789abcdef",
+      `delivery_token:${"ab".repeat(32)}`,
+    ]);
+    expect(new Set(keys.map((k) => k.split(":")[0])).size).toBe(3);
   });
 });
 
