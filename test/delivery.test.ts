@@ -221,7 +221,7 @@ it("never lets the public path reach a Durable Object (SELF is the only entry us
   // A sanity check that the public URL works with only KV and R2 populated: the read model
   // record alone (no call to the object) is enough to serve the permanent URL.
   const record = await env.ASSET_INDEX.get(`asset:${stack.apiKey}/${v1.uid}`, { type: "json" });
-  expect(record).toMatchObject({ slug: "annual-report", revision: expect.any(Number) });
+  expect(record).toMatchObject({ slug: "annual-report", fileUid: expect.any(String) });
   const res = await SELF.fetch(permanent);
   expect(res.status).toBe(200);
   await res.arrayBuffer();

@@ -115,9 +115,19 @@ describe("a failed push after a commit", () => {
     expect((await fresh(asset.permanent_url)).text).toBe("old"); // KV missed the push
     expect(await runInDurableObject(stub, (obj: AssetObject) => obj.isSynced())).toBe(false);
 
-    // The fault clears; the alarm set with the commit repairs the read model.
-    await runInDurableObject(stub, (obj: AssetObject) => {
+    // The fault clears; the alarm, armed for the retry 10 s on, repairs the read model. (The
+    // writer's times are moved 10 s back, as if the alarm fired at its time.)
+    await runInDurableObject(stub, async (obj: AssetObject, ctx) => {
       (obj as unknown as { env: Env }).env = env;
+      expect((await ctx.storage.getAlarm()) ?? 0).toBeGreaterThan(Date.now() + 9000);
+      for (const [name, entry] of ctx.storage.kv.list<Record<string, number>>({
+        prefix: "kv-write:",
+      })) {
+        const aged = { ...entry };
+        for (const field of ["at", "notBefore"])
+          if (field in aged) aged[field] = (aged[field] as number) - 10_000;
+        ctx.storage.kv.put(name, aged);
+      }
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await runInDurableObject(stub, (obj: AssetObject) => obj.isSynced())).toBe(true);

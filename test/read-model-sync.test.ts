@@ -46,17 +46,18 @@ describe("read model sync", () => {
     const key = `asset:${stack.apiKey}/${asset.uid}`;
     const good = await env.ASSET_INDEX.get(key);
 
-    // Simulate the crash: the commit is durable (revision 3), but KV still holds revision 1
-    // and the sync never recorded success; the alarm set with the commit is still pending.
+    // Simulate the crash: the commit is durable (revision 3) and its record staged, but KV still
+    // holds what was written at revision 1 (no slug yet) and the catalogue revision 1; the alarm
+    // set with the commit is pending. (Storage keys as docs/STORAGE.md lists them.)
     const stub = assetStub(env, stack.apiKey, asset.uid);
+    const stale = JSON.stringify({ ...JSON.parse(good as string), slug: null });
     await runInDurableObject(stub, async (_obj: AssetObject, ctx) => {
       ctx.storage.kv.put("synced_revision", 1);
+      ctx.storage.kv.put(`kv-write:written:${key}`, { value: stale, known: true, at: 0 });
+      ctx.storage.kv.put(`kv-write:staged:${key}`, { value: good, notBefore: 0 });
       await ctx.storage.setAlarm(Date.now() + 10_000);
     });
-    await env.ASSET_INDEX.put(
-      key,
-      JSON.stringify({ ...JSON.parse(good as string), slug: null, revision: 1 }),
-    );
+    await env.ASSET_INDEX.put(key, stale);
     expect((await fetchFromKv(permanent)).status).toBe(404);
 
     expect(await runDurableObjectAlarm(stub)).toBe(true);

@@ -1,19 +1,14 @@
 // One Durable Object per asset: the single, strongly consistent writer of the asset's state.
 // Every change is one synchronous storage transaction (no await inside), so concurrent requests
-// are applied one after another. After each commit the object pushes its state to the KV read
-// model and the stack's catalogue; an alarm set in the same turn retries that until it succeeds.
+// are applied one after another. Each commit stages the asset's edge record in the same
+// transaction; asset-sync.ts then brings KV and the stack's catalogue in step, with an alarm
+// set in the same turn as the backstop.
 
 import { DurableObject } from "cloudflare:workers";
 import { decideSlug } from "../domain/permanent-slug";
-import { readModelKey, toReadModel } from "../domain/read-model";
-import {
-  type AssetRecord,
-  type AssetSnapshot,
-  currentAssetShape,
-  type VersionRecord,
-} from "../domain/records";
-import { assetObjectPrefix } from "../domain/urls";
-import { stackStub } from "./stubs";
+import type { AssetRecord, AssetSnapshot, VersionRecord } from "../domain/records";
+import { ASSET, readAsset, readSnapshot, readVersions, versionKey } from "./asset-storage";
+import { AssetSync } from "./asset-sync";
 
 /** A version as uploaded, before the object numbers it. */
 export type NewVersion = Omit<VersionRecord, "version">;
@@ -56,15 +51,8 @@ export type UpdateResult =
   | { ok: false; reason: "not_found" }
   | { ok: false; reason: "slug_conflict"; existing: string };
 
-/** Delay of the safety alarm set with every commit, and of retries after a failed sync. */
-const SYNC_RETRY_MS = 10_000;
-
-const ASSET = "asset";
-const SYNCED = "synced_revision";
-const versionKey = (n: number) => `version:${String(n).padStart(10, "0")}`;
-
 export class AssetObject extends DurableObject<Env> {
-  #syncChain: Promise<void> = Promise.resolve();
+  readonly #sync = new AssetSync(this.ctx, () => this.env);
 
   async create(input: CreateInput): Promise<CreateResult> {
     const result = this.ctx.storage.transactionSync(() => {
@@ -89,10 +77,11 @@ export class AssetObject extends DurableObject<Env> {
       const current: VersionRecord = { ...input.version, version: 1 };
       this.ctx.storage.kv.put(ASSET, asset);
       this.ctx.storage.kv.put(versionKey(1), current);
+      this.#sync.stage(asset, true);
       return { ok: true, snapshot: { asset, current } } as const;
     });
     if (!result.ok) return result;
-    return { ...result, synced: await this.#afterCommit() };
+    return { ...result, synced: await this.#sync.afterCommit() };
   }
 
   async update(input: UpdateInput): Promise<UpdateResult> {
@@ -134,6 +123,7 @@ export class AssetObject extends DurableObject<Env> {
         next.updatedAt = new Date().toISOString();
         next.updatedBy = input.by;
         this.ctx.storage.kv.put(ASSET, next);
+        this.#sync.stage(next);
       }
       const slugSet = input.slug !== undefined && (asset.slug === null || !changed);
       return {
@@ -144,7 +134,7 @@ export class AssetObject extends DurableObject<Env> {
       } as const;
     });
     if (!result.ok) return result;
-    const synced = result.changed ? await this.#afterCommit() : this.isSynced();
+    const synced = result.changed ? await this.#sync.afterCommit() : this.isSynced();
     return { ok: true, snapshot: result.snapshot, slugSet: result.slugSet, synced };
   }
 
@@ -160,15 +150,17 @@ export class AssetObject extends DurableObject<Env> {
       if (!asset) return null;
       const versions = this.#versionRecords();
       if (asset.deleted) return { versions, now: false };
-      this.ctx.storage.kv.put(ASSET, {
+      const next: AssetRecord = {
         ...asset,
         deleted: true,
         revision: asset.revision + 1,
         updatedAt: new Date().toISOString(),
-      });
+      };
+      this.ctx.storage.kv.put(ASSET, next);
+      this.#sync.stage(next);
       return { versions, now: true };
     });
-    if (result?.now) await this.#afterCommit();
+    if (result?.now) await this.#sync.afterCommit();
     return result;
   }
 
@@ -202,23 +194,11 @@ export class AssetObject extends DurableObject<Env> {
 
   /** True when KV and the catalogue reflect the latest commit (used by tests and operators). */
   isSynced(): boolean {
-    const asset = this.#asset();
-    return !asset || (this.ctx.storage.kv.get<number>(SYNCED) ?? 0) >= asset.revision;
+    return this.#sync.isSynced();
   }
 
   override async alarm(): Promise<void> {
-    try {
-      await this.#sync();
-    } catch (err) {
-      // #sync has already set the next alarm; throwing would add the runtime's own retries.
-      console.error("read-model sync failed in alarm; retrying later", err);
-    }
-  }
-
-  /** Every version record, newest first (kept after a delete: only the bytes go). */
-  #versionRecords(): VersionRecord[] {
-    const list = [...this.ctx.storage.kv.list<VersionRecord>({ prefix: "version:" })];
-    return list.map(([, v]) => v).reverse();
+    await this.#sync.alarm();
   }
 
   #hasFileUid(fileUid: string): boolean {
@@ -229,69 +209,14 @@ export class AssetObject extends DurableObject<Env> {
   }
 
   #asset(): AssetRecord | undefined {
-    const stored = this.ctx.storage.kv.get<AssetRecord>(ASSET);
-    return stored && currentAssetShape(stored);
+    return readAsset(this.ctx.storage.kv);
   }
 
   #snapshot(asset: AssetRecord): AssetSnapshot {
-    const current = this.ctx.storage.kv.get<VersionRecord>(versionKey(asset.currentVersion));
-    if (!current) throw new Error(`asset ${asset.uid} has no version ${asset.currentVersion}`);
-    return { asset, current };
+    return readSnapshot(this.ctx.storage.kv, asset);
   }
 
-  /** Syncs the commit just made; false when that failed (the alarm set here retries it). */
-  async #afterCommit(): Promise<boolean> {
-    // The safety alarm is the retry if this instance dies before the sync below finishes.
-    await this.ctx.storage.setAlarm(Date.now() + SYNC_RETRY_MS);
-    try {
-      await this.#sync();
-      return true;
-    } catch (err) {
-      // The commit stands; the alarm set above retries the sync.
-      console.error("read-model sync failed; will retry", err);
-      return false;
-    }
-  }
-
-  /** Runs syncs one at a time, so an older state can never be written after a newer one. */
-  #sync(): Promise<void> {
-    const run = this.#syncChain.then(() => this.#syncUntilCurrent());
-    this.#syncChain = run.catch(() => undefined);
-    return run.catch(async (err) => {
-      await this.ctx.storage.setAlarm(Date.now() + SYNC_RETRY_MS);
-      throw err;
-    });
-  }
-
-  async #syncUntilCurrent(): Promise<void> {
-    for (;;) {
-      const asset = this.#asset();
-      if (!asset) return;
-      if ((this.ctx.storage.kv.get<number>(SYNCED) ?? 0) >= asset.revision) {
-        await this.ctx.storage.deleteAlarm();
-        return;
-      }
-      const key = readModelKey(asset.apiKey, asset.uid);
-      const stack = stackStub(this.env, asset.apiKey);
-      if (asset.deleted) {
-        await this.env.ASSET_INDEX.delete(key);
-        await stack.removeFromCatalog(asset.uid, asset.revision);
-        await deleteObjects(this.env.FILES, assetObjectPrefix(asset.apiKey, asset.uid));
-      } else {
-        const snapshot = this.#snapshot(asset);
-        await this.env.ASSET_INDEX.put(key, JSON.stringify(toReadModel(snapshot)));
-        await stack.putInCatalog(snapshot);
-      }
-      this.ctx.storage.kv.put(SYNCED, asset.revision);
-    }
-  }
-}
-
-async function deleteObjects(bucket: R2Bucket, prefix: string): Promise<void> {
-  for (;;) {
-    const page = await bucket.list({ prefix, limit: 1000 });
-    if (page.objects.length === 0) return;
-    await bucket.delete(page.objects.map((o) => o.key));
-    if (!page.truncated) return;
+  #versionRecords(): VersionRecord[] {
+    return readVersions(this.ctx.storage.kv);
   }
 }
