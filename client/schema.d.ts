@@ -90,6 +90,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/assets/{api_key}/{uid}/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an asset with its permanent URL
+         * @description The CMA's download with a permanent URL: the public permanent URL's path, on this host, with a management token. It answers the asset's latest version (or with `environment`, the one published there) as committed, read from the asset's Durable Object with no propagation delay, whereas the public URL may lag by its documented bound. The answer is the file's bytes with the public URLs' HTTP semantics (docs/HTTP.md): `HEAD`, `Range` (206, or 416 past the end), `If-None-Match` and `If-Modified-Since` (304), `If-Match` and `If-Unmodified-Since` (412), `ETag`, `Last-Modified`; `Cache-Control: private, no-cache`. Image parameters are the public host's and are ignored here.
+         */
+        get: operations["downloadAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/assets/folders": {
         parameters: {
             query?: never;
@@ -1407,6 +1427,156 @@ export interface operations {
                      * @example {
                      *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
                      *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadAsset: {
+        parameters: {
+            query?: {
+                /** @description An environment's name: serve the version published there instead of the latest (404 when nothing is). */
+                environment?: string;
+                /** @description Download: `Content-Disposition: attachment` with the version's filename (`?dl` or `?dl=true`), or with this name. */
+                dl?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The stack's api_key: the management token must be one of this stack's. An `api_key` header may be left out; when sent it must be the same (412 otherwise). */
+                api_key: string;
+                /** @description The asset's uid (`blt` + 16 hex digits). Any other value is a 404, like an unknown uid. */
+                uid: string;
+                /** @description The asset's permanent URL slug (case-sensitive); any other is a 404. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version's bytes, with its own Content-Type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description One range of the version's bytes (`Content-Range`). */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description The validators sent match: no body. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description - `error_code` 145: Asset was not found.
+             *     - `error_code` 404: The requested resource was not found.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Asset was not found.",
+                     *       "error_code": 145
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key.
+             *     - `error_code` 152: A precondition (If-Match or If-Unmodified-Since) failed.
+             */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 153: The requested range is not satisfiable. */
+            416: {
+                headers: {
+                    /** @description Content-Range */
+                    "Content-Range"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The requested range is not satisfiable.",
+                     *       "error_code": 153
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

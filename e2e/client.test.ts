@@ -63,6 +63,13 @@ describe("the typed client against the local service", () => {
     });
     expect(await (await fetch(permanentUrl)).text()).toBe("second");
     expect(await (await fetch(asset.url)).text()).toBe("first");
+    // The CMA's download with the permanent URL's path, on the management host.
+    const downloaded = await api.GET("/v3/assets/{api_key}/{uid}/{slug}", {
+      params: { path: { api_key: apiKey, uid, slug: "note" } },
+      parseAs: "text",
+    });
+    expect(downloaded.response.status).toBe(200);
+    expect(downloaded.data).toBe("second");
 
     const read = await api.GET("/v3/assets/{uid}", path);
     expect(read.data?.asset.sha256).toBe(sha256("second"));

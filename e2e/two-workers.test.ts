@@ -1,6 +1,7 @@
 // The two Workers as a client sees them, side by side on their own ports: the delivery Worker
 // answers the public URLs and nothing of the management side, the management Worker answers
-// everything else and no public URL, and a change made through one shows on the other at once.
+// everything else and no public URL (the permanent URL's path only as the CMA's download, with a
+// token), and a change made through one shows on the other at once.
 import { beforeAll, describe, expect, it } from "vitest";
 import { formBody, rawBody } from "../client/index";
 import { baseUrl, newStack, publicBaseUrl } from "./api";
@@ -50,10 +51,15 @@ describe("the delivery Worker", () => {
 });
 
 describe("the management Worker", () => {
-  it("serves no public URL", async () => {
+  it("serves no public URL: the permanent URL's path only with a token (the CMA's download)", async () => {
     const onManagement = (url: string) => url.replace(publicBaseUrl, baseUrl);
     expect(await status(onManagement(asset.url))).toBe(404);
-    expect(await status(onManagement(asset.permanent_url))).toBe(404);
+    expect(await status(onManagement(asset.permanent_url))).toBe(401);
+    const auth = { api_key: stack.apiKey, authorization: stack.token };
+    const downloaded = await fetch(onManagement(asset.permanent_url), { headers: auth });
+    expect(downloaded.status).toBe(200);
+    expect(downloaded.headers.get("cache-control")).toBe("private, no-cache");
+    expect(await downloaded.text()).toBe("first");
     expect(await status(asset.url)).toBe(200);
     expect(await status(asset.permanent_url)).toBe(200);
   });

@@ -8,6 +8,7 @@ import { homeRoutes } from "./home/routes";
 import { errorResponse } from "./http/error-response";
 import { notFound } from "./http/errors";
 import { adminRoutes } from "./routes/admin";
+import { assetDownloadRoutes } from "./routes/asset-download";
 import { assetRoutes } from "./routes/assets";
 import { stackRoutes } from "./routes/stacks";
 import { uploadRoutes } from "./routes/uploads";
@@ -23,6 +24,8 @@ app.route("/", homeRoutes);
 app.route("/v3/stacks", stackRoutes);
 app.route("/v3/admin", adminRoutes);
 app.route("/v3/assets", assetRoutes);
+// The public permanent URL's path, here with a management token: the CMA's download.
+app.route("/v3/assets", assetDownloadRoutes);
 app.route("/v3/uploads", uploadRoutes);
 
 // The web console for content managers (src/console/); it calls the API above in-process.

@@ -1,8 +1,9 @@
 // The workerd suite's Worker: both Workers' fetch handlers behind one entry, with the management
 // Worker's bindings (a superset of the delivery Worker's), so every test reaches either through
 // SELF. As the two hostnames do in production, the public URL shapes (3 or 4 segments after
-// /v3/assets/) go to the delivery Worker and everything else to the management Worker. The
-// end-to-end suite (e2e/) runs the two real Workers side by side.
+// /v3/assets/) go to the delivery Worker and everything else to the management Worker; a request
+// to MANAGEMENT_HOST always goes to the management Worker (its download with a permanent URL has
+// the public URL's path). The end-to-end suite (e2e/) runs the two real Workers side by side.
 
 import type { DeliveryEnv } from "../src/delivery/env";
 import deliveryWorker from "../src/delivery-worker";
@@ -16,11 +17,16 @@ export type BothEnv = Env & DeliveryEnv;
 
 const PUBLIC_SHAPE = /^\/v3\/assets\/[^/]*\/[^/]*\/./;
 
+/** The management Worker's own hostname in these tests. */
+export const MANAGEMENT_HOST = "api.test";
+
 export default {
   fetch(request: Request, env: BothEnv, ctx: ExecutionContext): Promise<Response> {
-    const worker = PUBLIC_SHAPE.test(new URL(request.url).pathname)
-      ? deliveryWorker
-      : managementWorker;
+    const url = new URL(request.url);
+    const worker =
+      url.hostname !== MANAGEMENT_HOST && PUBLIC_SHAPE.test(url.pathname)
+        ? deliveryWorker
+        : managementWorker;
     return Promise.resolve(worker.fetch(request, env, ctx));
   },
   scheduled: managementWorker.scheduled,

@@ -29,12 +29,17 @@ export interface StackVariables {
   tokenUid: string;
 }
 
-/** Requires `api_key` + a management token of that stack. */
-export const requireManagementToken = () =>
+/**
+ * Requires `api_key` + a management token of that stack. The stack is the `api_key` header's, or
+ * with `"path"` the route's `{api_key}` (the CMA's download with a permanent URL names its stack
+ * in the path; an `api_key` header, when sent, must name the same one).
+ */
+export const requireManagementToken = (stackIn: "header" | "path" = "header") =>
   createMiddleware<{ Bindings: Env; Variables: StackVariables }>(
     async function requireManagementToken(c, next) {
-      const apiKey = c.req.header("api_key") ?? "";
-      if (!isApiKey(apiKey)) throw apiKeyInvalid();
+      const header = c.req.header("api_key");
+      const apiKey = stackIn === "path" ? (c.req.param("api_key") ?? "") : (header ?? "");
+      if (!isApiKey(apiKey) || (header !== undefined && header !== apiKey)) throw apiKeyInvalid();
       const token = c.req.header("authorization");
       if (!token) {
         // Still tell an unknown stack apart from a missing token, as the CMA does.

@@ -19,13 +19,15 @@ export interface Ctx {
   ctx: { waitUntil(promise: Promise<unknown>): void };
 }
 export type Method = "GET" | "HEAD";
+/** What answering needs of the request (the management host's download has no DeliveryEnv). */
+export type AnswerCtx = Pick<Ctx, "request" | "url">;
 
 /** Fetches the bytes of the selected version (a range of them, or all); null when missing. */
 export type ReadBytes = (range: ByteRange | null) => Promise<ReadableStream | null>;
 
 /** Carries out the plan for one version: 304, 412, 416, or its bytes (all or one range). */
 export async function answer(
-  c: Ctx,
+  c: AnswerCtx,
   method: Method,
   version: ServedVersion,
   cacheControl: string,
@@ -73,7 +75,7 @@ export async function answer(
  * Bytes not sent are released.
  */
 export async function answerWithBody(
-  c: Ctx,
+  c: AnswerCtx,
   method: Method,
   held: { version: ServedVersion; body: ReadableStream },
   cacheControl: string,
@@ -95,7 +97,7 @@ export async function answerWithBody(
 
 /** The response, with Content-Disposition when `?dl` asks for a download. */
 export function withDownload(
-  c: Ctx,
+  c: AnswerCtx,
   filename: string,
   headers: Headers,
   body: ReadableStream | null,

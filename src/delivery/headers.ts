@@ -15,6 +15,21 @@ export interface ServedVersion {
   filename: string;
 }
 
+/** A version as stored (an asset object's version record, or its KV read model) to serve. */
+export const servedVersion = (v: {
+  contentType: string;
+  size: number;
+  etag: string;
+  uploaded: string;
+  filename: string;
+}): ServedVersion => ({
+  contentType: v.contentType,
+  size: v.size,
+  etag: v.etag,
+  uploaded: new Date(v.uploaded),
+  filename: v.filename,
+});
+
 export const IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";
 export const permanentCacheControl = (maxAge: number) => `public, max-age=${maxAge}`;
 

@@ -11,6 +11,7 @@ import {
 } from "../http/errors";
 import { ASSET_OPERATIONS } from "./asset-operations";
 import { componentSchemas, SECURITY_SCHEMES, type SecuritySchemeName } from "./components";
+import { DOWNLOAD_OPERATIONS } from "./download-operations";
 import { FOLDER_OPERATIONS } from "./folder-operations";
 import { type Access, type OperationSpec, TAGS } from "./operation-spec";
 import { errorResponses } from "./responses";
@@ -21,6 +22,7 @@ import { UPLOAD_OPERATIONS } from "./upload-operations";
 
 const OPERATIONS: readonly OperationSpec[] = [
   ...ASSET_OPERATIONS,
+  ...DOWNLOAD_OPERATIONS,
   ...FOLDER_OPERATIONS,
   ...UPLOAD_OPERATIONS,
   ...STACK_OPERATIONS,

@@ -1,0 +1,55 @@
+// The CMA's "download an asset with permanent URL" on the management host:
+// GET/HEAD /v3/assets/{api_key}/{uid}/{slug} with a management token of the path's stack. Unlike
+// the public permanent URL (the delivery Worker, reading KV), it reads the asset's Durable Object,
+// so it answers what was just committed, with no propagation delay. The bytes come from R2 and
+// the HTTP semantics are the public URLs' (ranges, conditional requests, ?dl: delivery/answer.ts);
+// image parameters are the public host's alone and are ignored here (docs/API-NOTES.md).
+
+import { type Context, Hono } from "hono";
+import { requireManagementToken, type StackVariables } from "../auth/management-auth";
+import { answer } from "../delivery/answer";
+import { servedVersion } from "../delivery/headers";
+import { readR2 } from "../delivery/r2-reads";
+import { isAssetUid } from "../domain/ids";
+import { versionObjectKey } from "../domain/urls";
+import { assetNotFound, notFound } from "../http/errors";
+import { assetStub } from "../objects/stubs";
+
+type Env_ = { Bindings: Env; Variables: StackVariables };
+
+/**
+ * The answer is the token holder's: no shared cache may keep it, and a browser revalidates it
+ * every time (the asset can change at any moment), which costs a 304 when it has not.
+ */
+export const DOWNLOAD_CACHE_CONTROL = "private, no-cache";
+
+export const assetDownloadRoutes = new Hono<Env_>();
+
+assetDownloadRoutes.use("/:api_key/:uid/:slug", requireManagementToken("path"));
+assetDownloadRoutes.get("/:api_key/:uid/:slug", downloadAsset);
+
+async function downloadAsset(c: Context<Env_>): Promise<Response> {
+  const apiKey = c.get("apiKey");
+  const uid = c.req.param("uid") ?? "";
+  if (!isAssetUid(uid)) throw assetNotFound();
+  const snapshot = await assetStub(c.env, apiKey, uid).get();
+  // The slug must be the asset's own, as on the public permanent URL.
+  if (!snapshot || snapshot.asset.slug === null || snapshot.asset.slug !== c.req.param("slug")) {
+    throw assetNotFound();
+  }
+  // No environment exists yet in this service, so none has anything published.
+  if (c.req.query("environment") !== undefined) throw notFound();
+  const { current } = snapshot;
+  const key = versionObjectKey(apiKey, uid, current.fileUid, current.safeFilename);
+  const method = c.req.method === "HEAD" ? "HEAD" : "GET";
+  const request = { request: c.req.raw, url: new URL(c.req.url) };
+  return answer(
+    request,
+    method,
+    servedVersion(current),
+    DOWNLOAD_CACHE_CONTROL,
+    false,
+    new Headers(),
+    (range) => readR2(c.env.FILES, key, range),
+  );
+}
