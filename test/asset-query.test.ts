@@ -1,16 +1,14 @@
-// The listing's pure parts: the `query` filter parser, `$regex` to GLOB, the SQL it compiles
-// to, and tag lists. The GLOB patterns are also run by SQLite itself, in a stack's Durable Object,
-// against what JavaScript's own RegExp says for the same pattern.
+// The listing's pure parts: the `query` filter parser, `$regex` parsed into a pattern and the
+// matcher that runs it (fuzzed against what JavaScript's own RegExp says for the same pattern),
+// `search`, the SQL a filter compiles to, and tag lists.
 
-import { env, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAssetQuery } from "../src/domain/asset-query";
 import { compileFilter, compileOrder } from "../src/domain/asset-query-sql";
-import { MAX_REGEX_LENGTH, regexToGlob } from "../src/domain/regex-glob";
+import { MAX_REGEX_LENGTH, parseRegexPattern } from "../src/domain/regex-pattern";
 import { checkTags, MAX_TAGS, tagsFromText } from "../src/domain/tags";
-import type { StackObject } from "../src/objects/stack-object";
-import { stackStub } from "../src/objects/stubs";
+import { compilePattern, containsPattern } from "../src/domain/text-pattern";
 
 const UID = "blt0123456789abcdef";
 
@@ -42,11 +40,44 @@ describe("parseAssetQuery", () => {
       '{"updated_at": {"$lte": "2026-01-31T10:00:00+02:00"}}',
       [{ kind: "range", field: "updated_at", operator: "$lte", value: "2026-01-31T08:00:00.000Z" }],
     ],
-    ['{"title": {"$regex": "^ban"}}', [{ kind: "glob", field: "title", glob: "ban*" }]],
     [
-      '{"filename": {"$regex": "png$", "$options": "i"}}',
-      [{ kind: "glob", field: "filename", glob: "*[pP][nN][gG]" }],
+      '{"title": {"$regex": "^b.n"}}',
+      [
+        {
+          kind: "pattern",
+          field: "title",
+          pattern: {
+            caseless: false,
+            items: [
+              { kind: "one", source: "b" },
+              { kind: "one", source: "." },
+              { kind: "one", source: "n" },
+              { kind: "run" },
+            ],
+          },
+        },
+      ],
     ],
+    [
+      '{"filename": {"$regex": "[.]png$", "$options": "i"}}',
+      [
+        {
+          kind: "pattern",
+          field: "filename",
+          pattern: {
+            caseless: true,
+            items: [
+              { kind: "run" },
+              { kind: "one", source: "[\\.]" },
+              { kind: "one", source: "p" },
+              { kind: "one", source: "n" },
+              { kind: "one", source: "g" },
+            ],
+          },
+        },
+      ],
+    ],
+    ['{"title": "cafe\u0301"}', [{ kind: "equals", field: "title", value: "caf\u00e9" }]],
     ["{}", []],
   ])("accepts %s", (text, conditions) => {
     expect(parseAssetQuery(text)).toEqual({ ok: true, conditions });
@@ -77,6 +108,9 @@ describe("parseAssetQuery", () => {
     ['{"tags": {"$in": []}}', "tags $in needs an array of 1 to 20 tags"],
     ['{"tags": {"$in": "a"}}', "tags $in needs an array of 1 to 20 tags"],
     ['{"tags": {"$all": ["a,b"]}}', "tags $all: a tag must not contain a comma"],
+    ['{"title": "a\\u0000b"}', "title's value must not contain control characters"],
+    ['{"title": {"$regex": "^a\\u0000"}}', "title's value must not contain control characters"],
+    ['{"filename": "\\ud800"}', "filename's value must be well-formed Unicode"],
     ["[]", "must be a JSON object"],
     ["null", "must be a JSON object"],
     ["{", "must be a JSON object"],
@@ -99,97 +133,128 @@ describe("parseAssetQuery", () => {
   });
 });
 
-describe("regexToGlob", () => {
+// Characters whose case folding differs between naive toLowerCase() and Unicode's (final
+// sigma, Kelvin sign, long s, dotted and dotless i), besides plain ones and metacharacters.
+const ALPHABET = [..."abAB.x1*?[\u00e9\u00c9\u03c3\u03c2\u03a3\u212akK\u017fsS\u0130\u0131i"];
+
+/** Whether the $regex matches the text, by the parser and the matcher; null when refused. */
+function regexMatches(regex: string, caseless: boolean, text: string): boolean | null {
+  const parsed = parseRegexPattern(regex, caseless);
+  return parsed.ok ? compilePattern(parsed.pattern)(text) : null;
+}
+
+describe("$regex patterns", () => {
   it.each([
-    ["", false, "*"],
-    ["abc", false, "*abc*"],
-    ["^abc$", false, "abc"],
-    ["^a.c", false, "a?c*"],
-    ["^a.*c$", false, "a*c"],
-    ["^a.+c$", false, "a?*c"],
-    ["a\\.b", false, "*a.b*"],
-    ["\\*\\?\\[", false, "*[*][?][[]*"],
-    ["^[abc]$", false, "[abc]"],
-    ["^[a-c]x$", false, "[a-c]x"],
-    ["^[^a-c]$", false, "[^a-c]"],
-    ["^[]a]$", false, null],
-    ["^[\\]a]$", false, "[]a]"],
-    ["^[a-]$", false, "[a-]"],
-    ["^[\\^a]$", false, "[a^]"],
-    ["^\\d\\d$", false, "[0-9][0-9]"],
-    ["^\\D$", false, "[^0-9]"],
-    ["^Ab$", true, "[aA][bB]"],
-    ["^[a-c]$", true, "[a-cA-C]"],
-    ["^1-2$", true, "1-2"],
-    ["a$b", false, null],
-    ["a^", false, null],
-    ["^(a+)+$", false, null],
-    ["a|b", false, null],
-    ["a+", false, null],
-    ["a*", false, null],
-    ["a{2}", false, null],
-    ["\\1", false, null],
-    ["\\b", false, null],
-    ["[abc", false, null],
-    ["a\\", false, null],
-    ["^[\\D]$", false, null],
-    ["^[à-ÿ]$", true, null],
-    [".*.*.*.*.*.*.*.*", false, null],
-    ["^.*.*.*.*.*.*.*.*$", false, "*"],
-  ])("translates %j (i: %s) to %j", (pattern, caseless, glob) => {
-    const result = regexToGlob(pattern, caseless);
-    if (glob === null) expect(result.ok).toBe(false);
-    else expect(result).toEqual({ ok: true, glob });
+    ["", false, ["", "anything"], []],
+    ["abc", false, ["abc", "xabcx"], ["ab", "ABC", "a-b-c"]],
+    ["^abc$", false, ["abc"], ["abcd", "xabc"]],
+    ["^a.c", false, ["abc", "a\u{1f600}cde"], ["ac", "xabc"]],
+    ["^a.*c$", false, ["ac", "abbbc"], ["acx"]],
+    ["^a.+c$", false, ["abc", "abbc"], ["ac"]],
+    ["a\\.b", false, ["a.b"], ["axb"]],
+    ["\\*\\?\\[", false, ["*?["], ["*?"]],
+    ["^[abc]$", false, ["b"], ["d", "ab"]],
+    ["^[^a-c]$", false, ["d", "\u{1f600}"], ["b"]],
+    ["^[\\]a]$", false, ["]", "a"], ["b"]],
+    ["^[a-]$", false, ["-", "a"], ["b"]],
+    ["^[\\^a]$", false, ["^"], ["b"]],
+    ["^\\d\\d$", false, ["42"], ["4a"]],
+    ["^\\D$", false, ["a"], ["4"]],
+    ["^Ab$", true, ["ab", "AB", "aB"], ["ac"]],
+    ["^[a-c]$", true, ["B"], ["D"]],
+    ["^\u00e9t\u00e9$", true, ["\u00c9T\u00c9"], ["ete"]],
+    ["^[\u00e0-\u00ff]$", true, ["\u00c9", "\u00e9"], ["e"]],
+    ["^\u03c3$", true, ["\u03c2", "\u03a3"], ["s"]],
+    ["^1-2$", true, ["1-2"], ["1"]],
+    [`^${"a".repeat(MAX_REGEX_LENGTH - 2)}$`, false, ["a".repeat(MAX_REGEX_LENGTH - 2)], ["a"]],
+    ["\\w\\w\\w\\w\\w", true, ["hello"], ["hi"]],
+    [".*.*.*.*.*.*", false, ["x"], []],
+    ["^.*.*.*.*.*.*.*.*$", false, ["x"], []],
+  ])("%j (i: %s) matches %j, not %j", (regex, caseless, yes, no) => {
+    for (const text of yes) expect(regexMatches(regex, caseless, text), text).toBe(true);
+    for (const text of no) expect(regexMatches(regex, caseless, text), text).toBe(false);
+  });
+
+  it.each([
+    ["^[]a]$", false],
+    ["a$b", false],
+    ["a^", false],
+    ["^(a+)+$", false],
+    ["a|b", false],
+    ["a+", false],
+    ["a*", false],
+    ["a{2}", false],
+    ["\\1", false],
+    ["\\b", false],
+    ["[abc", false],
+    ["a\\", false],
+    ["^[\\D]$", false],
+    ["^[z-a]$", false],
+    [".*.*.*.*.*.*.*.*", false],
+    [`^${".*a".repeat(9)}$`, false],
+  ])("refuses %j (i: %s)", (regex, caseless) => {
+    expect(parseRegexPattern(regex, caseless).ok).toBe(false);
   });
 
   it(`refuses a pattern over ${MAX_REGEX_LENGTH} characters`, () => {
-    expect(regexToGlob("a".repeat(MAX_REGEX_LENGTH + 1), false).ok).toBe(false);
-    expect(regexToGlob("a".repeat(MAX_REGEX_LENGTH), false).ok).toBe(true);
+    expect(parseRegexPattern("a".repeat(MAX_REGEX_LENGTH + 1), false).ok).toBe(false);
+    expect(parseRegexPattern("\u{1f600}".repeat(MAX_REGEX_LENGTH), false).ok).toBe(true);
   });
 
-  // What SQLite's GLOB says, asked in a stack's Durable Object (the database the listing uses).
-  async function globMatches(pairs: [string, string][]): Promise<boolean[]> {
-    const stub = stackStub(env, "blt00000000000000aa");
-    return runInDurableObject(stub, (_instance: StackObject, state) =>
-      pairs.map(
-        ([text, glob]) =>
-          state.storage.sql.exec<{ m: number }>("SELECT ? GLOB ? AS m", text, glob).one().m === 1,
-      ),
-    );
-  }
-
-  it("matches in SQLite exactly what the regular expression matches", async () => {
+  it("matches exactly what JavaScript's RegExp matches, in any case folding", () => {
     const atom = fc.oneof(
-      fc.constantFrom("a", "b", "A", ".", ".*", ".+", "\\.", "[ab]", "[^a]", "[a-c]", "\\d", "é"),
-      fc.constantFrom("x", "*", "?", "["),
+      fc.constantFrom("a", "b", "A", ".", ".*", ".+", "\\.", "[ab]", "[^a]", "[a-c]", "\\d"),
+      fc.constantFrom("\\w", "\\W", "\\s", "[\\w]", "\u00e9", "\u03c3", "k", "s", "i", "[h-l]"),
+      fc.constantFrom("\\*", "\\?", "\\[", "x", "\u0130", "\u212a", "[^\\d]"),
     );
-    const patterns = fc.tuple(
-      fc.boolean(),
-      fc.array(atom, { maxLength: 6 }),
-      fc.boolean(),
-      fc.boolean(),
+    const pattern = fc.tuple(fc.boolean(), fc.array(atom, { maxLength: 7 }), fc.boolean());
+    const text = fc.array(fc.constantFrom(...ALPHABET), { maxLength: 9 }).map((a) => a.join(""));
+    fc.assert(
+      fc.property(pattern, fc.boolean(), fc.array(text, { maxLength: 6 }), (p, caseless, texts) => {
+        const regex = `${p[0] ? "^" : ""}${p[1].join("")}${p[2] ? "$" : ""}`;
+        const parsed = parseRegexPattern(regex, caseless);
+        if (!parsed.ok) return;
+        const matches = compilePattern(parsed.pattern);
+        const oracle = new RegExp(regex, caseless ? "isu" : "su");
+        for (const t of texts) expect(matches(t), `${regex} on ${t}`).toBe(oracle.test(t));
+      }),
+      { numRuns: 2000, seed: 13 },
     );
-    const texts = fc.stringMatching(/^[abAB.xé1*?[]{0,8}$/);
-    const samples = fc.sample(fc.tuple(patterns, fc.array(texts, { minLength: 5, maxLength: 5 })), {
-      numRuns: 200,
-      seed: 13,
-    });
-    const pairs: [string, string][] = [];
-    const expected: boolean[] = [];
-    for (const [[start, atoms, end, caseless], candidates] of samples) {
-      // A literal *, ? or [ in a regex must be escaped; GLOB needs them in a class.
-      const body = atoms.map((a) => (a === "*" || a === "?" || a === "[" ? `\\${a}` : a)).join("");
-      const pattern = `${start ? "^" : ""}${body}${end ? "$" : ""}`;
-      const glob = regexToGlob(pattern, caseless);
-      if (!glob.ok) continue;
-      const regex = new RegExp(pattern, caseless ? "iu" : "u");
-      for (const text of candidates) {
-        pairs.push([text, glob.glob]);
-        expected.push(regex.test(text));
-      }
-    }
-    expect(pairs.length).toBeGreaterThan(500);
-    expect(await globMatches(pairs)).toEqual(expected);
+  });
+
+  it("finds a segment's leftmost place past 32 characters (several words of state)", () => {
+    const long = "ab".repeat(40);
+    expect(regexMatches(`^x.*${long}.*y$`, false, `xzz${long}zzy`)).toBe(true);
+    expect(regexMatches(`^x.*${long}.*y$`, false, `xzz${long.slice(1)}zzy`)).toBe(false);
+    expect(regexMatches(`${"a".repeat(33)}b`, false, `${"a".repeat(60)}b`)).toBe(true);
+  });
+});
+
+describe("search", () => {
+  it("finds the text anywhere, in any case, metacharacters taken literally", () => {
+    const found = (search: string, text: string) => compilePattern(containsPattern(search))(text);
+    expect(found("ban", "Top BANNER")).toBe(true);
+    expect(found("\u00e9t\u00e9", "\u00c9T\u00c9 2026")).toBe(true);
+    expect(found("50%_off", "save 50%_off now")).toBe(true);
+    expect(found("50%_off", "save 50% off")).toBe(false);
+    expect(found(".*", "anything")).toBe(false);
+    expect(found("a".repeat(255), `x${"a".repeat(255)}`)).toBe(true);
+  });
+
+  it("folds case exactly as $regex with $options i does", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...ALPHABET), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.constantFrom(...ALPHABET), { maxLength: 9 }),
+        (search, text) => {
+          const escaped = search.map((ch) => (/[.*?[\\]/.test(ch) ? `\\${ch}` : ch)).join("");
+          expect(compilePattern(containsPattern(search.join("")))(text.join(""))).toBe(
+            regexMatches(escaped, true, text.join("")),
+          );
+        },
+      ),
+      { numRuns: 1000, seed: 7 },
+    );
   });
 });
 
@@ -202,24 +267,16 @@ describe("compileFilter and compileOrder", () => {
         { kind: "range", field: "file_size", operator: "$lt", value: 10 },
       ],
       search: "50%_off",
+      // (matched on the rows, not in SQL: listing-text.ts)
       folder: null,
       includeFolders: false,
     });
     expect(sql.where).toBe(
-      "c.deleted = 0 AND c.is_dir = 0 AND c.parent_uid IS ? AND " +
-        "(c.title LIKE ? ESCAPE '\\' OR c.filename LIKE ? ESCAPE '\\') AND c.title = ? AND " +
+      "c.deleted = 0 AND c.is_dir = 0 AND c.parent_uid IS ? AND c.title = ? AND " +
         "c.uid IN (SELECT uid FROM catalog_tags WHERE tag IN (?, ?) GROUP BY uid HAVING COUNT(*) = 2) AND " +
         "c.file_size < ?",
     );
-    expect(sql.params).toEqual([
-      null,
-      "%50\\%\\_off%",
-      "%50\\%\\_off%",
-      "x'; DROP TABLE catalog; --",
-      "a",
-      "b",
-      10,
-    ]);
+    expect(sql.params).toEqual([null, "x'; DROP TABLE catalog; --", "a", "b", 10]);
     expect(compileFilter({ conditions: [], search: "", includeFolders: true })).toEqual({
       where: "c.deleted = 0",
       params: [],

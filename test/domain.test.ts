@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config";
-import { displayFilename, sanitizeFilename } from "../src/domain/filename";
+import { checkFilename, sanitizeFilename } from "../src/domain/filename";
 import {
   isApiKey,
   isAssetUid,
@@ -75,8 +75,6 @@ describe("filenames", () => {
     [".", "_."],
     ["...", "_..."],
     ["", "file"],
-    ["\u0000\u001f", "file"],
-    ["tab\there", "tabhere"],
     ["cafe\u0301.txt", "café.txt"],
   ])("sanitises %j to %j", (input, expected) => {
     expect(sanitizeFilename(input)).toBe(expected);
@@ -91,11 +89,23 @@ describe("filenames", () => {
     }
   });
 
-  it("limits display names to 255 code points without splitting a surrogate pair", () => {
-    const name = "\u{1f600}".repeat(300);
-    const shown = displayFilename(name);
-    expect(Array.from(shown)).toHaveLength(255);
-    expect(() => encodeURIComponent(shown)).not.toThrow(); // throws on a lone surrogate
+  it("takes names of 1 to 255 code points, NFC-normalised, as given", () => {
+    expect(checkFilename("\u{1f600}".repeat(255))).toEqual({
+      ok: true,
+      filename: "\u{1f600}".repeat(255),
+    });
+    expect(checkFilename("cafe\u0301 .txt")).toEqual({ ok: true, filename: "caf\u00e9 .txt" });
+  });
+
+  it.each([
+    ["", "must not be empty"],
+    ["\u{1f600}".repeat(256), "must be at most 255 characters"],
+    ["a\u0000b.txt", "must not contain control characters"],
+    ["tab\there.txt", "must not contain control characters"],
+    ["c1\u0085.txt", "must not contain control characters"],
+    ["lone\ud800.txt", "must be well-formed Unicode (it holds a lone surrogate)"],
+  ])("refuses %j: %s", (name, reason) => {
+    expect(checkFilename(name)).toEqual({ ok: false, reason });
   });
 });
 

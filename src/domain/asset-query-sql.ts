@@ -1,12 +1,13 @@
-// A listing's filter and order as SQL over the stack's catalogue (objects/catalog-schema.ts):
+// A listing's filter and order as SQL over the stack's catalogue (objects/stack-schema.ts):
 // `catalog c` with one row per asset or folder, and `catalog_tags` with one row per tag. Pure text
 // building: every value is a bound parameter, and column names come only from the tables below.
+// The text filters (`search`, `$regex`) are not SQL: listing-text.ts matches them on the rows.
 
 import type { Condition, RangeField, SortField, TextField } from "./asset-query";
 
 export interface ListFilter {
   conditions: Condition[];
-  /** This service's own free-text search (title or current filename contains it). */
+  /** This service's own free-text search (title or current filename contains it, any case). */
   search: string;
   /** Only what is directly in this folder: a uid, or null for the root; undefined for anywhere. */
   folder?: string | null;
@@ -46,12 +47,12 @@ const COMPARISONS = { $gt: ">", $gte: ">=", $lt: "<", $lte: "<=" } as const;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
-function condition(c: Condition): SqlWhere {
+function condition(c: Condition): SqlWhere | null {
   switch (c.kind) {
     case "equals":
       return { where: `${TEXT_COLUMNS[c.field]} = ?`, params: [c.value] };
-    case "glob":
-      return { where: `${TEXT_COLUMNS[c.field]} GLOB ?`, params: [c.glob] };
+    case "pattern":
+      return null; // matched on the rows (listing-text.ts)
     case "parent":
       return { where: "c.parent_uid IS ?", params: [c.folder] };
     case "range":
@@ -79,16 +80,12 @@ export function compileFilter(filter: ListFilter): SqlWhere {
       params: [],
     },
   ];
-  if (filter.folder !== undefined) parts.push(condition({ kind: "parent", folder: filter.folder }));
-  if (filter.search !== "") {
-    // LIKE's own wildcards in the search text are taken literally.
-    const pattern = `%${filter.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    parts.push({
-      where: "(c.title LIKE ? ESCAPE '\\' OR c.filename LIKE ? ESCAPE '\\')",
-      params: [pattern, pattern],
-    });
+  if (filter.folder !== undefined)
+    parts.push({ where: "c.parent_uid IS ?", params: [filter.folder] });
+  for (const c of filter.conditions) {
+    const part = condition(c);
+    if (part) parts.push(part);
   }
-  parts.push(...filter.conditions.map(condition));
   return {
     where: parts.map((p) => p.where).join(" AND "),
     params: parts.flatMap((p) => p.params),

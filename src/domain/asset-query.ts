@@ -6,13 +6,17 @@
 //   {"parent_uid": "blt…"} or {"parent_uid": null} (the root)
 //   {"tags": "home"}   {"tags": {"$in": [...]}}   {"tags": {"$all": [...]}}
 //   {"created_at" | "updated_at" | "file_size": {"$gt" | "$gte" | "$lt" | "$lte": value, ...}}
-//   {"title" | "filename": {"$regex": "^ban", "$options": "i"}}   (regex-glob.ts's subset)
+//   {"title" | "filename": {"$regex": "^ban", "$options": "i"}}   (regex-pattern.ts's subset)
+// Text values follow domain/text.ts (NFC; control characters and lone surrogates refused), as
+// the stored text they are compared with does.
 // Several fields, or several operators on one field, must all hold.
 // Parsing only: asset-query-sql.ts turns the result into SQL.
 
 import { BLT_ID } from "./ids";
-import { regexToGlob } from "./regex-glob";
+import { parseRegexPattern } from "./regex-pattern";
 import { checkTags } from "./tags";
+import { codePoints, nfc, textProblem } from "./text";
+import type { TextPattern } from "./text-pattern";
 
 export const MAX_QUERY_LENGTH = 4096;
 /** Values in one `$in` or `$all`. */
@@ -28,7 +32,7 @@ export type Condition =
   | { kind: "parent"; folder: string | null }
   | { kind: "tags"; match: "any" | "all"; tags: string[] }
   | { kind: "range"; field: RangeField; operator: RangeOperator; value: string | number }
-  | { kind: "glob"; field: "title" | "filename"; glob: string };
+  | { kind: "pattern"; field: "title" | "filename"; pattern: TextPattern };
 
 export type QueryCheck = { ok: true; conditions: Condition[] } | { ok: false; reason: string };
 
@@ -49,9 +53,9 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 function text(field: string, value: unknown): string {
   if (typeof value !== "string") refuse(`${field} must be compared with a string`);
-  const s = value as string;
-  if (s.length > MAX_TEXT_VALUE)
-    refuse(`${field}'s value must be at most ${MAX_TEXT_VALUE} characters`);
+  const s = nfc(value as string);
+  const problem = textProblem(s, { min: 0, max: MAX_TEXT_VALUE });
+  if (problem !== null) refuse(`${field}'s value ${problem}`);
   return s;
 }
 
@@ -116,9 +120,9 @@ function conditionsOf(field: string, value: unknown): Condition[] {
       if (value.$regex === undefined) return refuse(`$options on ${field} needs $regex`);
       const options = value.$options ?? "";
       if (options !== "" && options !== "i") return refuse(`$options on ${field} may only be "i"`);
-      const glob = regexToGlob(text(field, value.$regex), options === "i");
-      if (!glob.ok) return refuse(`$regex on ${field} ${glob.reason}`);
-      return [{ kind: "glob", field, glob: glob.glob }];
+      const parsed = parseRegexPattern(text(field, value.$regex), options === "i");
+      if (!parsed.ok) return refuse(`$regex on ${field} ${parsed.reason}`);
+      return [{ kind: "pattern", field, pattern: parsed.pattern }];
     }
     case "parent_uid":
       if (value === null) return [{ kind: "parent", folder: null }];
@@ -158,7 +162,7 @@ function conditionsOf(field: string, value: unknown): Condition[] {
 
 /** Parses and checks the `query` parameter's text. */
 export function parseAssetQuery(text: string): QueryCheck {
-  if (text.length > MAX_QUERY_LENGTH) {
+  if (codePoints(text) > MAX_QUERY_LENGTH) {
     return { ok: false, reason: `must be at most ${MAX_QUERY_LENGTH} characters of JSON` };
   }
   let parsed: unknown;

@@ -3,27 +3,25 @@
 // hold a comma, so every list survives that round trip. Tags are kept trimmed and NFC-normalised
 // (so "café" typed either way is one tag), case as given, each once, in the order first given.
 
+import { nfc, type TextRule, textProblem } from "./text";
+
 export const MAX_TAGS = 50;
 export const MAX_TAG_LENGTH = 100;
 
 export type TagsCheck = { ok: true; tags: string[] } | { ok: false; reason: string };
 
-// Control characters (C0, DEL, C1) have no place in a label shown to people.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** One tag: domain/text.ts's rules for a line of 1 to MAX_TAG_LENGTH characters, no comma. */
+const TAG_RULE: TextRule = { min: 1, max: MAX_TAG_LENGTH };
 
 /** Checks one tag, returning it trimmed and normalised. */
 export function checkTag(
   value: unknown,
 ): { ok: true; tag: string } | { ok: false; reason: string } {
   if (typeof value !== "string") return { ok: false, reason: "each tag must be a string" };
-  const tag = value.trim().normalize("NFC");
-  if (tag === "") return { ok: false, reason: "a tag must not be empty" };
-  if (tag.length > MAX_TAG_LENGTH) {
-    return { ok: false, reason: `a tag must be at most ${MAX_TAG_LENGTH} characters` };
-  }
+  const tag = nfc(value.trim());
+  const problem = textProblem(tag, TAG_RULE);
+  if (problem !== null) return { ok: false, reason: `a tag ${problem}` };
   if (tag.includes(",")) return { ok: false, reason: "a tag must not contain a comma" };
-  if (CONTROL.test(tag)) return { ok: false, reason: "a tag must not contain control characters" };
   return { ok: true, tag };
 }
 
@@ -44,7 +42,8 @@ export function checkTags(values: unknown): TagsCheck {
 export function tagsFromText(text: string): TagsCheck {
   if (text.trim() === "") return { ok: true, tags: [] };
   // Bounded before splitting, so a field of 64 KiB of commas costs no huge array.
-  if (text.length > MAX_TAGS * (MAX_TAG_LENGTH + 1)) {
+  // (UTF-16 units: at most two a code point, so this never refuses a list within the limits.)
+  if (text.length > 2 * MAX_TAGS * (MAX_TAG_LENGTH + 1)) {
     return {
       ok: false,
       reason: `is too long: at most ${MAX_TAGS} tags of at most ${MAX_TAG_LENGTH} characters`,

@@ -5,19 +5,21 @@
 import * as z from "zod/mini";
 import { MAX_QUERY_LENGTH, SORT_FIELDS } from "../domain/asset-query";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "../domain/tags";
-import { text, wholeNumber } from "./schemas";
+import { DESCRIPTION_RULE } from "../domain/text";
+import { text, textField, wholeNumber } from "./schemas";
 
-const description = z
-  .string("must be a string")
-  .check(z.maxLength(4096, "must be at most 4096 characters"));
+const description = textField(DESCRIPTION_RULE);
 const folderUid = z.nullable(
   z.string("must be a folder uid or null").check(z.maxLength(64, "must be at most 64 characters")),
 );
 const tagList = z
   .array(
     z.string("each tag must be a string").check(
-      // Checked again, trimmed, by domain/tags.ts; this bounds the work before that.
-      z.maxLength(MAX_TAG_LENGTH * 2, `a tag must be at most ${MAX_TAG_LENGTH} characters`),
+      // Checked again, trimmed and in code points, by domain/tags.ts; this bounds the work
+      // before that (a code point is at most two UTF-16 units).
+      z.maxLength(MAX_TAG_LENGTH * 4, `a tag must be at most ${MAX_TAG_LENGTH} characters`),
+      // What the document shows: JSON Schema's maxLength counts code points, as the rule does.
+      z.meta({ maxLength: MAX_TAG_LENGTH }),
     ),
     "must be an array of strings",
   )
@@ -119,9 +121,7 @@ export const listQuerySchema = z.object({
   skip: wholeNumber(0, 1_000_000, 0),
   limit: wholeNumber(1, 100, 100),
   // This service's extension: keep assets whose title or current filename contains the text.
-  search: z.optional(
-    z.string("must be a string").check(z.maxLength(255, "must be at most 255 characters")),
-  ),
+  search: z.optional(textField({ min: 0, max: 255 })),
   query: z.optional(
     z
       .string("must be a string")

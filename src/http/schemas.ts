@@ -2,19 +2,30 @@
 // silently does nothing.
 
 import * as z from "zod/mini";
+import { FILENAME_RULE } from "../domain/filename";
+import { DESCRIPTION_RULE, nfc, type TextRule, textProblem } from "../domain/text";
 import { drainBody } from "./drain-body";
 import { type FieldErrors, malformedBody, tooLarge, validationFailed } from "./errors";
 
 // zod/mini keeps the bundle small (the full zod build is ~440 KiB minified); every check carries
 // its own message because mini ships no default English messages.
-export const text = (min: number, max: number) =>
-  z
-    .string("must be a string")
-    .check(
-      z.trim(),
-      z.minLength(min, `must not be empty`),
-      z.maxLength(max, `must be at most ${max} characters`),
-    );
+
+/**
+ * Text a client stores, under domain/text.ts's rules: NFC, trimmed unless it is multi-line (or
+ * `trim` is false), lengths in code points. The document shows the limits as JSON Schema's
+ * minLength and maxLength, which count code points too.
+ */
+export const textField = (rule: TextRule & { trim?: boolean }) =>
+  z.string("must be a string").check(
+    z.overwrite((s: string) => nfc(rule.lines || rule.trim === false ? s : s.trim())),
+    z.superRefine((s: string, ctx) => {
+      const problem = textProblem(s, rule);
+      if (problem !== null) ctx.addIssue({ code: "custom", message: problem, input: s });
+    }),
+    z.meta({ ...(rule.min > 0 ? { minLength: rule.min } : {}), maxLength: rule.max }),
+  );
+/** One line of text of `min` to `max` code points, trimmed. */
+export const text = (min: number, max: number) => textField({ min, max });
 export const wholeNumber = (min: number, max: number, fallback: number) =>
   z._default(
     z.coerce
@@ -39,7 +50,7 @@ export const uploadCreateSchema = z.strictObject(
   {
     upload: z.strictObject(
       {
-        filename: text(1, 1024),
+        filename: textField({ ...FILENAME_RULE, trim: false }),
         file_size: positiveWhole("file_size"),
         part_size: z.optional(positiveWhole("part_size")),
         content_type: z.optional(
@@ -48,9 +59,7 @@ export const uploadCreateSchema = z.strictObject(
         sha256: z.optional(z.string("must be a string")),
         asset_uid: z.optional(z.string("must be a string")),
         title: z.optional(text(1, 255)),
-        description: z.optional(
-          z.string("must be a string").check(z.maxLength(4096, "must be at most 4096 characters")),
-        ),
+        description: z.optional(textField(DESCRIPTION_RULE)),
       },
       "must be an object of known fields",
     ),

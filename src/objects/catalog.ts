@@ -8,6 +8,7 @@ import {
   type ListFilter,
   type ListOrder,
 } from "../domain/asset-query-sql";
+import { listingTextTest, type TextColumns } from "../domain/listing-text";
 import { type AssetSnapshot, currentAssetShape, type FolderRecord } from "../domain/records";
 
 export type CatalogItem =
@@ -76,10 +77,23 @@ export function removeAsset(sql: SqlStorage, uid: string, revision: number): voi
 /** How many live rows match. */
 export function countCatalog(sql: SqlStorage, filter: ListFilter): number {
   const { where, params } = compileFilter(filter);
-  return sql
-    .exec<{ n: number }>(`SELECT COUNT(*) AS n FROM catalog c WHERE ${where}`, ...params)
-    .one().n;
+  const test = listingTextTest(filter);
+  if (!test) {
+    return sql
+      .exec<{ n: number }>(`SELECT COUNT(*) AS n FROM catalog c WHERE ${where}`, ...params)
+      .one().n;
+  }
+  let count = 0;
+  for (const row of sql.exec<TextColumns>(
+    `SELECT c.title, c.filename FROM catalog c WHERE ${where}`,
+    ...params,
+  )) {
+    if (test(row)) count++;
+  }
+  return count;
 }
+
+type Row = { snapshot: string; is_dir: number };
 
 /** One page of the matching rows in the given order, and how many match in all. */
 export function listCatalog(
@@ -90,22 +104,58 @@ export function listCatalog(
   limit: number,
 ): CatalogPage {
   const { where, params } = compileFilter(filter);
-  const items = sql
-    .exec<{ snapshot: string; is_dir: number }>(
-      `SELECT snapshot, is_dir FROM catalog c WHERE ${where}
-       ORDER BY ${compileOrder(order)} LIMIT ? OFFSET ?`,
+  const test = listingTextTest(filter);
+  let rows: Row[];
+  let count: number;
+  if (!test) {
+    rows = sql
+      .exec<Row>(
+        `SELECT snapshot, is_dir FROM catalog c WHERE ${where}
+         ORDER BY ${compileOrder(order)} LIMIT ? OFFSET ?`,
+        ...params,
+        limit,
+        skip,
+      )
+      .toArray();
+    count = countCatalog(sql, filter);
+  } else {
+    // The text filters need the rows: their titles and filenames are read in order (a cursor,
+    // so only the page is held), and only the page's snapshots after that.
+    const page: string[] = [];
+    count = 0;
+    for (const row of sql.exec<TextColumns & { uid: string }>(
+      `SELECT c.uid, c.title, c.filename FROM catalog c WHERE ${where}
+       ORDER BY ${compileOrder(order)}`,
       ...params,
-      limit,
-      skip,
-    )
-    .toArray()
-    .map(
-      (row): CatalogItem =>
-        row.is_dir
-          ? { kind: "folder", folder: JSON.parse(row.snapshot) as FolderRecord }
-          : { kind: "asset", snapshot: storedSnapshot(row.snapshot) },
-    );
-  return { items, count: countCatalog(sql, filter) };
+    )) {
+      if (!test(row)) continue;
+      if (count >= skip && page.length < limit) page.push(row.uid);
+      count++;
+    }
+    rows = pageRows(sql, page);
+  }
+  const items = rows.map(
+    (row): CatalogItem =>
+      row.is_dir
+        ? { kind: "folder", folder: JSON.parse(row.snapshot) as FolderRecord }
+        : { kind: "asset", snapshot: storedSnapshot(row.snapshot) },
+  );
+  return { items, count };
+}
+
+/** The rows of these uids, in this order. */
+function pageRows(sql: SqlStorage, uids: string[]): Row[] {
+  if (uids.length === 0) return [];
+  const found = new Map(
+    sql
+      .exec<Row & { uid: string }>(
+        `SELECT uid, snapshot, is_dir FROM catalog WHERE uid IN (${uids.map(() => "?").join(", ")})`,
+        ...uids,
+      )
+      .toArray()
+      .map((row) => [row.uid, row]),
+  );
+  return uids.flatMap((uid) => found.get(uid) ?? []);
 }
 
 function storedSnapshot(json: string): AssetSnapshot {

@@ -29,7 +29,7 @@ function filter(query: ListQuery): ListFilter {
   if (parsed && !parsed.ok) throw validationFailed({ query: [parsed.reason] });
   const result: ListFilter = {
     conditions: parsed?.conditions ?? [],
-    search: query.search?.trim() ?? "",
+    search: query.search ?? "",
     includeFolders: query.include_folders === "true",
   };
   if (query.folder === ROOT_FOLDER) result.folder = null;

@@ -11,7 +11,7 @@ import { type Context, Hono } from "hono";
 import { requireManagementToken, type StackVariables } from "../auth/management-auth";
 import { config, publicBase } from "../config";
 import { assetView } from "../domain/asset-view";
-import { displayFilename, sanitizeFilename } from "../domain/filename";
+import { sanitizeFilename } from "../domain/filename";
 import { isAssetUid, isUploadUid, newAssetUid, newFileUid, newUploadUid } from "../domain/ids";
 import { missingParts, partSizeOf, planParts } from "../domain/upload-parts";
 import { versionObjectKey } from "../domain/urls";
@@ -87,8 +87,7 @@ async function startUpload(c: Ctx) {
   const planned = planParts(input.file_size, input.part_size, settings.maxUploadBytes);
   if (!planned.ok) throw validationFailed(planned.errors);
   const sha256 = input.sha256 === undefined ? null : sha256Field(input.sha256, "sha256");
-  const filename = displayFilename(input.filename);
-  if (filename === "") throw validationFailed({ filename: ["must not be empty"] });
+  const filename = input.filename; // checked by the schema (domain/filename.ts's rule)
 
   let assetUid = newAssetUid();
   let mode: UploadSession["mode"] = "create";

@@ -4,6 +4,7 @@
 // chunks are written (and awaited) before the next one is read, which gives backpressure.
 
 import { decodeField, type MultipartError, make } from "multipasta";
+import { checkFilename } from "../domain/filename";
 import { drainBody } from "../http/drain-body";
 import { malformedBody, tooLarge, validationFailed } from "../http/errors";
 import { type StoredObject, UploadLengthError, type VersionSink } from "./version-sink";
@@ -24,6 +25,7 @@ const MAX_PARTS = 16;
 const FORM_OVERHEAD_BYTES = 1024 * 1024;
 
 export interface FileStart {
+  /** Checked (domain/filename.ts). */
   filename: string;
   contentType: string;
 }
@@ -73,7 +75,12 @@ export async function readAssetForm(
         fail(validationFailed({ [FILE_FIELD]: ["must be a file with a filename"] }));
         return () => undefined;
       }
-      state.sink = openSink({ filename: info.filename, contentType: info.contentType });
+      const name = checkFilename(info.filename);
+      if (!name.ok) {
+        fail(validationFailed({ [FILE_FIELD]: [`its filename ${name.reason}`] }));
+        return () => undefined;
+      }
+      state.sink = openSink({ filename: name.filename, contentType: info.contentType });
       return (chunk) => queue.push(chunk);
     },
     onError(error) {

@@ -3,7 +3,7 @@
 // here: the caller commits the version in the asset's Durable Object afterwards, and deletes
 // the object (discardObject) if that commit does not happen.
 
-import { displayFilename, sanitizeFilename } from "../domain/filename";
+import { checkFilename, sanitizeFilename } from "../domain/filename";
 import { newFileUid } from "../domain/ids";
 import { versionObjectKey } from "../domain/urls";
 import { malformedBody, tooLarge, unsupportedMediaType, validationFailed } from "../http/errors";
@@ -68,14 +68,13 @@ export async function receiveUpload(request: Request, target: Target): Promise<R
     return { version, objectKey, fields: rest };
   }
 
-  const filename = new URL(request.url).searchParams.get("filename");
-  if (filename === null) throw unsupportedMediaType();
-  if (displayFilename(filename) === "") {
-    throw validationFailed({ filename: ["must not be empty"] });
-  }
+  const given = new URL(request.url).searchParams.get("filename");
+  if (given === null) throw unsupportedMediaType();
+  const name = checkFilename(given);
+  if (!name.ok) throw validationFailed({ filename: [name.reason] });
   // Checked before any byte is read, so a malformed header costs no upload.
   const expected = sha256FromContentDigest(request.headers.get("content-digest"));
-  const opened = openVersion(target, filename, contentType, length);
+  const opened = openVersion(target, name.filename, contentType, length);
   const stored = await pumpBody(body, opened.sink, target.maxBytes);
   await checked(target.bucket, opened.key, () =>
     verifySha256(expected, stored.sha256, "Content-Digest"),
@@ -99,13 +98,13 @@ interface OpenedVersion {
   version: Pick<NewVersion, "fileUid" | "filename" | "safeFilename" | "contentType">;
 }
 
+/** Opens the sink of a new version; `display` is a checked filename (checkFilename). */
 function openVersion(
   target: Target,
-  filename: string,
+  display: string,
   declaredType: string,
   length: number | null,
 ): OpenedVersion {
-  const display = displayFilename(filename);
   const safeFilename = sanitizeFilename(display);
   const fileUid = newFileUid();
   const contentType = chooseContentType(declaredType, display);
