@@ -15,3 +15,6 @@ export interface DeliveryEnv extends ConfigVars {
   /** New image variants made per stack (rate-limiting binding, keyed by api_key). */
   IMAGE_TRANSFORMS: RateLimit;
 }
+
+/** The Hono app's environment (delivery/app.ts). */
+export type DeliveryApp = { Bindings: DeliveryEnv };
