@@ -90,6 +90,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/assets/{uid}/references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the entries that use an asset
+         * @description The CMA's asset references (the SDK's getReferences()): in Contentstack, the entries that use the asset. Entries do not live in this service, so the list is always empty for an asset of the stack; an unknown asset is a 404. Query parameters (such as `include_publish_details`) are ignored.
+         */
+        get: operations["getAssetReferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/assets/{api_key}/{uid}/{slug}": {
         parameters: {
             query?: never;
@@ -250,6 +270,110 @@ export interface paths {
          */
         post: operations["completeUpload"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/environments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List environments
+         * @description The stack's environments in creation order, a page at a time, with `count`: how many there are in all. A stack has at most 100. With `count=true` the answer is only how many match (`EnvironmentCount`). Other query parameters are ignored.
+         */
+        get: operations["listEnvironments"];
+        put?: never;
+        /**
+         * Create an environment
+         * @description Creates an environment. `name`: 1 to 100 characters, unique in the stack (NFC, trimmed, no control characters). `urls`: up to 50 `{"locale": "en-us", "url": "https://..."}`, one per locale (lowercase codes; absolute http or https URLs). `servers` and `deploy_content` are kept and shown as the CMA has them; nothing here deploys. A name the stack already has is a 422, and so is the 101st environment of a stack. Not idempotent: a retry after a lost answer gets the 422 of a taken name; fetch the environment by name then. An environment (production, staging, ...) holds its own published version of each asset; the permanent URL takes `?environment={name}` to serve it. Environments are addressed by name, as in the CMA; a rename changes the name only, never the uid that publications and delivery tokens refer to. The edge learns of each change within the freshness bound (locally, by the time the answer arrives; docs/PUBLISHING.md). A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
+         */
+        post: operations["createEnvironment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/environments/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an environment
+         * @description The environment of that name: its uid, URLs, and who created and last changed it. An environment (production, staging, ...) holds its own published version of each asset; the permanent URL takes `?environment={name}` to serve it. Environments are addressed by name, as in the CMA; a rename changes the name only, never the uid that publications and delivery tokens refer to. The edge learns of each change within the freshness bound (locally, by the time the answer arrives; docs/PUBLISHING.md).
+         */
+        get: operations["getEnvironment"];
+        /**
+         * Rename or change an environment
+         * @description Changes the fields given (`name`: 1 to 100 characters, unique in the stack (NFC, trimmed, no control characters). `urls`: up to 50 `{"locale": "en-us", "url": "https://..."}`, one per locale (lowercase codes; absolute http or https URLs). `servers` and `deploy_content` are kept and shown as the CMA has them; nothing here deploys.) Renaming keeps the uid: what is published there stays published, delivery tokens keep reading it, and the old name stops answering at the edge within the freshness bound. The body may carry back every field of a fetched environment (the SDK's update()); the read-only ones are ignored, but a `uid` must be this environment's. The same values again change nothing, not even `updated_at`. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
+         */
+        put: operations["updateEnvironment"];
+        post?: never;
+        /**
+         * Delete an environment
+         * @description Deletes the environment: the edge stops serving it at once (within the freshness bound), it leaves every delivery token's scope, and every asset published there is unpublished from it in the background, a bounded batch at a time. The name is free again; a new environment of that name is another one, with its own uid and nothing published. Deleting again is a 404.
+         */
+        delete: operations["deleteEnvironment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/stacks/delivery_tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List delivery tokens
+         * @description The stack's delivery tokens in creation order, a page at a time, with `count`; never the tokens themselves. With `count=true` the answer is only how many match (`DeliveryTokenCount`). Other query parameters are ignored.
+         */
+        get: operations["listDeliveryTokens"];
+        put?: never;
+        /**
+         * Create a delivery token
+         * @description Creates a delivery token. The token itself (`cs` + 32 hex digits) is in this answer only: Contentstack shows it again later, this service cannot. `name`: 1 to 255 characters; `description`: optional. `scope` holds exactly one `{"module": "environment", "environments": [...], "acl": {"read": true}}`, naming 1 to 100 of the stack's environments by name, or as objects with their `uid` (or `name`), as an answer shows them; and optionally `{"module": "branch", "branches": ["main"], "acl": {"read": true}}` (a stack here has one branch). A delivery token only reads: any other `acl` is a 422, as is an environment the stack does not have. A stack has at most 100. Not idempotent: every request creates another token. A delivery token lets a website's build read the published assets of the environments in its scope through the Content Delivery API (`GET /v3/assets` on the public host, with `api_key` and `access_token`). It is never a management token, nor the other way round. The service keeps only its SHA-256; the delivery Worker checks a grant written under that hash, so a change or a revoke reaches the edge within the freshness bound (docs/PUBLISHING.md). A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
+         */
+        post: operations["createDeliveryToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/stacks/delivery_tokens/{uid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a delivery token
+         * @description The token's name, description and scope (each environment with its uid and current name), but not the token itself.
+         */
+        get: operations["getDeliveryToken"];
+        /**
+         * Change a delivery token
+         * @description Changes its name, description or scope (`scope` holds exactly one `{"module": "environment", "environments": [...], "acl": {"read": true}}`, naming 1 to 100 of the stack's environments by name, or as objects with their `uid` (or `name`), as an answer shows them; and optionally `{"module": "branch", "branches": ["main"], "acl": {"read": true}}` (a stack here has one branch). A delivery token only reads: any other `acl` is a 422, as is an environment the stack does not have.) The token itself stays the same and keeps working. The body may carry back every field of a fetched token (the SDK's update()); the read-only ones are ignored, but a `uid` must be this token's. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
+         */
+        put: operations["updateDeliveryToken"];
+        post?: never;
+        /**
+         * Revoke a delivery token
+         * @description Revokes the token: its grant is deleted, so the Content Delivery API refuses it (401) within the freshness bound (locally, on the next request). Revoking again is a 404.
+         */
+        delete: operations["deleteDeliveryToken"];
         options?: never;
         head?: never;
         patch?: never;
@@ -532,6 +656,116 @@ export interface components {
         Metrics: {
             durable_object_stubs: number;
         };
+        AssetReferences: {
+            references: unknown[];
+        };
+        Environment: {
+            uid: string;
+            name: string;
+            urls: {
+                locale: string;
+                url: string;
+            }[];
+            servers: {
+                name: string;
+            }[];
+            deploy_content: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            created_by: string;
+            updated_by: string;
+        };
+        EnvironmentCreated: {
+            /** @constant */
+            notice: "Environment created successfully.";
+            environment: components["schemas"]["Environment"];
+        };
+        EnvironmentUpdated: {
+            /** @constant */
+            notice: "Environment updated successfully.";
+            environment: components["schemas"]["Environment"];
+        };
+        EnvironmentFound: {
+            environment: components["schemas"]["Environment"];
+        };
+        EnvironmentList: {
+            environments: components["schemas"]["Environment"][];
+            count: number;
+        };
+        EnvironmentCount: {
+            environments: number;
+        };
+        EnvironmentListing: components["schemas"]["EnvironmentList"] | components["schemas"]["EnvironmentCount"];
+        EnvironmentDeleted: {
+            /** @constant */
+            notice: "Environment deleted successfully.";
+        };
+        DeliveryToken: {
+            uid: string;
+            name: string;
+            description: string;
+            scope: [
+                {
+                    /** @constant */
+                    module: "environment";
+                    environments: {
+                        uid: string;
+                        name: string;
+                    }[];
+                    acl: {
+                        /** @constant */
+                        read: true;
+                    };
+                },
+                {
+                    /** @constant */
+                    module: "branch";
+                    branches: [
+                        "main"
+                    ];
+                    acl: {
+                        /** @constant */
+                        read: true;
+                    };
+                }
+            ];
+            /** @constant */
+            type: "delivery";
+            token?: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            created_by: string;
+            updated_by: string;
+        };
+        DeliveryTokenCreated: {
+            /** @constant */
+            notice: "Delivery Token created successfully.";
+            token: components["schemas"]["DeliveryToken"];
+        };
+        DeliveryTokenUpdated: {
+            /** @constant */
+            notice: "Delivery Token updated successfully.";
+            token: components["schemas"]["DeliveryToken"];
+        };
+        DeliveryTokenFound: {
+            token: components["schemas"]["DeliveryToken"];
+        };
+        DeliveryTokenList: {
+            tokens: components["schemas"]["DeliveryToken"][];
+            count: number;
+        };
+        DeliveryTokenCount: {
+            tokens: number;
+        };
+        DeliveryTokenListing: components["schemas"]["DeliveryTokenList"] | components["schemas"]["DeliveryTokenCount"];
+        DeliveryTokenDeleted: {
+            /** @constant */
+            notice: "Delivery Token deleted successfully.";
+        };
         StackCreate: {
             stack: {
                 name: string;
@@ -610,6 +844,72 @@ export interface components {
                 asset_uid?: string;
                 title?: string;
                 description?: string;
+            };
+        };
+        EnvironmentCreate: {
+            environment: {
+                name: string;
+                urls?: {
+                    locale: string;
+                    url: string;
+                }[];
+                servers?: {
+                    name: string;
+                }[];
+                deploy_content?: boolean;
+            };
+        };
+        EnvironmentUpdate: {
+            environment: {
+                name?: string;
+                urls?: {
+                    locale: string;
+                    url: string;
+                }[];
+                servers?: {
+                    name: string;
+                }[];
+                deploy_content?: boolean;
+                /** @description Read-only (must be this environment's uid): accepted so a fetched asset can be sent back, and ignored. */
+                uid?: unknown;
+                /** @description Read-only (set once): accepted so a fetched asset can be sent back, and ignored. */
+                created_at?: unknown;
+                /** @description Read-only (set by each change): accepted so a fetched asset can be sent back, and ignored. */
+                updated_at?: unknown;
+                /** @description Read-only (set once): accepted so a fetched asset can be sent back, and ignored. */
+                created_by?: unknown;
+                /** @description Read-only (set by each change): accepted so a fetched asset can be sent back, and ignored. */
+                updated_by?: unknown;
+            };
+        };
+        DeliveryTokenCreate: {
+            token: {
+                name: string;
+                description?: string;
+                /** @description The modules the token may read: exactly one `{"module": "environment", "environments": [names], "acl": {"read": true}}`, and optionally `{"module": "branch", "branches": ["main"], "acl": {"read": true}}`. */
+                scope: unknown;
+            };
+        };
+        DeliveryTokenUpdate: {
+            token: {
+                name?: string;
+                description?: string;
+                /** @description The modules the token may read: exactly one `{"module": "environment", "environments": [names], "acl": {"read": true}}`, and optionally `{"module": "branch", "branches": ["main"], "acl": {"read": true}}`. */
+                scope?: unknown;
+                /** @description Read-only (must be this token's uid): accepted so a fetched asset can be sent back, and ignored. */
+                uid?: unknown;
+                /** @description Read-only (shown once, at creation): accepted so a fetched asset can be sent back, and ignored. */
+                token?: unknown;
+                /** @description Read-only (always "delivery"): accepted so a fetched asset can be sent back, and ignored. */
+                type?: unknown;
+                /** @description Read-only (set once): accepted so a fetched asset can be sent back, and ignored. */
+                created_at?: unknown;
+                /** @description Read-only (set by each change): accepted so a fetched asset can be sent back, and ignored. */
+                updated_at?: unknown;
+                /** @description Read-only (set once): accepted so a fetched asset can be sent back, and ignored. */
+                created_by?: unknown;
+                /** @description Read-only (set by each change): accepted so a fetched asset can be sent back, and ignored. */
+                updated_by?: unknown;
             };
         };
         AssetCreateForm: {
@@ -1385,6 +1685,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VersionList"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 145: Asset was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Asset was not found.",
+                     *       "error_code": 145
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAssetReferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The asset's uid (`blt` + 16 hex digits). Any other value is a 404, like an unknown uid. */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No references. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetReferences"];
                 };
             };
             /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
@@ -2814,6 +3216,1293 @@ export interface operations {
                      *           "missing part numbers: 2, 3"
                      *         ]
                      *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEnvironments: {
+        parameters: {
+            query?: {
+                /** @description How many environments to leave out, in creation order. */
+                skip?: number;
+                /** @description How many environments to return (at most 100, more is a 422). */
+                limit?: number;
+                /** @description Accepted for CMA clients: `count` is in every answer anyway. */
+                include_count?: "true" | "false";
+                /** @description With `"true"`, the answer is only how many environments match (the SDK's query().count()). */
+                count?: "true" | "false";
+                /** @description A JSON filter: `{"name": "..."}` keeps the environments of that name; any other field is a 422. */
+                query?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of environments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentListing"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "query": [
+                     *           "may only filter on name: {\"name\": \"...\"}"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The environment's name, and optionally its sites' URLs. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "environment": {
+                 *         "name": "production",
+                 *         "urls": [
+                 *           {
+                 *             "locale": "en-us",
+                 *             "url": "https://www.example.com/"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["EnvironmentCreate"];
+            };
+        };
+        responses: {
+            /** @description The environment was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentCreated"];
+                };
+            };
+            /** @description - `error_code` 148: The request body is not valid: it is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The request body is not valid: it is not valid JSON",
+                     *       "error_code": 148
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 149: The upload is larger than the limit of 65536 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The upload is larger than the limit of 65536 bytes.",
+                     *       "error_code": 149
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "name": [
+                     *           "is already the name of another environment"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The environment's name (1 to 100 characters), percent-encoded as a path segment (a space is `%20`, a slash `%2F`); compared after Unicode NFC normalisation. A name the stack does not have is a 404. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The environment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentFound"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 162: Environment was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Environment was not found.",
+                     *       "error_code": 162
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The environment's name (1 to 100 characters), percent-encoded as a path segment (a space is `%20`, a slash `%2F`); compared after Unicode NFC normalisation. A name the stack does not have is a 404. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The fields to change. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "environment": {
+                 *         "name": "live"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["EnvironmentUpdate"];
+            };
+        };
+        responses: {
+            /** @description The environment as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentUpdated"];
+                };
+            };
+            /** @description - `error_code` 148: The request body is not valid: it is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The request body is not valid: it is not valid JSON",
+                     *       "error_code": 148
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 162: Environment was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Environment was not found.",
+                     *       "error_code": 162
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 149: The upload is larger than the limit of 65536 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The upload is larger than the limit of 65536 bytes.",
+                     *       "error_code": 149
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "name": [
+                     *           "is already the name of another environment"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The environment's name (1 to 100 characters), percent-encoded as a path segment (a space is `%20`, a slash `%2F`); compared after Unicode NFC normalisation. A name the stack does not have is a 404. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The environment was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentDeleted"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 162: Environment was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Environment was not found.",
+                     *       "error_code": 162
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDeliveryTokens: {
+        parameters: {
+            query?: {
+                /** @description How many tokens to leave out, in creation order. */
+                skip?: number;
+                /** @description How many tokens to return (at most 100, more is a 422). */
+                limit?: number;
+                /** @description Accepted for CMA clients: `count` is in every answer anyway. */
+                include_count?: "true" | "false";
+                /** @description With `"true"`, the answer is only how many tokens match (the SDK's query().count()). */
+                count?: "true" | "false";
+                /** @description A JSON filter: `{"name": "..."}` keeps the tokens of that name; any other field is a 422. */
+                query?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of delivery tokens. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryTokenListing"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "query": [
+                     *           "may only filter on name: {\"name\": \"...\"}"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createDeliveryToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The token's name, description and scope. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": {
+                 *         "name": "Website",
+                 *         "description": "The production site's build",
+                 *         "scope": [
+                 *           {
+                 *             "module": "environment",
+                 *             "environments": [
+                 *               "production"
+                 *             ],
+                 *             "acl": {
+                 *               "read": true
+                 *             }
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DeliveryTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The token, with the token itself this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryTokenCreated"];
+                };
+            };
+            /** @description - `error_code` 148: The request body is not valid: it is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The request body is not valid: it is not valid JSON",
+                     *       "error_code": 148
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 149: The upload is larger than the limit of 65536 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The upload is larger than the limit of 65536 bytes.",
+                     *       "error_code": 149
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "scope": [
+                     *           "names environments this stack does not have: nowhere"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDeliveryToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The delivery token's uid (`blt` + 16 hex digits), as its creation answered it; not the token itself. Any other value is a 404. */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryTokenFound"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 163: Delivery token was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Delivery token was not found.",
+                     *       "error_code": 163
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateDeliveryToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The delivery token's uid (`blt` + 16 hex digits), as its creation answered it; not the token itself. Any other value is a 404. */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        /** @description The fields to change. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": {
+                 *         "scope": [
+                 *           {
+                 *             "module": "environment",
+                 *             "environments": [
+                 *               "production",
+                 *               "staging"
+                 *             ],
+                 *             "acl": {
+                 *               "read": true
+                 *             }
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DeliveryTokenUpdate"];
+            };
+        };
+        responses: {
+            /** @description The token as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryTokenUpdated"];
+                };
+            };
+            /** @description - `error_code` 148: The request body is not valid: it is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The request body is not valid: it is not valid JSON",
+                     *       "error_code": 148
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 163: Delivery token was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Delivery token was not found.",
+                     *       "error_code": 163
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 149: The upload is larger than the limit of 65536 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The upload is larger than the limit of 65536 bytes.",
+                     *       "error_code": 149
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "scope": [
+                     *           "names environments this stack does not have: nowhere"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteDeliveryToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The delivery token's uid (`blt` + 16 hex digits), as its creation answered it; not the token itself. Any other value is a 404. */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token was revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryTokenDeleted"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 163: Delivery token was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Delivery token was not found.",
+                     *       "error_code": 163
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

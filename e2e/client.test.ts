@@ -238,6 +238,61 @@ describe("the typed client against the local service", () => {
     expect(refused.error?.error_code).toBe(105);
   });
 
+  it("manages environments and delivery tokens, and reads an asset's references", async () => {
+    const { api: client } = await newStack("Publishing setup");
+    const created = await client.POST("/v3/environments", {
+      body: {
+        environment: { name: "production", urls: [{ locale: "en-us", url: "https://a.example" }] },
+      },
+    });
+    expect(created.response.status).toBe(201);
+    const name = { params: { path: { name: "production" } } };
+    expect((await client.GET("/v3/environments/{name}", name)).data?.environment.uid).toBe(
+      created.data?.environment.uid,
+    );
+    const renamed = await client.PUT("/v3/environments/{name}", {
+      ...name,
+      body: { environment: { name: "live" } },
+    });
+    expect(renamed.data?.environment.name).toBe("live");
+    const listed = await client.GET("/v3/environments", { params: { query: { limit: 10 } } });
+    expect(listed.data).toMatchObject({ environments: [{ name: "live" }], count: 1 });
+
+    const token = await client.POST("/v3/stacks/delivery_tokens", {
+      body: {
+        token: {
+          name: "Site",
+          scope: [{ module: "environment", environments: ["live"], acl: { read: true } }],
+        },
+      },
+    });
+    expect(token.data?.token.token).toMatch(/^cs[0-9a-f]{32}$/);
+    const uid = { params: { path: { uid: token.data?.token.uid ?? "" } } };
+    expect((await client.GET("/v3/stacks/delivery_tokens/{uid}", uid)).data?.token.name).toBe(
+      "Site",
+    );
+    const changed = await client.PUT("/v3/stacks/delivery_tokens/{uid}", {
+      ...uid,
+      body: { token: { description: "The live site" } },
+    });
+    expect(changed.data?.token.description).toBe("The live site");
+    expect((await client.GET("/v3/stacks/delivery_tokens")).data).toMatchObject({ count: 1 });
+    const revoked = await client.DELETE("/v3/stacks/delivery_tokens/{uid}", uid);
+    expect(revoked.data?.notice).toBe("Delivery Token deleted successfully.");
+    const gone = await client.DELETE("/v3/environments/{name}", {
+      params: { path: { name: "live" } },
+    });
+    expect(gone.data?.notice).toBe("Environment deleted successfully.");
+
+    const form = new FormData();
+    form.append("asset[upload]", new Blob(["referenced"], { type: "text/plain" }), "r.txt");
+    const asset = await client.POST("/v3/assets", formBody(form));
+    const references = await client.GET("/v3/assets/{uid}/references", {
+      params: { path: { uid: asset.data?.asset.uid ?? "" } },
+    });
+    expect(references.data).toEqual({ references: [] });
+  });
+
   it("answers typed validation errors", async () => {
     const bad = await api.GET("/v3/assets", { params: { query: { limit: 1000 } } });
     expect(bad.response.status).toBe(422);

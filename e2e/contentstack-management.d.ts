@@ -1,5 +1,6 @@
-// The part of @contentstack/management 1.30.2 that e2e/contentstack-sdk.test.ts uses, declared
-// here from the SDK's source (dist/es-modules/stack/asset/*, entity.js, query/index.js). The
+// The part of @contentstack/management 1.30.2 that e2e/contentstack-sdk*.test.ts use, declared
+// here from the SDK's source (dist/es-modules/stack/asset/*, stack/environment,
+// stack/deliveryToken, entity.js, query/index.js). The
 // package's own types cannot be used: they ship .ts files (types/stack/VariantGroup/index.ts and
 // others) that do not compile under this project's verbatimModuleSyntax, and they type `upload`
 // as a path only, while the SDK's createFormData also takes a Buffer with `filename` and
@@ -63,7 +64,7 @@ export interface Asset {
   unpublish(options: {
     publishDetails: { locales: string[]; environments: string[] };
   }): Promise<unknown>;
-  getReferences(): Promise<unknown>;
+  getReferences(): Promise<{ references: unknown[] }>;
 }
 
 export interface Folder {
@@ -95,9 +96,70 @@ export interface Assets {
   folder(uid: string): Folder;
 }
 
+export interface EnvironmentData {
+  name: string;
+  urls?: { locale: string; url: string }[];
+  servers?: { name: string }[];
+  deploy_content?: boolean;
+}
+
+export interface Environment extends EnvironmentData {
+  uid: string;
+  urls: { locale: string; url: string }[];
+  created_at: string;
+  updated_at: string;
+  fetch(): Promise<Environment>;
+  update(): Promise<Environment>;
+  delete(): Promise<{ notice: string }>;
+}
+
+export interface Collection<T> {
+  items: T[];
+  count?: number;
+}
+
+export interface Environments {
+  create(data: { environment: Partial<EnvironmentData> }): Promise<Environment>;
+  query(params?: Record<string, unknown>): {
+    find(): Promise<Collection<Environment>>;
+    count(): Promise<{ environments: number }>;
+  };
+}
+
+export interface DeliveryTokenScope {
+  module: string;
+  environments?: (string | { uid?: string; name?: string })[];
+  branches?: string[];
+  acl?: { read?: boolean; write?: boolean };
+}
+
+export interface DeliveryToken {
+  uid: string;
+  name: string;
+  description: string;
+  scope: DeliveryTokenScope[];
+  type: string;
+  /** Only on the object create() returns. */
+  token?: string;
+  fetch(): Promise<DeliveryToken>;
+  update(): Promise<DeliveryToken>;
+  delete(): Promise<{ notice: string }>;
+}
+
+export interface DeliveryTokens {
+  create(data: {
+    token: { name?: string; description?: string; scope?: DeliveryTokenScope[] };
+  }): Promise<DeliveryToken>;
+  query(params?: Record<string, unknown>): { find(): Promise<Collection<DeliveryToken>> };
+}
+
 export interface Stack {
   asset(): Assets;
   asset(uid: string): Asset;
+  environment(): Environments;
+  environment(name: string): Environment;
+  deliveryToken(): DeliveryTokens;
+  deliveryToken(uid: string): DeliveryToken;
 }
 
 export interface Client {

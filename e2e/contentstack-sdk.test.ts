@@ -1,35 +1,16 @@
 // Contentstack's own Management SDK (@contentstack/management, pinned) against the real local
 // service, exactly as a CMS integration uses it: only the endpoint changes. Every asset operation
 // the SDK offers goes through the SDK's own methods (no hand-made requests), and every error must
-// reach it as its usual error object. The public URLs come only from the API's answers. What the
-// SDK offers that needs the hosted CMA (publishing, references) fails cleanly: docs/API-NOTES.md.
+// reach it as its usual error object. The public URLs come only from the API's answers. Asset
+// references are always none here (no entries live in this service): docs/API-NOTES.md.
+// Environments and delivery tokens: e2e/contentstack-sdk-environments.test.ts.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import contentstack, {
-  type Asset,
-  type Folder,
-  type SdkError,
-  type Stack,
-} from "@contentstack/management";
+import type { Asset, Folder, Stack } from "@contentstack/management";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, newStack, publicBaseUrl, sha256 } from "./api";
-
-function sdkStack(apiKey: string, token: string): Stack {
-  // The snippet in the README: a CMS integration changes only the endpoint.
-  const client = contentstack.client({ endpoint: `${baseUrl}/v3` });
-  return client.stack({ api_key: apiKey, management_token: token });
-}
-
-/** The error an SDK call throws (it must throw). */
-async function sdkError(call: () => Promise<unknown>): Promise<SdkError> {
-  try {
-    await call();
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error("the SDK call succeeded; an error was expected");
-}
+import { newStack, publicBaseUrl, sha256 } from "./api";
+import { sdkError, sdkStack } from "./sdk";
 
 const text = (data: ArrayBuffer) => Buffer.from(data).toString("utf8");
 
@@ -315,7 +296,7 @@ describe("the official Contentstack Management SDK", () => {
     });
   });
 
-  it("refuses what needs the hosted CMA (publishing, references) with the SDK's 404 error", async () => {
+  it("refuses publishing, which is yet to come, with the SDK's 404 error; references are none", async () => {
     const asset = await stack.asset(fromPath.uid).fetch();
     const publish = await sdkError(() =>
       asset.publish({ publishDetails: { locales: ["en-us"], environments: ["production"] } }),
@@ -325,7 +306,8 @@ describe("the official Contentstack Management SDK", () => {
       asset.unpublish({ publishDetails: { locales: ["en-us"], environments: ["production"] } }),
     );
     expect(unpublish).toMatchObject({ status: 404, errorCode: 404 });
-    expect(await sdkError(() => asset.getReferences())).toMatchObject({ status: 404 });
+    // No entries live in this service, so no entry uses the asset.
+    expect(await asset.getReferences()).toEqual({ references: [] });
   });
 
   it("refuses to delete a folder that is not empty, then deletes assets and folders", async () => {

@@ -10,6 +10,8 @@ import { notFound } from "./http/errors";
 import { adminRoutes } from "./routes/admin";
 import { assetDownloadRoutes } from "./routes/asset-download";
 import { assetRoutes } from "./routes/assets";
+import { deliveryTokenRoutes } from "./routes/delivery-tokens";
+import { environmentRoutes } from "./routes/environments";
 import { stackRoutes } from "./routes/stacks";
 import { uploadRoutes } from "./routes/uploads";
 
@@ -21,7 +23,10 @@ app.get("/health", (c) => c.text("ok"));
 // What a newcomer sees first: what this is, and links to the console and the API reference.
 app.route("/", homeRoutes);
 
+// Before /v3/stacks, whose admin routes take the ADMIN_TOKEN instead of a management token.
+app.route("/v3/stacks/delivery_tokens", deliveryTokenRoutes);
 app.route("/v3/stacks", stackRoutes);
+app.route("/v3/environments", environmentRoutes);
 app.route("/v3/admin", adminRoutes);
 app.route("/v3/assets", assetRoutes);
 // The public permanent URL's path, here with a management token: the CMA's download.

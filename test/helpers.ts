@@ -163,3 +163,22 @@ export function counted<T extends object>(binding: T, name: string, counts: Coun
     },
   });
 }
+
+/** `{name}` placeholders in a text replaced by their values (unknown ones left as they are). */
+export const fillPlaceholders = (text: string, values: Record<string, string>): string =>
+  text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+
+/** The same in every string, and every key, of a JSON value. */
+export function fillPlaceholdersDeep(value: unknown, values: Record<string, string>): unknown {
+  if (typeof value === "string") return fillPlaceholders(value, values);
+  if (Array.isArray(value)) return value.map((v) => fillPlaceholdersDeep(v, values));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        fillPlaceholders(k, values),
+        fillPlaceholdersDeep(v, values),
+      ]),
+    );
+  }
+  return value;
+}

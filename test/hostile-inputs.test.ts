@@ -21,6 +21,8 @@ import {
   auth,
   call,
   createStack,
+  fillPlaceholders,
+  fillPlaceholdersDeep,
   ORIGIN,
   type Stack,
   setPermanentUrl,
@@ -58,17 +60,8 @@ let baseline: State;
 
 // ---- Placeholders ----------------------------------------------------------------------------
 
-const fill = (text: string): string =>
-  text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
-
-function fillDeep(value: unknown): unknown {
-  if (typeof value === "string") return fill(value);
-  if (Array.isArray(value)) return value.map(fillDeep);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [fill(k), fillDeep(v)]));
-  }
-  return value;
-}
+const fill = (text: string): string => fillPlaceholders(text, values);
+const fillDeep = (value: unknown): unknown => fillPlaceholdersDeep(value, values);
 
 /** The last path segment of a URL, exactly as served (percent-encoded). */
 const lastSegment = (url: string) => new URL(url).pathname.split("/").at(-1) ?? "";

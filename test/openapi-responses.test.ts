@@ -369,3 +369,81 @@ describe("the response schemas are strict", () => {
     expect(assetSchema.safeParse({ ...asset, file_size: 1 }).success).toBe(false);
   });
 });
+
+describe("environment, delivery-token and reference answers match the document", () => {
+  const json = (body: unknown, params: Record<string, string> = {}) => ({
+    headers: auth(stack, { "content-type": "application/json" }),
+    body: JSON.stringify(body),
+    params,
+  });
+
+  it("environments: create, list, count, read, rename, duplicate, delete, 404", async () => {
+    const env = (name: string) => json({ environment: { name } });
+    expect((await documented("post", "/v3/environments", env("doc-live"))).status).toBe(201);
+    expect((await documented("post", "/v3/environments", env("doc-live"))).status).toBe(422);
+    const headers = auth(stack);
+    expect((await documented("get", "/v3/environments", { headers })).status).toBe(200);
+    const count = await documented("get", "/v3/environments", { headers, query: "?count=true" });
+    expect(count.body).toEqual({ environments: 1 });
+    const path = "/v3/environments/{name}";
+    const params = { name: "doc-live" };
+    expect((await documented("get", path, { headers, params })).status).toBe(200);
+    const renamed = await documented(
+      "put",
+      path,
+      json({ environment: { name: "doc-prod" } }, params),
+    );
+    expect(renamed.status).toBe(200);
+    expect((await documented("get", path, { headers, params })).status).toBe(404);
+    const gone = { headers, params: { name: "doc-prod" } };
+    expect((await documented("delete", path, gone)).status).toBe(200);
+    expect((await documented("delete", path, gone)).status).toBe(404);
+  });
+
+  it("delivery tokens: create, list, read, change, unknown environment, revoke, 404", async () => {
+    await documented("post", "/v3/environments", json({ environment: { name: "doc-site" } }));
+    const scope = (name: string) => [
+      { module: "environment", environments: [name], acl: { read: true } },
+    ];
+    const created = await documented<{ token: { uid: string } }>(
+      "post",
+      "/v3/stacks/delivery_tokens",
+      json({ token: { name: "Doc", scope: scope("doc-site") } }),
+    );
+    expect(created.status).toBe(201);
+    const unknown = await documented(
+      "post",
+      "/v3/stacks/delivery_tokens",
+      json({ token: { name: "Doc", scope: scope("nowhere") } }),
+    );
+    expect(unknown.status).toBe(422);
+    const headers = auth(stack);
+    expect((await documented("get", "/v3/stacks/delivery_tokens", { headers })).status).toBe(200);
+    const path = "/v3/stacks/delivery_tokens/{uid}";
+    const params = { uid: created.body.token.uid };
+    expect((await documented("get", path, { headers, params })).status).toBe(200);
+    const changed = await documented("put", path, json({ token: { name: "Doc 2" } }, params));
+    expect(changed.status).toBe(200);
+    expect((await documented("delete", path, { headers, params })).status).toBe(200);
+    expect((await documented("get", path, { headers, params })).status).toBe(404);
+  });
+
+  it("references: an empty list, and 404 for an unknown asset", async () => {
+    const created = await documented<{ asset: { uid: string } }>("post", "/v3/assets", {
+      headers: auth(stack),
+      body: form({}, { name: "ref.txt", bytes: "ref", type: "text/plain" }),
+    });
+    const path = "/v3/assets/{uid}/references";
+    const headers = auth(stack);
+    const found = await documented("get", path, {
+      headers,
+      params: { uid: created.body.asset.uid },
+    });
+    expect(found.body).toEqual({ references: [] });
+    const missing = await documented("get", path, {
+      headers,
+      params: { uid: "blt0000000000000000" },
+    });
+    expect(missing.status).toBe(404);
+  });
+});

@@ -1,5 +1,5 @@
-// A stack created before folders, tags and the listing's columns existed (schema 1, no version
-// row) is brought to the current schema in place: its catalogue rows get their columns from
+// A stack created before folders, tags, the listing's columns and publishing existed (schema 1,
+// no version row) is brought to the current schema in place: its catalogue rows get their columns from
 // their snapshots, and listing, filtering and the asset JSON work on them. And the listings use
 // the indexes the schema gives them (SQLite's own query plans).
 
@@ -51,8 +51,17 @@ describe("the stack object's schema", () => {
     const result = await runInDurableObject(stub, (stack: StackObject, state) => {
       const sql = state.storage.sql;
       // Back to schema 1, as a stack created before this change has it.
-      sql.exec("DROP TABLE catalog_tags");
-      sql.exec("DROP TABLE folder_holds");
+      for (const table of [
+        "environments",
+        "delivery_tokens",
+        "delivery_token_scope",
+        "publications",
+        "environment_drops",
+        "catalog_tags",
+        "folder_holds",
+      ]) {
+        sql.exec(`DROP TABLE ${table}`);
+      }
       for (const index of ["created", "updated", "title", "size", "filename", "type", "parent"]) {
         sql.exec(`DROP INDEX catalog_${index}`);
       }
@@ -89,8 +98,11 @@ describe("the stack object's schema", () => {
         ...everything,
         conditions: [{ kind: "equals", field: "content_type", value: "image/png" }],
       });
-      return { found, again, row, page, png };
+      // Migration 3's tables (publishing) are there, empty.
+      const environments = stack.listEnvironments(undefined, 0, 10);
+      return { found, again, row, page, png, environments };
     });
+    expect(result.environments).toEqual({ items: [], count: 0 });
     expect(result.found).toBe(0);
     expect(result.again).toBe(SCHEMA_VERSION);
     expect(result.row).toEqual({

@@ -59,10 +59,15 @@ export async function memoized(
   return value;
 }
 
-/** Drops the asset's entry after a change made through this isolate. */
-export function forgetAsset(kv: object, apiKey: string, assetUid: string): void {
+/** Drops the entry of KV `key` after a change made through this isolate. */
+export function forgetKey(kv: object, key: string): void {
   const memo = memos.get(kv);
   if (!memo) return;
-  memo.entries.delete(readModelKey(apiKey, assetUid));
+  memo.entries.delete(key);
   memo.generation++;
+}
+
+/** Drops the asset's entry after a change made through this isolate. */
+export function forgetAsset(kv: object, apiKey: string, assetUid: string): void {
+  forgetKey(kv, readModelKey(apiKey, assetUid));
 }

@@ -17,6 +17,11 @@ export const newFileUid = (): string => randomHex(12);
 export const newTokenUid = (): string => `blt${randomHex(8)}`;
 /** A management token: "cs" + 32 hex digits (128 random bits), shown to its owner once. */
 export const newManagementToken = (): string => `cs${randomHex(16)}`;
+/** An environment or a delivery token: "blt" + 16 hex digits, as the CMA's uids. */
+export const newEnvironmentUid = (): string => `blt${randomHex(8)}`;
+export const newDeliveryTokenUid = (): string => `blt${randomHex(8)}`;
+/** A delivery token: the same form as a management token; they live in different stores. */
+export const newDeliveryToken = (): string => `cs${randomHex(16)}`;
 
 export const isApiKey = (s: string): boolean => BLT_ID.test(s);
 export const isAssetUid = (s: string): boolean => BLT_ID.test(s);

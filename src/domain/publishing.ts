@@ -4,12 +4,50 @@
 // of environments and delivery tokens. The delivery Worker reads what they write to KV (and the
 // published catalogue), never the objects. Pure: shared by both Workers.
 
+/** How many environments a stack may have (the KV index holds them all in one record). */
+export const MAX_ENVIRONMENTS = 100;
+/** An environment's name: 1 to this many characters (it is a path segment and a query value). */
+export const MAX_ENVIRONMENT_NAME = 100;
+/** How many delivery tokens a stack may have. */
+export const MAX_DELIVERY_TOKENS = 100;
+
 /** An environment of a stack, addressed by name in the API; its uid never changes. */
 export interface EnvironmentRecord {
   uid: string;
+  /** Unique in the stack, NFC, trimmed, no control characters. A rename changes only this. */
   name: string;
   /** The CMA's per-locale base URLs of the site this environment feeds (kept, not used here). */
   urls: { locale: string; url: string }[];
+  /** The CMA's deployment servers and deploy_content flag (kept and shown, not used here). */
+  servers: { name: string }[];
+  deployContent: boolean;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  updatedBy: string;
+}
+
+/**
+ * A locale code as the CMA writes them: lowercase language, then up to three lowercase subtags
+ * (`en-us`, `fr-fr`, `zh-hans-cn`, `es-419`). Publications and environment URLs take only these.
+ */
+export const LOCALE_CODE = /^[a-z]{2,3}(-[a-z0-9]{2,8}){0,3}$/;
+export const isLocaleCode = (s: string): boolean => LOCALE_CODE.test(s);
+
+/** The one branch a stack has here; delivery tokens' branch scope may only name it. */
+export const MAIN_BRANCH = "main";
+
+/**
+ * A delivery token as the stack's object keeps it: never the token itself (its SHA-256 is in
+ * the object and, as the grant's key, in KV). A management token is never a delivery token: they
+ * live in different tables and only the delivery Worker reads grants.
+ */
+export interface DeliveryTokenRecord {
+  uid: string;
+  name: string;
+  description: string;
+  /** The uids of the environments it may read, in the order given. */
+  environments: string[];
   createdAt: string;
   updatedAt: string;
   createdBy: string;
@@ -25,6 +63,15 @@ export interface EnvironmentRecord {
 export type EnvironmentIndex = Record<string, string>;
 
 export const environmentIndexKey = (apiKey: string): string => `environments:${apiKey}`;
+
+/**
+ * The uid an index gives a name, compared in NFC as names are stored. Own keys only: a parsed
+ * index is a plain object, and "constructor" must not find Object's.
+ */
+export function environmentUidIn(index: EnvironmentIndex, name: string): string | undefined {
+  const key = name.normalize("NFC");
+  return Object.hasOwn(index, key) ? index[key] : undefined;
+}
 
 /**
  * KV `delivery_token:{sha256 hex of the token}`: what a delivery token may read. Written by the

@@ -39,7 +39,7 @@ const WRITABLE = {
 export const assetFieldsSchema = z.strictObject(WRITABLE, "must be an object of known fields");
 export type AssetFields = z.infer<typeof assetFieldsSchema>;
 
-const readOnly = (what: string) =>
+export const readOnly = (what: string) =>
   z.optional(
     z
       .unknown()

@@ -105,6 +105,8 @@ export const folderNotEmpty = () =>
     161,
     "The folder is not empty: move or delete the assets and folders in it first.",
   );
+export const environmentNotFound = () => new ApiError(404, 162, "Environment was not found.");
+export const deliveryTokenNotFound = () => new ApiError(404, 163, "Delivery token was not found.");
 export const internalError = () => new ApiError(500, 500, "Internal server error.");
 
 export function errorBody(err: ApiError): ErrorJson {

@@ -1,13 +1,27 @@
 // One Durable Object per stack: the stack record, its management tokens (hashes only), the
-// catalogue of its assets used for listing (catalog.ts), and its folders (folders.ts). Token checks read here, never from KV, so a revoked
-// token fails on the very next request everywhere.
+// catalogue of its assets used for listing (catalog.ts), its folders (folders.ts), and its
+// environments and delivery tokens (stack-publishing.ts). Token checks read here, never from KV,
+// so a revoked management token fails on the very next request everywhere.
 
 import { DurableObject } from "cloudflare:workers";
 import { FailureWindow } from "../auth/failure-window";
 import { hexToBytes } from "../auth/token-hash";
 import type { ListFilter, ListOrder } from "../domain/asset-query-sql";
+import type { EnvironmentRef } from "../domain/delivery-token-scope";
+import type { DeliveryTokenRecord, EnvironmentRecord } from "../domain/publishing";
 import type { AssetSnapshot, FolderRecord } from "../domain/records";
 import { type CatalogPage, countCatalog, listCatalog, putAsset, removeAsset } from "./catalog";
+import type { TokenChange } from "./delivery-tokens";
+import type { Drop } from "./environment-drops";
+import {
+  type EnvironmentChange,
+  type EnvironmentPage,
+  environmentNames,
+  getEnvironment,
+  listEnvironments,
+  type Resolution,
+  resolveEnvironments,
+} from "./environments";
 import {
   createFolder,
   deleteFolder,
@@ -18,7 +32,9 @@ import {
   releaseHold,
   updateFolder,
 } from "./folders";
+import { StackPublishing } from "./stack-publishing";
 import { migrateStackSchema } from "./stack-schema";
+import { assetStub } from "./stubs";
 
 export interface StackRecord {
   apiKey: string;
@@ -33,10 +49,17 @@ export type AuthResult =
 export class StackObject extends DurableObject<Env> {
   // In memory: an instance restart forgets the failures, which an attacker cannot cause at will.
   readonly #failures = new FailureWindow(60_000);
+  readonly #publishing: StackPublishing;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrateStackSchema(ctx.storage);
+    this.#publishing = new StackPublishing(
+      ctx,
+      () => this.env,
+      () => this.getStack()?.apiKey ?? null,
+      (d) => this.#dropFromAsset(d),
+    );
   }
 
   /** Creates the stack with its first token; false if this api_key is already taken. */
@@ -176,6 +199,77 @@ export class StackObject extends DurableObject<Env> {
   /** When the move was refused after all. */
   releaseHold(folderUid: string, assetUid: string): void {
     releaseHold(this.ctx.storage.sql, folderUid, assetUid);
+  }
+
+  listEnvironments(name: string | undefined, skip: number, limit: number): EnvironmentPage {
+    return listEnvironments(this.ctx.storage.sql, name, skip, limit);
+  }
+
+  getEnvironment(name: string): EnvironmentRecord | null {
+    return getEnvironment(this.ctx.storage.sql, name);
+  }
+
+  createEnvironment(env: EnvironmentRecord) {
+    return this.#publishing.createEnvironment(env);
+  }
+
+  updateEnvironment(name: string, change: EnvironmentChange & { uid?: string }, by: string) {
+    return this.#publishing.updateEnvironment(name, change, by);
+  }
+
+  deleteEnvironment(name: string): Promise<boolean> {
+    return this.#publishing.deleteEnvironment(name);
+  }
+
+  /** The uids of the environments a publish names (compared in NFC), or the unknown names. */
+  resolveEnvironments(names: string[]): Resolution {
+    return resolveEnvironments(this.ctx.storage.sql, names);
+  }
+
+  /** uid -> name of every environment (publish_details, the console). */
+  environmentNames(): Record<string, string> {
+    return environmentNames(this.ctx.storage.sql);
+  }
+
+  listDeliveryTokens(name: string | undefined, skip: number, limit: number) {
+    return this.#publishing.listDeliveryTokens(name, skip, limit);
+  }
+
+  getDeliveryToken(uid: string) {
+    return this.#publishing.getDeliveryToken(uid);
+  }
+
+  createDeliveryToken(
+    token: Omit<DeliveryTokenRecord, "environments">,
+    scope: EnvironmentRef[],
+    hash: string,
+  ) {
+    return this.#publishing.createDeliveryToken(token, scope, hash);
+  }
+
+  updateDeliveryToken(uid: string, change: TokenChange, by: string) {
+    return this.#publishing.updateDeliveryToken(uid, change, by);
+  }
+
+  deleteDeliveryToken(uid: string): Promise<boolean> {
+    return this.#publishing.deleteDeliveryToken(uid);
+  }
+
+  /** KV writes of the environment index and grants, and a deleted environment's drops. */
+  override async alarm(): Promise<void> {
+    await this.#publishing.alarm();
+  }
+
+  /** Asks an asset published to a deleted environment to drop it (environment-drops.ts). */
+  async #dropFromAsset(d: Drop): Promise<void> {
+    const apiKey = this.getStack()?.apiKey;
+    if (!apiKey) return;
+    // AssetObject.dropEnvironment (idempotent) comes with publications themselves; until then
+    // no asset has a publication, so this is never called.
+    const asset = assetStub(this.env, apiKey, d.assetUid) as unknown as {
+      dropEnvironment(environmentUid: string): Promise<void>;
+    };
+    await asset.dropEnvironment(d.environmentUid);
   }
 
   #insertToken(uid: string, hash: string): void {

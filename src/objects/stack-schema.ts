@@ -59,6 +59,28 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       PRIMARY KEY (asset_uid, folder_uid)) WITHOUT ROWID`,
     "CREATE INDEX folder_holds_folder ON folder_holds (folder_uid, until)",
   ],
+  // 3 (issue 17): publishing. Environments (unique names; the record as JSON), delivery tokens
+  // (hashes only) and the environments each may read, which assets are published where (filled
+  // from the snapshots assets send with putInCatalog), and the deleted environments whose
+  // publications the alarm is still removing (objects/environment-drops.ts).
+  [
+    `CREATE TABLE environments (
+      uid TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL,
+      record TEXT NOT NULL)`,
+    `CREATE TABLE delivery_tokens (
+      uid TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL,
+      record TEXT NOT NULL)`,
+    `CREATE TABLE delivery_token_scope (
+      token_uid TEXT NOT NULL, environment_uid TEXT NOT NULL, position INTEGER NOT NULL,
+      PRIMARY KEY (token_uid, environment_uid)) WITHOUT ROWID`,
+    "CREATE INDEX delivery_token_scope_environment ON delivery_token_scope (environment_uid)",
+    `CREATE TABLE publications (
+      asset_uid TEXT NOT NULL, environment_uid TEXT NOT NULL,
+      PRIMARY KEY (environment_uid, asset_uid)) WITHOUT ROWID`,
+    "CREATE INDEX publications_asset ON publications (asset_uid)",
+    `CREATE TABLE environment_drops (
+      environment_uid TEXT PRIMARY KEY, deleted_at TEXT NOT NULL) WITHOUT ROWID`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

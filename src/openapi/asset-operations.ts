@@ -175,4 +175,17 @@ The notice is "Permanent URL generated successfully." when this request set the 
     responses: { "200": jsonResponse("The versions, newest first.", "VersionList") },
     errors: [assetNotFound()],
   },
+  {
+    method: "get",
+    path: "/v3/assets/{uid}/references",
+    operationId: "getAssetReferences",
+    tag: "Assets",
+    summary: "List the entries that use an asset",
+    description:
+      "The CMA's asset references (the SDK's getReferences()): in Contentstack, the entries that use the asset. Entries do not live in this service, so the list is always empty for an asset of the stack; an unknown asset is a 404. Query parameters (such as `include_publish_details`) are ignored.",
+    access: "management",
+    parameters: [assetUidParameter],
+    responses: { "200": jsonResponse("No references.", "AssetReferences") },
+    errors: [assetNotFound()],
+  },
 ];

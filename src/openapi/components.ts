@@ -9,6 +9,30 @@ import {
   folderUpdateSchema,
 } from "../http/asset-schemas";
 import {
+  deliveryTokenCreateSchema,
+  deliveryTokenUpdateSchema,
+} from "../http/delivery-token-schemas";
+import { environmentCreateSchema, environmentUpdateSchema } from "../http/environment-schemas";
+import {
+  assetReferencesSchema,
+  deliveryTokenCountSchema,
+  deliveryTokenCreatedSchema,
+  deliveryTokenDeletedSchema,
+  deliveryTokenFoundSchema,
+  deliveryTokenListingSchema,
+  deliveryTokenListSchema,
+  deliveryTokenSchema,
+  deliveryTokenUpdatedSchema,
+  environmentCountSchema,
+  environmentCreatedSchema,
+  environmentDeletedSchema,
+  environmentFoundSchema,
+  environmentListingSchema,
+  environmentListSchema,
+  environmentSchema,
+  environmentUpdatedSchema,
+} from "../http/publishing-response-schemas";
+import {
   assetCountSchema,
   assetCreatedSchema,
   assetDeletedSchema,
@@ -73,6 +97,23 @@ export const RESPONSE_SCHEMAS = {
   TokenCreated: tokenCreatedSchema,
   TokenRevoked: tokenRevokedSchema,
   Metrics: metricsSchema,
+  AssetReferences: assetReferencesSchema,
+  Environment: environmentSchema,
+  EnvironmentCreated: environmentCreatedSchema,
+  EnvironmentUpdated: environmentUpdatedSchema,
+  EnvironmentFound: environmentFoundSchema,
+  EnvironmentList: environmentListSchema,
+  EnvironmentCount: environmentCountSchema,
+  EnvironmentListing: environmentListingSchema,
+  EnvironmentDeleted: environmentDeletedSchema,
+  DeliveryToken: deliveryTokenSchema,
+  DeliveryTokenCreated: deliveryTokenCreatedSchema,
+  DeliveryTokenUpdated: deliveryTokenUpdatedSchema,
+  DeliveryTokenFound: deliveryTokenFoundSchema,
+  DeliveryTokenList: deliveryTokenListSchema,
+  DeliveryTokenCount: deliveryTokenCountSchema,
+  DeliveryTokenListing: deliveryTokenListingSchema,
+  DeliveryTokenDeleted: deliveryTokenDeletedSchema,
 } as const;
 export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
 
@@ -85,6 +126,10 @@ const REQUEST_SCHEMAS = {
   FolderCreate: folderCreateSchema,
   FolderUpdate: folderUpdateSchema,
   UploadCreate: uploadCreateSchema,
+  EnvironmentCreate: environmentCreateSchema,
+  EnvironmentUpdate: environmentUpdateSchema,
+  DeliveryTokenCreate: deliveryTokenCreateSchema,
+  DeliveryTokenUpdate: deliveryTokenUpdateSchema,
 } as const;
 export type RequestSchemaName =
   | keyof typeof REQUEST_SCHEMAS

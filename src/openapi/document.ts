@@ -11,7 +11,9 @@ import {
 } from "../http/errors";
 import { ASSET_OPERATIONS } from "./asset-operations";
 import { componentSchemas, SECURITY_SCHEMES, type SecuritySchemeName } from "./components";
+import { DELIVERY_TOKEN_OPERATIONS } from "./delivery-token-operations";
 import { DOWNLOAD_OPERATIONS } from "./download-operations";
+import { ENVIRONMENT_OPERATIONS } from "./environment-operations";
 import { FOLDER_OPERATIONS } from "./folder-operations";
 import { type Access, type OperationSpec, TAGS } from "./operation-spec";
 import { errorResponses } from "./responses";
@@ -25,6 +27,8 @@ const OPERATIONS: readonly OperationSpec[] = [
   ...DOWNLOAD_OPERATIONS,
   ...FOLDER_OPERATIONS,
   ...UPLOAD_OPERATIONS,
+  ...ENVIRONMENT_OPERATIONS,
+  ...DELIVERY_TOKEN_OPERATIONS,
   ...STACK_OPERATIONS,
   ...SERVICE_OPERATIONS,
 ];

@@ -21,6 +21,16 @@ export const TAGS = [
       "Files larger than one request: start a session, send its parts in any order, complete it (this service's extension of the CMA).",
   },
   {
+    name: "Environments",
+    description:
+      "The stack's publishing environments (production, staging, ...), addressed by name as in the CMA; each holds its own published version of each asset.",
+  },
+  {
+    name: "Delivery tokens",
+    description:
+      "Tokens a website's build uses to read an environment's published assets through the Content Delivery API (Contentstack's shapes, with a management token).",
+  },
+  {
     name: "Stacks and tokens",
     description: "Create stacks and mint or revoke their management tokens, with the ADMIN_TOKEN.",
   },

@@ -3,9 +3,11 @@
 
 import { MAX_QUERY_VALUES } from "../domain/asset-query";
 import { BLT_ID, TOKEN_UID, UPLOAD_UID } from "../domain/ids";
+import { MAX_ENVIRONMENT_NAME } from "../domain/publishing";
 import { MAX_REGEX_LENGTH, MAX_REGEX_RUNS } from "../domain/regex-pattern";
 import { MAX_PARTS } from "../domain/upload-parts";
 import { listQuerySchema } from "../http/asset-schemas";
+import { smallListQuerySchema } from "../http/environment-schemas";
 import { jsonSchema } from "./json-schemas";
 import type { JsonSchema, Parameter } from "./types";
 
@@ -121,3 +123,37 @@ export const versionParameter: Parameter = {
     "Show this version's file (filename, type, size, SHA-256, `url`, `_version`) in place of the current one; the other fields are the asset's as they are now. A version the asset never had is a 404.",
   schema: { type: "integer", minimum: 1 },
 };
+
+export const environmentNameParameter = pathParameter(
+  "name",
+  `The environment's name (1 to ${MAX_ENVIRONMENT_NAME} characters), percent-encoded as a path segment (a space is \`%20\`, a slash \`%2F\`); compared after Unicode NFC normalisation. A name the stack does not have is a 404.`,
+  { type: "string", minLength: 1 },
+);
+
+export const deliveryTokenUidParameter = pathParameter(
+  "uid",
+  "The delivery token's uid (`blt` + 16 hex digits), as its creation answered it; not the token itself. Any other value is a 404.",
+  matching(BLT_ID),
+);
+
+/** GET /v3/environments and GET /v3/stacks/delivery_tokens: pages of a small list. */
+export function smallListParameters(what: string): Parameter[] {
+  const notes: Record<string, string> = {
+    skip: `How many ${what} to leave out, in creation order.`,
+    limit: `How many ${what} to return (at most 100, more is a 422).`,
+    include_count: "Accepted for CMA clients: `count` is in every answer anyway.",
+    count: `With \`"true"\`, the answer is only how many ${what} match (the SDK's query().count()).`,
+    query: `A JSON filter: \`{"name": "..."}\` keeps the ${what} of that name; any other field is a 422.`,
+  };
+  const properties = jsonSchema(smallListQuerySchema, "input").properties as Record<
+    string,
+    JsonSchema
+  >;
+  return Object.entries(properties).map(([name, schema]) => ({
+    name,
+    in: "query",
+    required: false,
+    description: notes[name] ?? "",
+    schema,
+  }));
+}

@@ -20,12 +20,13 @@ import { readJson, validate } from "../http/schemas";
 import { answerBase } from "../http/url-base";
 import type { AssetChange, CreateResult, UpdateResult } from "../objects/asset-object";
 import { assetStub } from "../objects/stubs";
+import { tellDeliveryAssetChanged } from "../objects/tell-delivery";
 import { discardObject, isMultipart, receiveUpload } from "../upload/receive-upload";
 import { formChange, jsonChange } from "./asset-input";
 import { listAssets } from "./asset-listing";
+import { getReferences } from "./asset-references";
 import { withFolderHeld } from "./folder-moves";
 import { folderRoutes } from "./folders";
-import { tellDeliveryAssetChanged } from "./tell-delivery";
 
 type Env_ = { Bindings: Env; Variables: StackVariables };
 type Ctx = Context<Env_>;
@@ -37,6 +38,7 @@ export const assetRoutes = new Hono<Env_>();
 assetRoutes.use("/", requireManagementToken());
 assetRoutes.use("/:uid", requireManagementToken());
 assetRoutes.use("/:uid/versions", requireManagementToken());
+assetRoutes.use("/:uid/references", requireManagementToken());
 assetRoutes.use("/folders/:uid", requireManagementToken());
 
 // Before /:uid, which "folders" would otherwise match.
@@ -47,6 +49,7 @@ assetRoutes.get("/:uid", getAsset);
 assetRoutes.put("/:uid", updateAsset);
 assetRoutes.delete("/:uid", deleteAsset);
 assetRoutes.get("/:uid/versions", listVersions);
+assetRoutes.get("/:uid/references", getReferences);
 
 function assetUidParam(c: Ctx): string {
   const uid = c.req.param("uid") ?? "";

@@ -1,5 +1,5 @@
-// Stacks and management tokens (this service's own extension, API.md "Stacks and tokens").
-// Every route here needs the ADMIN_TOKEN secret.
+// Stacks and management tokens (this service's own extension, docs/API-NOTES.md). Every route
+// here needs the ADMIN_TOKEN secret.
 
 import { type Context, Hono } from "hono";
 import { requireAdmin } from "../auth/management-auth";
@@ -18,7 +18,10 @@ type Ctx = Context<{ Bindings: Env }>;
 
 export const stackRoutes = new Hono<{ Bindings: Env }>();
 
-stackRoutes.use("*", requireAdmin());
+// The admin routes only: /v3/stacks/delivery_tokens takes a management token (delivery-tokens.ts).
+stackRoutes.use("/", requireAdmin());
+stackRoutes.use("/management_tokens", requireAdmin());
+stackRoutes.use("/management_tokens/*", requireAdmin());
 stackRoutes.post("/", createStack);
 stackRoutes.post("/management_tokens", mintToken);
 stackRoutes.delete("/management_tokens/:token_uid", revokeToken);

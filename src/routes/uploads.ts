@@ -27,6 +27,7 @@ import {
 import type { UploadJson } from "../http/response-schemas";
 import { readJson, uploadCreateSchema, validate } from "../http/schemas";
 import { assetStub, uploadStub } from "../objects/stubs";
+import { tellDeliveryAssetChanged } from "../objects/tell-delivery";
 import type { PartRecord, UploadSession } from "../objects/upload-object";
 import { sha256Field } from "../upload/checksum";
 import { completeSession } from "../upload/complete-session";
@@ -34,7 +35,6 @@ import { chooseContentType } from "../upload/content-type";
 import { pumpBody } from "../upload/read-raw-body";
 import { linkFor } from "../upload/running-hash";
 import { partSink } from "../upload/version-sink";
-import { tellDeliveryAssetChanged } from "./tell-delivery";
 
 type Env_ = { Bindings: Env; Variables: StackVariables };
 type Ctx = Context<Env_>;
