@@ -218,6 +218,12 @@ describe("the official Contentstack Management SDK", () => {
       .query({ query: { title: { $regex: "^home", $options: "i" } } })
       .find();
     expect(regex.items.map((a) => a.uid)).toEqual([fromPath.uid]);
+    // The SDK's own sanity tests filter by type this way.
+    const typed = await stack
+      .asset()
+      .query({ query: { content_type: { $regex: "x-test" } } })
+      .find();
+    expect(typed.items.map((a) => a.uid)).toEqual([fromBuffer.uid]);
     // The items are SDK assets: their methods work.
     expect((await regex.items[0]?.fetch())?.uid).toBe(fromPath.uid);
   });

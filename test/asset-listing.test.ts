@@ -98,6 +98,12 @@ describe("the query filter", () => {
     ["$regex", { filename: { $regex: "\\.txt$" } }, () => [beta, gamma]],
     ["$regex with $options i", { title: { $regex: "^a", $options: "i" } }, () => [alpha]],
     ["$regex, case-sensitive", { title: { $regex: "^a" } }, () => []],
+    ["$regex on content_type", { content_type: { $regex: "image" } }, () => [alpha]],
+    [
+      "$regex on content_type, anchored",
+      { content_type: { $regex: "^text/" } },
+      () => [beta, gamma],
+    ],
     ["two fields", { tags: "home", content_type: "text/plain" }, () => [beta]],
   ])("filters by %s", async (_name, query, expected) => {
     const q = typeof query === "function" ? query() : query;

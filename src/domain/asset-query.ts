@@ -6,7 +6,9 @@
 //   {"parent_uid": "blt…"} or {"parent_uid": null} (the root)
 //   {"tags": "home"}   {"tags": {"$in": [...]}}   {"tags": {"$all": [...]}}
 //   {"created_at" | "updated_at" | "file_size": {"$gt" | "$gte" | "$lt" | "$lte": value, ...}}
-//   {"title" | "filename": {"$regex": "^ban", "$options": "i"}}   (regex-pattern.ts's subset)
+//   {"title" | "filename" | "content_type": {"$regex": "^ban", "$options": "i"}}
+//     (regex-pattern.ts's subset; {"content_type": {"$regex": "image"}} is what the SDK's sanity
+//     tests send)
 // Text values follow domain/text.ts (NFC; control characters and lone surrogates refused), as
 // the stored text they are compared with does.
 // Several fields, or several operators on one field, must all hold.
@@ -32,7 +34,7 @@ export type Condition =
   | { kind: "parent"; folder: string | null }
   | { kind: "tags"; match: "any" | "all"; tags: string[] }
   | { kind: "range"; field: RangeField; operator: RangeOperator; value: string | number }
-  | { kind: "pattern"; field: "title" | "filename"; pattern: TextPattern };
+  | { kind: "pattern"; field: TextField; pattern: TextPattern };
 
 export type QueryCheck = { ok: true; conditions: Condition[] } | { ok: false; reason: string };
 
@@ -112,10 +114,6 @@ function conditionsOf(field: string, value: unknown): Condition[] {
     case "filename":
     case "content_type": {
       if (!isPlainObject(value)) return [{ kind: "equals", field, value: text(field, value) }];
-      if (field === "content_type")
-        return refuse(
-          `${Object.keys(value)[0]} is not a supported operator on content_type (supported: equality only)`,
-        );
       operators(field, value, ["$regex", "$options"]);
       if (value.$regex === undefined) return refuse(`$options on ${field} needs $regex`);
       const options = value.$options ?? "";

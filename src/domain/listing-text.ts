@@ -7,6 +7,7 @@ import { compilePattern, containsPattern } from "./text-pattern";
 export type TextColumns = {
   title: string | null;
   filename: string | null;
+  content_type: string | null;
 };
 
 /** The row test of the filter's text filters, or null when it has none. */

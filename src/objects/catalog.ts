@@ -85,7 +85,7 @@ export function countCatalog(sql: SqlStorage, filter: ListFilter): number {
   }
   let count = 0;
   for (const row of sql.exec<TextColumns>(
-    `SELECT c.title, c.filename FROM catalog c WHERE ${where}`,
+    `SELECT c.title, c.filename, c.content_type FROM catalog c WHERE ${where}`,
     ...params,
   )) {
     if (test(row)) count++;
@@ -124,7 +124,7 @@ export function listCatalog(
     const page: string[] = [];
     count = 0;
     for (const row of sql.exec<TextColumns & { uid: string }>(
-      `SELECT c.uid, c.title, c.filename FROM catalog c WHERE ${where}
+      `SELECT c.uid, c.title, c.filename, c.content_type FROM catalog c WHERE ${where}
        ORDER BY ${compileOrder(order)}`,
       ...params,
     )) {
