@@ -101,3 +101,56 @@ export interface Publication {
   time: string;
   user: string;
 }
+
+/**
+ * What an environment shows of the asset besides its bytes: the asset's own fields as they were
+ * when it was published there (the Content Delivery API answers with what was published, as
+ * Contentstack's does). The slug is not among them: the permanent URL is one for all.
+ */
+export interface PublishedMetadata {
+  title: string;
+  description: string;
+  tags: string[];
+  parentUid: string | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** A publication as the asset's object keeps it: the publish details and what was published. */
+export interface PublicationRecord extends Publication {
+  metadata: PublishedMetadata;
+}
+
+/** The most environments a stack may have, and so the most one publish may name. */
+export const MAX_ENVIRONMENTS = 100;
+/** The most locales one publish or unpublish may name. */
+export const MAX_LOCALES = 50;
+
+/**
+ * A publish or unpublish to happen later (`scheduled_at`), kept by the asset's object until its
+ * alarm fires it; listed and cancelled through the publish queue (GET /v3/publish-queue).
+ */
+export interface ScheduledAction {
+  /** "blt" + 16 hex: the publish queue's uid of this action. */
+  uid: string;
+  action: "publish" | "unpublish";
+  /** Environment uids. */
+  environments: string[];
+  locales: string[];
+  /**
+   * A publish: the version it publishes, fixed when it was scheduled (the one given, else the
+   * latest then). An unpublish: the version it is limited to, or null for whatever is published.
+   */
+  version: number | null;
+  /** When it fires (ISO 8601, milliseconds, UTC). */
+  scheduledAt: string;
+  createdAt: string;
+  /** The management token's uid that scheduled it. */
+  createdBy: string;
+}
+
+/** What an asset's object tells the stack's object about publishing, with each snapshot. */
+export interface PublishingState {
+  publications: Publication[];
+  scheduled: ScheduledAction[];
+}
