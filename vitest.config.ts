@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
+import { readMigrations } from "./scripts/d1-migrations.mjs";
 
 // Tests use their own ADMIN_TOKEN whatever a developer's .dev.vars holds (bindings set here win).
 // Setting it in process.env too satisfies wrangler's check of the required secret.
@@ -32,11 +33,14 @@ export default defineConfig({
           // and not a multiple of SHA-256's 64-byte block, so the tests' 5 MiB parts take
           // several steps that each end mid-block.
           COMPLETE_HASH_STEP_BYTES: String(2 * 1024 * 1024 + 3),
+          // The published catalogue's migrations, applied by test/apply-migrations.ts.
+          TEST_MIGRATIONS: readMigrations(),
         },
       },
     }),
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["./test/apply-migrations.ts"],
   },
 });

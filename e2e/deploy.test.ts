@@ -32,11 +32,12 @@ const DELIVERY_VARS = [
 ];
 
 describe("wrangler deploy --dry-run", () => {
-  it("bundles the delivery Worker as a Hono app with KV, R2 and Images only, and no management code", () => {
+  it("bundles the delivery Worker as a Hono app with KV, R2, D1 and Images only, and no management code", () => {
     const { bindings, bundle } = dryRun("wrangler.delivery.toml");
     expect(Object.fromEntries(bindings)).toEqual({
       ASSET_INDEX: "KV Namespace",
       FILES: "R2 Bucket",
+      PUBLISHED: "D1 Database",
       IMAGES: "Images",
       IMAGE_TRANSFORMS: "Rate Limit",
       ...Object.fromEntries(DELIVERY_VARS.map((name) => [name, "Environment Variable"])),
@@ -72,6 +73,7 @@ describe("wrangler deploy --dry-run", () => {
     expect(bindings.get("MANAGEMENT_RATE_LIMIT")).toBe("Rate Limit");
     expect(bindings.get("ASSET_INDEX")).toBe("KV Namespace");
     expect(bindings.get("FILES")).toBe("R2 Bucket");
+    expect(bindings.get("PUBLISHED")).toBe("D1 Database");
   });
 
   it("gives the delivery Worker no secret locally either (scripts/serve.mjs)", () => {

@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, parseEnv } from "node:util";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { experimental_readRawConfig, unstable_getMiniflareWorkerOptions } from "wrangler";
+import { applyMigrations } from "./d1-migrations.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MANAGEMENT_CONFIG = join(ROOT, "wrangler.toml");
@@ -134,6 +135,8 @@ async function startService({
       workers,
     });
     await mf.ready;
+    // The published catalogue's tables, before the first request can need them.
+    await applyMigrations(await mf.getD1Database("PUBLISHED", workers[0].name));
   } catch (err) {
     await mf?.dispose().catch(() => undefined);
     throw err;
