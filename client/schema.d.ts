@@ -10,7 +10,7 @@ export interface paths {
         };
         /**
          * List assets
-         * @description The stack's assets, newest first (by `created_at`) unless `asc` or `desc` says otherwise, a page at a time, with `count`: how many match in all. `query` filters them as the CMA's does, within the subset its parameter describes; `folder` keeps those directly in one folder; `include_folders=true` lists the folders too. With `count=true` the answer is only how many match (`AssetCount`). A value out of range, an unknown field or operator in `query`, or a `folder` that is not one of the stack's folders is a 422. Other query parameters (such as the CMA's `include_publish_details`) are ignored.
+         * @description The stack's assets, newest first (by `created_at`) unless `asc` or `desc` says otherwise, a page at a time, with `count`: how many match in all. `query` filters them as the CMA's does, within the subset its parameter describes; `folder` keeps those directly in one folder; `include_folders=true` lists the folders too. With `count=true` the answer is only how many match (`AssetCount`). A value out of range, an unknown field or operator in `query`, or a `folder` that is not one of the stack's folders is a 422. With `include_publish_details=true` each asset says where it is published (`publish_details`). Other query parameters are ignored.
          */
         get: operations["listAssets"];
         put?: never;
@@ -42,7 +42,7 @@ export interface paths {
         };
         /**
          * Read an asset
-         * @description The asset as it is now: its title, description, tags and folder, its current version's filename, type, size, SHA-256, `dimension` (for a raster image) and `url`, `permanent_url` once it has been generated, and who created and last changed it (`created_by`, `updated_by`: management token uids). With `version=N`, version N's file in place of the current one. An unknown or deleted asset is a 404.
+         * @description The asset as it is now: its title, description, tags and folder, its current version's filename, type, size, SHA-256, `dimension` (for a raster image) and `url`, `permanent_url` once it has been generated, and who created and last changed it (`created_by`, `updated_by`: management token uids). With `version=N`, version N's file in place of the current one. With `include_publish_details=true`, where it is published (`publish_details`: one entry per environment and locale). An unknown or deleted asset is a 404.
          */
         get: operations["getAsset"];
         /**
@@ -327,6 +327,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/assets/{uid}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish an asset to environments
+         * @description Publishes a version of the asset (`version`, a number or its digits; the latest when absent) to each environment named, now or at `scheduled_at`. `environments`: 1 to 100 of the stack's environments, by name. `locales`: 1 to 50 locale codes such as `en-us` (case is ignored; none given: `en-us`); the SDK's single `locale` is added to them. `scheduled_at`: an ISO 8601 time with a zone, in the future and within ten years, to do it then instead of now (an asset may have 100 actions waiting). An environment that holds another version now holds this one, and keeps the locales it had besides those given. Each environment holds at most one version of the asset, in the locales published; the asset's title, description, tags and folder are kept as they were when published (what the Content Delivery API shows), its permanent URL's slug is always the current one. Applied in one transaction of the asset's Durable Object, then written to the edge (KV), the stack's catalogue and the published catalogue (D1); the edge shows it within the freshness bound (locally, by the time the answer arrives; docs/PUBLISHING.md). Idempotent: publishing what an environment shows already changes nothing and answers the same. With `scheduled_at` the answer names the waiting action (`publish_queue_uid`): it is listed by GET /v3/publish-queue, fires at its time with no request (the asset's Durable Object alarm, at most once, surviving restarts), and can be cancelled until then. Scheduling the very same action again answers the same uid. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
+         */
+        post: operations["publishAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/assets/{uid}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish an asset from environments
+         * @description Removes the locales given from each environment's publication of the asset, now or at `scheduled_at`; an environment left with no locale holds nothing (the asset's URLs with `?environment=` and the Content Delivery API answer 404 there). With `version`, only environments holding that version are touched. `environments`: 1 to 100 of the stack's environments, by name. `locales`: 1 to 50 locale codes such as `en-us` (case is ignored; none given: `en-us`); the SDK's single `locale` is added to them. `scheduled_at`: an ISO 8601 time with a zone, in the future and within ten years, to do it then instead of now (an asset may have 100 actions waiting). Idempotent: unpublishing what is not published changes nothing and answers the same. With `scheduled_at` the answer names the waiting action (`publish_queue_uid`): it is listed by GET /v3/publish-queue, fires at its time with no request (the asset's Durable Object alarm, at most once, surviving restarts), and can be cancelled until then. Scheduling the very same action again answers the same uid. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
+         */
+        post: operations["unpublishAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/bulk/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish many assets at once
+         * @description Publishes 1 to 100 assets (`assets`: `{"uid", "version"?}`, each named once) to the environments named, by name or by uid as the CMA's bulk examples do, in the locales given, now or at `scheduled_at`. The whole request is checked before any asset is touched: an unknown asset, a version an asset lacks, an unknown environment or a bad locale or time is a 422 and nothing is published. Each asset is then published as by POST /v3/assets/{uid}/publish; the answer gives each one's outcome (`done`, `unchanged`, `scheduled` with its `publish_queue_uid`, or `failed` for an asset deleted meanwhile). Unlike Contentstack, the work is done before the answer, not queued. `entries` is accepted only empty (entries do not live here). Repeating the request changes nothing more. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
+         */
+        post: operations["bulkPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/bulk/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish many assets at once
+         * @description Unpublishes 1 to 100 assets from the environments named, as POST /v3/bulk/publish publishes them: checked entirely before anything is applied, then each asset as by POST /v3/assets/{uid}/unpublish. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
+         */
+        post: operations["bulkUnpublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/publish-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the scheduled actions still waiting
+         * @description The scheduled publishes and unpublishes of the stack's assets that have not fired yet, the next to fire first, a page at a time (`skip`, `limit` up to 100), with `count`. Unlike Contentstack's publish queue, actions leave it when they fire (no history is kept), and it holds assets only.
+         */
+        get: operations["listPublishQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/publish-queue/{uid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a scheduled action
+         * @description One scheduled action that has not fired yet: what it does (`action`), to which asset and version, in which environments (uids) and locales, and when.
+         */
+        get: operations["getPublishQueueItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/publish-queue/{uid}/unschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cancel a scheduled action
+         * @description Cancels a scheduled publish or unpublish before it fires (a GET, as the CMA has it). The asset's Durable Object decides between the cancel and the action's own alarm: the action fires, or it is cancelled, never both. An action that has fired or was cancelled already is a 404.
+         */
+        get: operations["cancelScheduledAction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/stacks/delivery_tokens": {
         parameters: {
             query?: never;
@@ -508,6 +648,7 @@ export interface components {
             updated_at: string;
             created_by: string | "";
             updated_by: string | "";
+            publish_details?: components["schemas"]["PublishDetail"][];
         };
         Folder: {
             uid: string;
@@ -766,6 +907,59 @@ export interface components {
             /** @constant */
             notice: "Delivery Token deleted successfully.";
         };
+        PublishDetail: {
+            environment: string;
+            locale: string;
+            version: number;
+            /** Format: date-time */
+            time: string;
+            user: string;
+        };
+        Published: {
+            notice: string;
+            publish_queue_uid?: string;
+        };
+        BulkPublished: {
+            notice: string;
+            assets: {
+                uid: string;
+                /** @enum {string} */
+                status: "done" | "unchanged" | "scheduled" | "failed";
+                publish_queue_uid?: string;
+                error?: string;
+            }[];
+        };
+        PublishQueueItem: {
+            uid: string;
+            /** @constant */
+            type: "asset";
+            /** @enum {string} */
+            action: "publish" | "unpublish";
+            /** @constant */
+            status: "scheduled";
+            asset: {
+                uid: string;
+                title: string;
+                version: number | null;
+            };
+            environment: string[];
+            locale: string[];
+            /** Format: date-time */
+            scheduled_at: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+        };
+        PublishQueue: {
+            queue: components["schemas"]["PublishQueueItem"][];
+            count: number;
+        };
+        PublishQueueItemFound: {
+            queue: components["schemas"]["PublishQueueItem"];
+        };
+        ScheduledActionCancelled: {
+            notice: string;
+        };
         StackCreate: {
             stack: {
                 name: string;
@@ -912,6 +1106,25 @@ export interface components {
                 updated_by?: unknown;
             };
         };
+        PublishRequest: {
+            asset: {
+                environments: string[];
+                locales?: string[];
+            };
+            locale?: string;
+            version?: number | string;
+            scheduled_at?: string;
+        };
+        BulkPublishRequest: {
+            assets: {
+                uid: string;
+                version?: number | string;
+            }[];
+            entries?: unknown[];
+            environments: string[];
+            locales?: string[];
+            scheduled_at?: string;
+        };
         AssetCreateForm: {
             /** @description The file, with a filename in its Content-Disposition; its Content-Type is kept when it is a real media type, otherwise it is guessed from the filename. */
             "asset[upload]": string;
@@ -978,6 +1191,8 @@ export interface operations {
                 relative_urls?: "true" | "false";
                 /** @description With `"true"`, the answer is only `{"assets": N}`: how many match (the SDK's query().count()). */
                 count?: "true" | "false";
+                /** @description With `"true"`, each asset has `publish_details`: one `{"environment", "locale", "version", "time", "user"}` per environment (its uid) and locale it is published in, as the CMA shows them. */
+                include_publish_details?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -1248,6 +1463,8 @@ export interface operations {
                 version?: number;
                 /** @description With `"true"`, `url` and `permanent_url` are paths from `/v3/assets/` on, without the origin (the CMA's relative_urls). */
                 relative_urls?: "true" | "false";
+                /** @description With `"true"`, each asset has `publish_details`: one `{"environment", "locale", "version", "time", "user"}` per environment (its uid) and locale it is published in, as the CMA shows them. */
+                include_publish_details?: "true" | "false";
             };
             header?: never;
             path: {
@@ -3836,6 +4053,970 @@ export interface operations {
                      * @example {
                      *       "error_message": "Environment was not found.",
                      *       "error_code": 162
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publishAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The asset's uid (`blt` + 16 hex digits). Any other value is a 404, like an unknown uid. */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        /** @description The environments and locales, and optionally the version and a time. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "asset": {
+                 *         "environments": [
+                 *           "production"
+                 *         ],
+                 *         "locales": [
+                 *           "en-us"
+                 *         ]
+                 *       },
+                 *       "version": 2
+                 *     }
+                 */
+                "application/json": components["schemas"]["PublishRequest"];
+            };
+        };
+        responses: {
+            /** @description Published (or scheduled). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Published"];
+                };
+            };
+            /** @description - `error_code` 148: The request body is not valid: it is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The request body is not valid: it is not valid JSON",
+                     *       "error_code": 148
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 145: Asset was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Asset was not found.",
+                     *       "error_code": 145
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 149: The upload is larger than the limit of 65536 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The upload is larger than the limit of 65536 bytes.",
+                     *       "error_code": 149
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "environments": [
+                     *           "not an environment of this stack: nowhere"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unpublishAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The asset's uid (`blt` + 16 hex digits). Any other value is a 404, like an unknown uid. */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        /** @description The environments and locales, and optionally a version and a time. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "asset": {
+                 *         "environments": [
+                 *           "staging"
+                 *         ],
+                 *         "locales": [
+                 *           "en-us"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PublishRequest"];
+            };
+        };
+        responses: {
+            /** @description Unpublished (or scheduled). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Published"];
+                };
+            };
+            /** @description - `error_code` 148: The request body is not valid: it is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The request body is not valid: it is not valid JSON",
+                     *       "error_code": 148
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 145: Asset was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Asset was not found.",
+                     *       "error_code": 145
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 149: The upload is larger than the limit of 65536 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The upload is larger than the limit of 65536 bytes.",
+                     *       "error_code": 149
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "environments": [
+                     *           "not an environment of this stack: nowhere"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    bulkPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The assets, environments and locales, and optionally a time. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "assets": [
+                 *         {
+                 *           "uid": "blt27ce607b94b7e5ed"
+                 *         },
+                 *         {
+                 *           "uid": "blt5d43b2a1c0f9e8d7",
+                 *           "version": 2
+                 *         }
+                 *       ],
+                 *       "environments": [
+                 *         "production"
+                 *       ],
+                 *       "locales": [
+                 *         "en-us"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BulkPublishRequest"];
+            };
+        };
+        responses: {
+            /** @description Each asset's outcome. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkPublished"];
+                };
+            };
+            /** @description - `error_code` 148: The request body is not valid: it is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The request body is not valid: it is not valid JSON",
+                     *       "error_code": 148
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 149: The upload is larger than the limit of 65536 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The upload is larger than the limit of 65536 bytes.",
+                     *       "error_code": 149
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "assets": [
+                     *           "must name at most 100 assets"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    bulkUnpublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The assets, environments and locales, and optionally a time. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "assets": [
+                 *         {
+                 *           "uid": "blt27ce607b94b7e5ed"
+                 *         }
+                 *       ],
+                 *       "environments": [
+                 *         "staging"
+                 *       ],
+                 *       "locales": [
+                 *         "en-us"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BulkPublishRequest"];
+            };
+        };
+        responses: {
+            /** @description Each asset's outcome. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkPublished"];
+                };
+            };
+            /** @description - `error_code` 148: The request body is not valid: it is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The request body is not valid: it is not valid JSON",
+                     *       "error_code": 148
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 149: The upload is larger than the limit of 65536 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The upload is larger than the limit of 65536 bytes.",
+                     *       "error_code": 149
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "assets": [
+                     *           "must name at most 100 assets"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPublishQueue: {
+        parameters: {
+            query?: {
+                /** @description How many actions to leave out. */
+                skip?: number;
+                /** @description How many actions to return (at most 100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of waiting actions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishQueue"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 141: Validation failed: the request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Validation failed: the request has invalid fields.",
+                     *       "error_code": 141,
+                     *       "errors": {
+                     *         "limit": [
+                     *           "must be at most 100"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPublishQueueItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The scheduled action's uid (`blt` + 16 hex digits), as the publish or unpublish that scheduled it answered (`publish_queue_uid`). One that has fired, was cancelled or never existed is a 404. */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishQueueItemFound"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 164: Publish queue item was not found, or has fired or been cancelled. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Publish queue item was not found, or has fired or been cancelled.",
+                     *       "error_code": 164
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 109: The api_key header is missing or is not a valid stack api_key. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
+                     *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 158: Too many requests; slow down and try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Too many requests; slow down and try again later.",
+                     *       "error_code": 158
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 154: The file store is temporarily unavailable; try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The file store is temporarily unavailable; try again.",
+                     *       "error_code": 154
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelScheduledAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The scheduled action's uid (`blt` + 16 hex digits), as the publish or unpublish that scheduled it answered (`publish_queue_uid`). One that has fired, was cancelled or never existed is a 404. */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action was cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledActionCancelled"];
+                };
+            };
+            /** @description - `error_code` 105: The authorization header is missing or is not valid for this stack. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The authorization header is missing or is not valid for this stack.",
+                     *       "error_code": 105
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 164: Publish queue item was not found, or has fired or been cancelled. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "Publish queue item was not found, or has fired or been cancelled.",
+                     *       "error_code": 164
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -1,6 +1,6 @@
 // The part of @contentstack/management 1.30.2 that e2e/contentstack-sdk*.test.ts use, declared
 // here from the SDK's source (dist/es-modules/stack/asset/*, stack/environment,
-// stack/deliveryToken, entity.js, query/index.js). The
+// stack/deliveryToken, stack/bulkOperation, entity.js, query/index.js). The
 // package's own types cannot be used: they ship .ts files (types/stack/VariantGroup/index.ts and
 // others) that do not compile under this project's verbatimModuleSyntax, and they type `upload`
 // as a path only, while the SDK's createFormData also takes a Buffer with `filename` and
@@ -53,18 +53,49 @@ export interface Asset {
   created_by: string;
   updated_by: string;
   stackHeaders: { api_key: string };
-  fetch(params?: { version?: number }): Promise<Asset>;
+  /** With include_publish_details: where the asset is published. */
+  publish_details?: PublishDetail[];
+  fetch(params?: { version?: number; include_publish_details?: boolean }): Promise<Asset>;
   update(): Promise<Asset>;
   delete(): Promise<{ notice: string }>;
   replace(data: AssetUpload): Promise<Asset>;
   download(options: { url?: string; responseType: "arraybuffer" }): Promise<DownloadResponse>;
-  publish(options: {
-    publishDetails: { locales: string[]; environments: string[] };
-  }): Promise<unknown>;
-  unpublish(options: {
-    publishDetails: { locales: string[]; environments: string[] };
-  }): Promise<unknown>;
+  publish(options: PublishOptions): Promise<PublishAnswer>;
+  unpublish(options: PublishOptions): Promise<PublishAnswer>;
   getReferences(): Promise<{ references: unknown[] }>;
+}
+
+export interface PublishDetail {
+  environment: string;
+  locale: string;
+  version: number;
+  time: string;
+  user: string;
+}
+
+/** entity.js publishUnpublish: `{asset: publishDetails, locale?, version?, scheduled_at?}`. */
+export interface PublishOptions {
+  publishDetails: { locales?: string[]; environments: string[] };
+  locale?: string;
+  version?: number;
+  scheduledAt?: string;
+}
+
+export interface PublishAnswer {
+  notice: string;
+  publish_queue_uid?: string;
+}
+
+export interface BulkDetails {
+  assets: { uid: string; version?: number }[];
+  environments: string[];
+  locales?: string[];
+  scheduled_at?: string;
+}
+
+export interface BulkOperation {
+  publish(options: { details: BulkDetails }): Promise<{ notice: string; assets: unknown[] }>;
+  unpublish(options: { details: BulkDetails }): Promise<{ notice: string; assets: unknown[] }>;
 }
 
 export interface Folder {
@@ -160,6 +191,7 @@ export interface Stack {
   environment(name: string): Environment;
   deliveryToken(): DeliveryTokens;
   deliveryToken(uid: string): DeliveryToken;
+  bulkOperation(): BulkOperation;
 }
 
 export interface Client {

@@ -3,7 +3,8 @@
 // the SDK offers goes through the SDK's own methods (no hand-made requests), and every error must
 // reach it as its usual error object. The public URLs come only from the API's answers. Asset
 // references are always none here (no entries live in this service): docs/API-NOTES.md.
-// Environments and delivery tokens: e2e/contentstack-sdk-environments.test.ts.
+// Environments and delivery tokens: e2e/contentstack-sdk-environments.test.ts; publishing:
+// e2e/contentstack-sdk-publishing.test.ts.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -302,16 +303,17 @@ describe("the official Contentstack Management SDK", () => {
     });
   });
 
-  it("refuses publishing, which is yet to come, with the SDK's 404 error; references are none", async () => {
+  it("refuses publishing to an environment the stack lacks with the SDK's 422; references are none", async () => {
     const asset = await stack.asset(fromPath.uid).fetch();
+    // Publishing itself: e2e/contentstack-sdk-publishing.test.ts.
     const publish = await sdkError(() =>
       asset.publish({ publishDetails: { locales: ["en-us"], environments: ["production"] } }),
     );
-    expect(publish).toMatchObject({ status: 404, errorCode: 404 });
+    expect(publish).toMatchObject({ status: 422, errorCode: 141 });
     const unpublish = await sdkError(() =>
       asset.unpublish({ publishDetails: { locales: ["en-us"], environments: ["production"] } }),
     );
-    expect(unpublish).toMatchObject({ status: 404, errorCode: 404 });
+    expect(unpublish).toMatchObject({ status: 422, errorCode: 141 });
     // No entries live in this service, so no entry uses the asset.
     expect(await asset.getReferences()).toEqual({ references: [] });
   });

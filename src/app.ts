@@ -12,6 +12,8 @@ import { assetDownloadRoutes } from "./routes/asset-download";
 import { assetRoutes } from "./routes/assets";
 import { deliveryTokenRoutes } from "./routes/delivery-tokens";
 import { environmentRoutes } from "./routes/environments";
+import { publishQueueRoutes } from "./routes/publish-queue";
+import { bulkRoutes } from "./routes/publishing";
 import { stackRoutes } from "./routes/stacks";
 import { uploadRoutes } from "./routes/uploads";
 
@@ -32,6 +34,8 @@ app.route("/v3/assets", assetRoutes);
 // The public permanent URL's path, here with a management token: the CMA's download.
 app.route("/v3/assets", assetDownloadRoutes);
 app.route("/v3/uploads", uploadRoutes);
+app.route("/v3/bulk", bulkRoutes);
+app.route("/v3/publish-queue", publishQueueRoutes);
 
 // The web console for content managers (src/console/); it calls the API above in-process.
 app.route(

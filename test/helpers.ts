@@ -182,3 +182,14 @@ export function fillPlaceholdersDeep(value: unknown, values: Record<string, stri
   }
   return value;
 }
+
+/** Creates an environment of the stack (POST /v3/environments); returns its uid. */
+export async function createEnvironment(of: Stack, name: string): Promise<string> {
+  const res = await call("/v3/environments", {
+    method: "POST",
+    headers: auth(of, { "content-type": "application/json" }),
+    body: JSON.stringify({ environment: { name } }),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { environment: { uid: string } }).environment.uid;
+}

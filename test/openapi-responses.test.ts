@@ -447,3 +447,61 @@ describe("environment, delivery-token and reference answers match the document",
     expect(missing.status).toBe(404);
   });
 });
+
+describe("publishing answers match the document", () => {
+  const json = (body: unknown): RequestInit => ({
+    headers: auth(stack, { "content-type": "application/json" }),
+    body: JSON.stringify(body),
+  });
+
+  it("publish, unpublish, schedule, the queue, cancel, bulk, and their refusals", async () => {
+    await documented("post", "/v3/environments", json({ environment: { name: "documented" } }));
+    const fd = form({}, { name: "published.txt", bytes: "p", type: "text/plain" });
+    const created = await documented<{ asset: { uid: string } }>("post", "/v3/assets", {
+      headers: auth(stack),
+      body: fd,
+    });
+    const params = { uid: created.body.asset.uid };
+    const target = { asset: { environments: ["documented"], locales: ["en-us"] } };
+    for (const path of ["/v3/assets/{uid}/publish", "/v3/assets/{uid}/unpublish"]) {
+      expect((await documented("post", path, { ...json(target), params })).status).toBe(200);
+    }
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await documented<{ publish_queue_uid: string }>(
+      "post",
+      "/v3/assets/{uid}/publish",
+      { ...json({ ...target, scheduled_at: later }), params },
+    );
+    const queued = { uid: scheduled.body.publish_queue_uid };
+    await documented("get", "/v3/publish-queue", { headers: auth(stack) });
+    await documented("get", "/v3/publish-queue/{uid}", { headers: auth(stack), params: queued });
+    const cancel = "/v3/publish-queue/{uid}/unschedule";
+    expect((await documented("get", cancel, { headers: auth(stack), params: queued })).status).toBe(
+      200,
+    );
+    expect((await documented("get", cancel, { headers: auth(stack), params: queued })).status).toBe(
+      404,
+    );
+    const bulk = { assets: [{ uid: params.uid }], environments: ["documented"] };
+    for (const path of ["/v3/bulk/publish", "/v3/bulk/unpublish"]) {
+      expect((await documented("post", path, json(bulk))).status).toBe(200);
+      const refused = await documented("post", path, json({ ...bulk, environments: ["nowhere"] }));
+      expect(refused.status).toBe(422);
+    }
+    const noVersion = { ...target, version: 9 };
+    const refused = await documented("post", "/v3/assets/{uid}/publish", {
+      ...json(noVersion),
+      params,
+    });
+    expect(refused.status).toBe(422);
+    await documented("get", "/v3/assets/{uid}", {
+      headers: auth(stack),
+      params,
+      query: "?include_publish_details=true",
+    });
+    await documented("get", "/v3/assets", {
+      headers: auth(stack),
+      query: "?include_publish_details=true",
+    });
+  });
+});

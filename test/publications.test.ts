@@ -171,12 +171,9 @@ describe("locales", () => {
 describe("publish_details", () => {
   it("has one entry per environment and locale", () => {
     const pubs = publish({}, { environments: ["envB", "envA"], locales: ["fr-fr", "en-us"] }).next;
-    expect(publishDetails(pubs).map((d) => `${d.environment}/${d.locale}/${d.version}`)).toEqual([
-      "envA/en-us/1",
-      "envA/fr-fr/1",
-      "envB/en-us/1",
-      "envB/fr-fr/1",
-    ]);
+    expect(
+      publishDetails(Object.values(pubs)).map((d) => `${d.environment}/${d.locale}/${d.version}`),
+    ).toEqual(["envA/en-us/1", "envA/fr-fr/1", "envB/en-us/1", "envB/fr-fr/1"]);
   });
 });
 

@@ -57,6 +57,7 @@ describe("the stack object's schema", () => {
         "delivery_token_scope",
         "publications",
         "environment_drops",
+        "publish_queue",
         "catalog_tags",
         "folder_holds",
       ]) {
@@ -67,6 +68,7 @@ describe("the stack object's schema", () => {
       }
       sql.exec("CREATE INDEX catalog_newest ON catalog (deleted, created_at DESC, uid)");
       for (const column of [
+        "publications",
         "is_dir",
         "title",
         "filename",
@@ -98,11 +100,13 @@ describe("the stack object's schema", () => {
         ...everything,
         conditions: [{ kind: "equals", field: "content_type", value: "image/png" }],
       });
-      // Migration 3's tables (publishing) are there, empty.
+      // Migration 3's and 4's tables (publishing) are there, empty.
       const environments = stack.listEnvironments(undefined, 0, 10);
-      return { found, again, row, page, png, environments };
+      const queue = stack.listPublishQueue(0, 10);
+      return { found, again, row, page, png, environments, queue };
     });
     expect(result.environments).toEqual({ items: [], count: 0 });
+    expect(result.queue).toEqual({ entries: [], count: 0 });
     expect(result.found).toBe(0);
     expect(result.again).toBe(SCHEMA_VERSION);
     expect(result.row).toEqual({
@@ -122,6 +126,7 @@ describe("the stack object's schema", () => {
         asset: { ...OLD_SNAPSHOT.asset, tags: [], parentUid: null, createdBy: "", updatedBy: "" },
         current: OLD_SNAPSHOT.current,
       },
+      publications: [],
     });
   });
 });

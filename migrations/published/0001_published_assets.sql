@@ -35,6 +35,8 @@ CREATE INDEX published_size ON published_assets (api_key, environment_uid, file_
 CREATE INDEX published_filename ON published_assets (api_key, environment_uid, filename);
 CREATE INDEX published_type ON published_assets (api_key, environment_uid, content_type, created_at, uid);
 CREATE INDEX published_parent ON published_assets (api_key, environment_uid, parent_uid, created_at, uid);
+-- An asset's rows in every environment, which its sync replaces.
+CREATE INDEX published_asset ON published_assets (api_key, uid);
 
 -- The published tags, one row per tag, as the stack catalogue's catalog_tags.
 CREATE TABLE published_tags (
@@ -44,7 +46,8 @@ CREATE TABLE published_tags (
   tag TEXT NOT NULL,
   PRIMARY KEY (api_key, environment_uid, tag, uid)
 ) WITHOUT ROWID;
-CREATE INDEX published_tags_uid ON published_tags (api_key, environment_uid, uid);
+-- An asset's tags, which its sync replaces, and those of one environment's row.
+CREATE INDEX published_tags_asset ON published_tags (api_key, uid, environment_uid);
 
 -- The newest asset revision written for each asset (kept after the asset is deleted, as a
 -- tombstone): a sync replaces the asset's rows only if its revision is at least this, so a late,

@@ -5,7 +5,9 @@
 // a retry after a lost answer is a no-op that answers the same.
 
 import {
+  isLocaleCode,
   MAX_LOCALES,
+  type Publication,
   type PublicationRecord,
   type PublishedMetadata,
   type ScheduledAction,
@@ -13,10 +15,6 @@ import {
 
 /** An asset's publications by environment uid. */
 export type Publications = Record<string, PublicationRecord>;
-
-// A locale code as Contentstack writes them: a language (2 or 3 letters), then up to three
-// subtags of letters or digits (en-us, zh-hans-cn, es-419).
-const LOCALE = /^[a-z]{2,3}(?:-[a-z0-9]{2,8}){0,3}$/;
 
 /** The locale publishing uses when a request names none: Contentstack's default master locale. */
 export const DEFAULT_LOCALE = "en-us";
@@ -35,7 +33,7 @@ export function checkLocales(values: readonly string[]): LocalesCheck {
   const locales = new Set<string>();
   for (const value of values) {
     const code = value.toLowerCase();
-    if (!LOCALE.test(code)) {
+    if (!isLocaleCode(code)) {
       return { ok: false, reason: "each locale must be a code such as en-us or fr-fr" };
     }
     locales.add(code);
@@ -164,8 +162,8 @@ export interface PublishDetail {
   user: string;
 }
 
-export function publishDetails(publications: Publications): PublishDetail[] {
-  return Object.values(publications)
+export function publishDetails(publications: readonly Publication[]): PublishDetail[] {
+  return [...publications]
     .sort((a, b) => a.environment.localeCompare(b.environment))
     .flatMap((p) =>
       p.locales.map((locale) => ({

@@ -121,8 +121,6 @@ export interface PublicationRecord extends Publication {
   metadata: PublishedMetadata;
 }
 
-/** The most environments a stack may have, and so the most one publish may name. */
-export const MAX_ENVIRONMENTS = 100;
 /** The most locales one publish or unpublish may name. */
 export const MAX_LOCALES = 50;
 

@@ -1,14 +1,15 @@
-// The edge read model in Workers KV: one record per asset with a permanent URL, holding exactly
-// what the permanent-URL hot path needs and nothing else, so a change the edge does not read
-// (a title, tags, a folder) writes nothing to KV. Written only by the asset's Durable Object
+// The edge read model in Workers KV: one record per asset with a permanent URL or a publication,
+// holding exactly what the public URLs need and nothing else, so a change the edge does not read
+// (a title, tags, a folder) writes nothing to KV. `?environment=` reads the same record: each
+// environment's published version sits beside the current one, so it costs no second read. Written only by the asset's Durable Object
 // (objects/asset-sync.ts, at most once a second); read only by public delivery, which accepts
 // KV's eventual consistency (see docs/STORAGE.md for the bound). Pure: shared by both Workers.
 
-import type { AssetSnapshot } from "./records";
+import type { AssetSnapshot, VersionRecord } from "./records";
 import { versionObjectKey } from "./urls";
 
-export interface ReadModel {
-  slug: string | null;
+/** What the edge serves a version by. */
+export interface EdgeVersion {
   fileUid: string;
   filename: string;
   safeFilename: string;
@@ -18,25 +19,55 @@ export interface ReadModel {
   uploaded: string;
 }
 
+/** The version an environment serves: its number too, for a versioned URL of another one. */
+export interface PublishedVersion extends EdgeVersion {
+  version: number;
+}
+
+/** The current version at the top level, and each environment's published one. */
+export interface ReadModel extends EdgeVersion {
+  slug: string | null;
+  /**
+   * By environment uid; absent when nothing is published (and in records written before
+   * publishing existed). Written from the asset object's committed state with the rest of the
+   * record, so the two can never disagree.
+   */
+  published?: Record<string, PublishedVersion>;
+}
+
+const edgeVersion = (v: VersionRecord): EdgeVersion => ({
+  fileUid: v.fileUid,
+  filename: v.filename,
+  safeFilename: v.safeFilename,
+  contentType: v.contentType,
+  size: v.size,
+  etag: v.etag,
+  uploaded: v.uploaded,
+});
+
 export const readModelKey = (apiKey: string, assetUid: string): string =>
   `asset:${apiKey}/${assetUid}`;
 
 /**
- * The record the edge needs for this state of the asset; null when it needs none: the asset is
- * deleted, or has no permanent URL yet (no record and a record without a slug both answer 404).
+ * The record the edge needs for this state of the asset, given the version each environment
+ * holds; null when it needs none: the asset is deleted, or has neither a permanent URL nor a
+ * publication (no record and a record without a slug both answer 404 on the permanent URL).
  */
-export function toReadModel({ asset, current }: AssetSnapshot): ReadModel | null {
-  if (asset.deleted || asset.slug === null) return null;
-  return {
-    slug: asset.slug,
-    fileUid: current.fileUid,
-    filename: current.filename,
-    safeFilename: current.safeFilename,
-    contentType: current.contentType,
-    size: current.size,
-    etag: current.etag,
-    uploaded: current.uploaded,
-  };
+export function toReadModel(
+  { asset, current }: AssetSnapshot,
+  published: Record<string, VersionRecord> = {},
+): ReadModel | null {
+  const environments = Object.keys(published).sort();
+  if (asset.deleted || (asset.slug === null && environments.length === 0)) return null;
+  const model: ReadModel = { slug: asset.slug, ...edgeVersion(current) };
+  if (environments.length > 0) {
+    model.published = {};
+    for (const environment of environments) {
+      const v = published[environment] as VersionRecord;
+      model.published[environment] = { ...edgeVersion(v), version: v.version };
+    }
+  }
+  return model;
 }
 
 export const readModelObjectKey = (apiKey: string, assetUid: string, m: ReadModel): string =>

@@ -116,7 +116,7 @@ const sortField = z.optional(
   z.enum(SORT_FIELDS, `must be ${SORT_FIELDS.slice(0, -1).join(", ")} or ${SORT_FIELDS.at(-1)}`),
 );
 
-// Unknown query parameters are ignored (CMA clients send extras such as include_publish_details).
+// Unknown query parameters are ignored (CMA clients send extras such as include_branch).
 export const listQuerySchema = z.object({
   skip: wholeNumber(0, 1_000_000, 0),
   limit: wholeNumber(1, 100, 100),
@@ -138,6 +138,7 @@ export const listQuerySchema = z.object({
   ),
   relative_urls: flag,
   count: flag,
+  include_publish_details: flag,
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
@@ -152,4 +153,6 @@ export const getAssetQuerySchema = z.object({
       ),
   ),
   relative_urls: flag,
+  // The CMA's: where the asset is published (GET /v3/assets/{uid} and the listing).
+  include_publish_details: flag,
 });

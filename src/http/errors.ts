@@ -107,6 +107,9 @@ export const folderNotEmpty = () =>
   );
 export const environmentNotFound = () => new ApiError(404, 162, "Environment was not found.");
 export const deliveryTokenNotFound = () => new ApiError(404, 163, "Delivery token was not found.");
+/** A publish queue uid that names no waiting action: unknown, fired or cancelled. */
+export const publishQueueItemNotFound = () =>
+  new ApiError(404, 164, "Publish queue item was not found, or has fired or been cancelled.");
 export const internalError = () => new ApiError(500, 500, "Internal server error.");
 
 export function errorBody(err: ApiError): ErrorJson {

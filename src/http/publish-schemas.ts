@@ -7,13 +7,11 @@
 // routes/publish-input.ts, which turns a body into what the asset's Durable Object applies.
 
 import * as z from "zod/mini";
-import { MAX_ENVIRONMENTS, MAX_LOCALES } from "../domain/publishing";
+import { MAX_ENVIRONMENT_NAME, MAX_ENVIRONMENTS, MAX_LOCALES } from "../domain/publishing";
 import { wholeNumber } from "./schemas";
 
 /** The most assets one bulk request may name; each is a call to its asset's Durable Object. */
 export const MAX_BULK_ASSETS = 100;
-/** An environment's name: what the stack's object accepts (1 to 100 characters). */
-export const MAX_ENVIRONMENT_NAME = 100;
 
 const environmentNames = z
   .array(

@@ -6,6 +6,7 @@
 import * as z from "zod/mini";
 import { BLT_ID, FILE_UID, TOKEN_UID, UPLOAD_UID } from "../domain/ids";
 import { FOLDER_CONTENT_TYPE } from "../domain/records";
+import { publishDetailSchema } from "./publish-response-schemas";
 
 const matching = (pattern: RegExp) => z.string().check(z.regex(pattern));
 const sha256 = matching(/^[0-9a-f]{64}$/);
@@ -43,6 +44,8 @@ export const assetSchema = z.strictObject({
   updated_at: timestamp,
   created_by: author,
   updated_by: author,
+  /** With include_publish_details=true: each environment and locale it is published in. */
+  publish_details: z.optional(z.array(publishDetailSchema)),
 });
 export type AssetJson = z.output<typeof assetSchema>;
 

@@ -7,8 +7,18 @@
 import { DurableObject } from "cloudflare:workers";
 import { decideSlug } from "../domain/permanent-slug";
 import type { AssetRecord, AssetSnapshot, VersionRecord } from "../domain/records";
-import { ASSET, readAsset, readSnapshot, readVersions, versionKey } from "./asset-storage";
+import { AssetPublishing, type PublishingInput, type PublishingResult } from "./asset-publishing";
+import {
+  ASSET,
+  readAsset,
+  readPublications,
+  readScheduled,
+  readSnapshot,
+  readVersions,
+  versionKey,
+} from "./asset-storage";
 import { AssetSync } from "./asset-sync";
+import { tellDeliveryAssetChanged } from "./tell-delivery";
 
 /** A version as uploaded, before the object numbers it. */
 export type NewVersion = Omit<VersionRecord, "version">;
@@ -52,7 +62,12 @@ export type UpdateResult =
   | { ok: false; reason: "slug_conflict"; existing: string };
 
 export class AssetObject extends DurableObject<Env> {
-  readonly #sync = new AssetSync(this.ctx, () => this.env);
+  readonly #sync: AssetSync = new AssetSync(
+    this.ctx,
+    () => this.env,
+    () => this.#publishing,
+  );
+  readonly #publishing: AssetPublishing = new AssetPublishing(this.ctx, this.#sync);
 
   async create(input: CreateInput): Promise<CreateResult> {
     const result = this.ctx.storage.transactionSync(() => {
@@ -197,8 +212,48 @@ export class AssetObject extends DurableObject<Env> {
     return this.#sync.isSynced();
   }
 
+  /** Publishes or unpublishes now, or schedules it (docs/PUBLISHING.md). */
+  publishing(input: PublishingInput): Promise<PublishingResult> {
+    return this.#publishing.apply(input);
+  }
+
+  /** Cancels a scheduled action; false when it has fired or was cancelled already. */
+  cancelScheduled(uid: string): Promise<boolean> {
+    return this.#publishing.cancel(uid);
+  }
+
+  /** Forgets a deleted environment (the stack's alarm asks). Idempotent. */
+  async dropEnvironment(environmentUid: string): Promise<void> {
+    if (this.#publishing.forget([environmentUid])) await this.#sync.afterCommit();
+  }
+
+  /** The asset's publications and waiting actions; null when the asset does not exist. */
+  publications() {
+    if (!this.get()) return null;
+    const storage = this.ctx.storage.kv;
+    return { publications: readPublications(storage), scheduled: readScheduled(storage) };
+  }
+
+  /** The asset as an environment holds it (its published version); null when it holds none. */
+  getPublished(environmentUid: string) {
+    return this.#publishing.published(environmentUid);
+  }
+
+  /**
+   * Fires the scheduled actions that are due (public so a test can make it fail). A failure
+   * throws out of the alarm, and the runtime retries the alarm: nothing fired, nothing lost.
+   */
+  fireDueActions(): number {
+    return this.#publishing.fireDue();
+  }
+
   override async alarm(): Promise<void> {
-    await this.#sync.alarm();
+    if (this.fireDueActions() === 0) return this.#sync.alarm();
+    // As after a request's commit: wait for KV's write slot, then tell the delivery Worker, so
+    // a scheduled publish shows at its time with no request needed (locally, at once).
+    await this.#sync.afterCommit();
+    const asset = this.#asset();
+    if (asset) await tellDeliveryAssetChanged(this.env, asset.apiKey, asset.uid);
   }
 
   #hasFileUid(fileUid: string): boolean {

@@ -1,6 +1,10 @@
 // The asset object's storage schema (docs/STORAGE.md): its record under `asset`, each version
-// under `version:{n, 10 digits}`. Read by the object and by its sync (asset-sync.ts).
+// under `version:{n, 10 digits}`, its publications by environment uid under `publications`, and
+// its waiting scheduled actions under `scheduled`. Read by the object, its publishing
+// (asset-publishing.ts) and its sync (asset-sync.ts).
 
+import type { Publications } from "../domain/publications";
+import type { PublishingState, ScheduledAction } from "../domain/publishing";
 import {
   type AssetRecord,
   type AssetSnapshot,
@@ -26,4 +30,48 @@ export function readSnapshot(storage: SyncKvStorage, asset: AssetRecord): AssetS
 export function readVersions(storage: SyncKvStorage): VersionRecord[] {
   const list = [...storage.list<VersionRecord>({ prefix: "version:" })];
   return list.map(([, v]) => v).reverse();
+}
+
+const PUBLICATIONS = "publications";
+const SCHEDULED = "scheduled";
+
+export function readPublications(storage: SyncKvStorage): Publications {
+  return storage.get<Publications>(PUBLICATIONS) ?? {};
+}
+
+export function writePublications(storage: SyncKvStorage, publications: Publications): void {
+  if (Object.keys(publications).length === 0) storage.delete(PUBLICATIONS);
+  else storage.put(PUBLICATIONS, publications);
+}
+
+/** The waiting actions, in the order they were scheduled. */
+export function readScheduled(storage: SyncKvStorage): ScheduledAction[] {
+  return storage.get<ScheduledAction[]>(SCHEDULED) ?? [];
+}
+
+export function writeScheduled(storage: SyncKvStorage, scheduled: ScheduledAction[]): void {
+  if (scheduled.length === 0) storage.delete(SCHEDULED);
+  else storage.put(SCHEDULED, scheduled);
+}
+
+/** The version record each environment holds. */
+export function publishedVersions(storage: SyncKvStorage): Record<string, VersionRecord> {
+  const versions: Record<string, VersionRecord> = {};
+  for (const [environment, publication] of Object.entries(readPublications(storage))) {
+    const version = storage.get<VersionRecord>(versionKey(publication.version));
+    if (!version)
+      throw new Error(`publication of a version the asset lacks: ${publication.version}`);
+    versions[environment] = version;
+  }
+  return versions;
+}
+
+/** What the stack's object keeps of the asset's publishing (without the published fields). */
+export function publishingState(storage: SyncKvStorage): PublishingState {
+  return {
+    publications: Object.values(readPublications(storage)).map(
+      ({ metadata: _, ...publication }) => publication,
+    ),
+    scheduled: readScheduled(storage),
+  };
 }

@@ -1,14 +1,24 @@
-// How the asset's Durable Object brings its copies in step after a commit: the stack's catalogue
-// (and, once the asset is deleted, its R2 objects), and the edge record in KV, written through a
-// KvWriter so the key gets at most one write a second. The commit stages the edge record in its
+// How the asset's Durable Object brings its copies in step after a commit: the stack's catalogue,
+// the asset's rows of the published catalogue in D1 (and, once the asset is deleted, its R2
+// objects), and the edge record in KV, written through a KvWriter so the key gets at most one
+// write a second. The commit stages the edge record in its
 // own transaction and sets a backstop alarm in the same turn; push() then does the rest and
 // re-arms the alarm for whatever is left, so every copy converges even if the instance dies.
 
+import { type PublishedRow, publishedRows } from "../domain/published-view";
 import { readModelKey, toReadModel } from "../domain/read-model";
-import type { AssetRecord } from "../domain/records";
+import type { AssetRecord, VersionRecord } from "../domain/records";
 import { assetObjectPrefix } from "../domain/urls";
-import { readAsset, readSnapshot } from "./asset-storage";
+import {
+  publishedVersions,
+  publishingState,
+  readAsset,
+  readPublications,
+  readSnapshot,
+  versionKey,
+} from "./asset-storage";
 import { KvWriter } from "./kv-writer";
+import { writePublishedRows } from "./published-rows";
 import { stackStub } from "./stubs";
 
 /** The alarm set with every commit: it runs only if the push after the commit never finishes. */
@@ -25,18 +35,30 @@ const SETTLE_WAIT_MS = 2_500;
 
 /** The revision the catalogue (and, for a deleted asset, R2's removal) last reflected. */
 const CATALOGUED = "synced_revision";
+/** How many rows of the published catalogue (D1) the last write left for the asset. */
+const PUBLISHED_ROWS = "published_rows";
+
+/** What the asset's publishing (asset-publishing.ts) gives the sync. */
+export interface PublishingHooks {
+  /** When the next scheduled action fires (ms), or null: the alarm is armed for it too. */
+  nextAction(): number | null;
+  /** Forgets environments the stack's object says no longer exist; true when that committed. */
+  forget(environments: readonly string[]): boolean;
+}
 
 export class AssetSync {
   readonly #ctx: DurableObjectState;
   readonly #env: () => Env;
   readonly #kv: KvWriter;
+  readonly #publishing: () => PublishingHooks;
   #chain: Promise<void> = Promise.resolve();
 
   /** `env` is read at each push, so the object's current bindings are the ones written to. */
-  constructor(ctx: DurableObjectState, env: () => Env) {
+  constructor(ctx: DurableObjectState, env: () => Env, publishing: () => PublishingHooks) {
     this.#ctx = ctx;
     this.#env = env;
     this.#kv = new KvWriter(ctx.storage, () => env().ASSET_INDEX);
+    this.#publishing = publishing;
   }
 
   /**
@@ -47,7 +69,7 @@ export class AssetSync {
     const storage = this.#ctx.storage.kv;
     const key = readModelKey(asset.apiKey, asset.uid);
     if (fresh) this.#kv.markAbsent(key);
-    const model = toReadModel(readSnapshot(storage, asset));
+    const model = toReadModel(readSnapshot(storage, asset), publishedVersions(storage));
     this.#kv.stage(key, model && JSON.stringify(model));
   }
 
@@ -91,9 +113,11 @@ export class AssetSync {
   async #arm(): Promise<void> {
     const asset = readAsset(this.#ctx.storage.kv);
     const catalogued = !asset || this.#catalogued(asset);
-    const due = [catalogued ? null : Date.now() + RETRY_MS, this.#kv.nextDue()].filter(
-      (t): t is number => t !== null,
-    );
+    const due = [
+      catalogued ? null : Date.now() + RETRY_MS,
+      this.#kv.nextDue(),
+      this.#publishing().nextAction(),
+    ].filter((t): t is number => t !== null);
     if (due.length === 0) await this.#ctx.storage.deleteAlarm();
     else await this.#ctx.storage.setAlarm(Math.min(...due));
   }
@@ -118,14 +142,40 @@ export class AssetSync {
       const stack = stackStub(env, asset.apiKey);
       if (asset.deleted) {
         await stack.removeFromCatalog(asset.uid, asset.revision);
+        await this.#writeRows(env, asset, []);
         // A KV record still naming these bytes answers 404 once they are gone, as it does
         // wherever KV has not yet seen the delete.
         await deleteObjects(env.FILES, assetObjectPrefix(asset.apiKey, asset.uid));
       } else {
-        await stack.putInCatalog(readSnapshot(storage, asset));
+        const { deletedEnvironments } = await stack.putInCatalog(
+          readSnapshot(storage, asset),
+          publishingState(storage),
+        );
+        // Published to (or scheduled for) an environment deleted meanwhile: forget it, and
+        // push that state instead of this one.
+        if (deletedEnvironments.length > 0 && this.#publishing().forget(deletedEnvironments)) {
+          continue;
+        }
+        const versionOf = (n: number) => storage.get<VersionRecord>(versionKey(n)) as VersionRecord;
+        await this.#writeRows(
+          env,
+          asset,
+          publishedRows(asset, readPublications(storage), versionOf),
+        );
       }
       storage.put(CATALOGUED, asset.revision);
     }
+  }
+
+  /**
+   * The asset's rows of the published catalogue. An asset published nowhere, now and at its last
+   * write (or never written), costs D1 nothing: most assets are never published.
+   */
+  async #writeRows(env: Env, asset: AssetRecord, rows: PublishedRow[]): Promise<void> {
+    const storage = this.#ctx.storage.kv;
+    if (rows.length === 0 && (storage.get<number>(PUBLISHED_ROWS) ?? 0) === 0) return;
+    await writePublishedRows(env.PUBLISHED, asset.apiKey, asset.uid, asset.revision, rows);
+    storage.put(PUBLISHED_ROWS, rows.length);
   }
 }
 

@@ -9,10 +9,12 @@ import {
   type ListOrder,
 } from "../domain/asset-query-sql";
 import { listingTextTest, type TextColumns } from "../domain/listing-text";
+import type { Publication } from "../domain/publishing";
 import { type AssetSnapshot, currentAssetShape, type FolderRecord } from "../domain/records";
 
 export type CatalogItem =
-  | { kind: "asset"; snapshot: AssetSnapshot }
+  /** `publications`: where the asset is published (stack-publications.ts keeps them). */
+  | { kind: "asset"; snapshot: AssetSnapshot; publications: Publication[] }
   | { kind: "folder"; folder: FolderRecord };
 
 export interface CatalogPage {
@@ -93,7 +95,7 @@ export function countCatalog(sql: SqlStorage, filter: ListFilter): number {
   return count;
 }
 
-type Row = { snapshot: string; is_dir: number };
+type Row = { snapshot: string; is_dir: number; publications: string | null };
 
 /** One page of the matching rows in the given order, and how many match in all. */
 export function listCatalog(
@@ -110,7 +112,7 @@ export function listCatalog(
   if (!test) {
     rows = sql
       .exec<Row>(
-        `SELECT snapshot, is_dir FROM catalog c WHERE ${where}
+        `SELECT snapshot, is_dir, publications FROM catalog c WHERE ${where}
          ORDER BY ${compileOrder(order)} LIMIT ? OFFSET ?`,
         ...params,
         limit,
@@ -138,7 +140,11 @@ export function listCatalog(
     (row): CatalogItem =>
       row.is_dir
         ? { kind: "folder", folder: JSON.parse(row.snapshot) as FolderRecord }
-        : { kind: "asset", snapshot: storedSnapshot(row.snapshot) },
+        : {
+            kind: "asset",
+            snapshot: storedSnapshot(row.snapshot),
+            publications: JSON.parse(row.publications ?? "[]") as Publication[],
+          },
   );
   return { items, count };
 }
@@ -149,7 +155,7 @@ function pageRows(sql: SqlStorage, uids: string[]): Row[] {
   const found = new Map(
     sql
       .exec<Row & { uid: string }>(
-        `SELECT uid, snapshot, is_dir FROM catalog WHERE uid IN (${uids.map(() => "?").join(", ")})`,
+        `SELECT uid, snapshot, is_dir, publications FROM catalog WHERE uid IN (${uids.map(() => "?").join(", ")})`,
         ...uids,
       )
       .toArray()

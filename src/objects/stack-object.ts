@@ -8,9 +8,9 @@ import { FailureWindow } from "../auth/failure-window";
 import { hexToBytes } from "../auth/token-hash";
 import type { ListFilter, ListOrder } from "../domain/asset-query-sql";
 import type { EnvironmentRef } from "../domain/delivery-token-scope";
-import type { DeliveryTokenRecord, EnvironmentRecord } from "../domain/publishing";
+import type { DeliveryTokenRecord, EnvironmentRecord, PublishingState } from "../domain/publishing";
 import type { AssetSnapshot, FolderRecord } from "../domain/records";
-import { type CatalogPage, countCatalog, listCatalog, putAsset, removeAsset } from "./catalog";
+import { type CatalogPage, countCatalog, listCatalog } from "./catalog";
 import type { TokenChange } from "./delivery-tokens";
 import type { Drop } from "./environment-drops";
 import {
@@ -32,6 +32,15 @@ import {
   releaseHold,
   updateFolder,
 } from "./folders";
+import {
+  catalogueAsset,
+  getQueueEntry,
+  listQueue,
+  NOTHING_PUBLISHED,
+  type QueueEntry,
+  type QueuePage,
+  uncatalogueAsset,
+} from "./stack-publications";
 import { StackPublishing } from "./stack-publishing";
 import { migrateStackSchema } from "./stack-schema";
 import { assetStub } from "./stubs";
@@ -130,17 +139,28 @@ export class StackObject extends DurableObject<Env> {
     return { ok: false, reason: "bad_token" };
   }
 
-  /** Called by an asset's Durable Object; a write older than the stored revision is ignored. */
-  putInCatalog(snapshot: AssetSnapshot): void {
-    this.ctx.storage.transactionSync(() => putAsset(this.ctx.storage.sql, snapshot));
+  /** From an asset's Durable Object with its publishing state (an older revision is ignored);
+   * answers the environments the state names that no longer exist. */
+  putInCatalog(snapshot: AssetSnapshot, publishing: PublishingState = NOTHING_PUBLISHED) {
+    const sql = this.ctx.storage.sql;
+    return this.ctx.storage.transactionSync(() => catalogueAsset(sql, snapshot, publishing));
   }
 
   /** Leaves a tombstone, so a late, older putInCatalog cannot bring the asset back. */
   removeFromCatalog(uid: string, revision: number): void {
-    this.ctx.storage.transactionSync(() => removeAsset(this.ctx.storage.sql, uid, revision));
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => uncatalogueAsset(sql, uid, revision));
   }
 
-  /** Live assets (and folders, when asked) matching the filter, a page at a time. */
+  /** The scheduled actions still waiting, the next to fire first. */
+  listPublishQueue(skip: number, limit: number): QueuePage {
+    return listQueue(this.ctx.storage.sql, skip, limit);
+  }
+
+  getPublishQueueEntry(uid: string): QueueEntry | null {
+    return getQueueEntry(this.ctx.storage.sql, uid);
+  }
+
   /** A page of the catalogue; null when `filter.folder` names no folder of this stack. */
   listCatalog(
     filter: ListFilter,
@@ -263,13 +283,7 @@ export class StackObject extends DurableObject<Env> {
   /** Asks an asset published to a deleted environment to drop it (environment-drops.ts). */
   async #dropFromAsset(d: Drop): Promise<void> {
     const apiKey = this.getStack()?.apiKey;
-    if (!apiKey) return;
-    // AssetObject.dropEnvironment (idempotent) comes with publications themselves; until then
-    // no asset has a publication, so this is never called.
-    const asset = assetStub(this.env, apiKey, d.assetUid) as unknown as {
-      dropEnvironment(environmentUid: string): Promise<void>;
-    };
-    await asset.dropEnvironment(d.environmentUid);
+    if (apiKey) await assetStub(this.env, apiKey, d.assetUid).dropEnvironment(d.environmentUid);
   }
 
   #insertToken(uid: string, hash: string): void {

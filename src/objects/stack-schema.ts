@@ -81,6 +81,17 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE TABLE environment_drops (
       environment_uid TEXT PRIMARY KEY, deleted_at TEXT NOT NULL) WITHOUT ROWID`,
   ],
+  // 4 (issue 17): each asset's publish details for listings (include_publish_details), and the
+  // publish queue: every scheduled action still waiting, copied from the assets' snapshots like
+  // the publications (objects/stack-publications.ts).
+  [
+    "ALTER TABLE catalog ADD COLUMN publications TEXT",
+    `CREATE TABLE publish_queue (
+      uid TEXT PRIMARY KEY, asset_uid TEXT NOT NULL, scheduled_at TEXT NOT NULL,
+      record TEXT NOT NULL)`,
+    "CREATE INDEX publish_queue_time ON publish_queue (scheduled_at, uid)",
+    "CREATE INDEX publish_queue_asset ON publish_queue (asset_uid)",
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

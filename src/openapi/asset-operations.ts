@@ -19,6 +19,7 @@ import {
   assetUidParameter,
   contentDigestParameter,
   filenameParameter,
+  includePublishDetailsParameter,
   listQueryParameters,
   relativeUrlsParameter,
   versionParameter,
@@ -81,7 +82,7 @@ ${UPLOAD_RULES}
     tag: "Assets",
     summary: "List assets",
     description:
-      "The stack's assets, newest first (by `created_at`) unless `asc` or `desc` says otherwise, a page at a time, with `count`: how many match in all. `query` filters them as the CMA's does, within the subset its parameter describes; `folder` keeps those directly in one folder; `include_folders=true` lists the folders too. With `count=true` the answer is only how many match (`AssetCount`). A value out of range, an unknown field or operator in `query`, or a `folder` that is not one of the stack's folders is a 422. Other query parameters (such as the CMA's `include_publish_details`) are ignored.",
+      "The stack's assets, newest first (by `created_at`) unless `asc` or `desc` says otherwise, a page at a time, with `count`: how many match in all. `query` filters them as the CMA's does, within the subset its parameter describes; `folder` keeps those directly in one folder; `include_folders=true` lists the folders too. With `count=true` the answer is only how many match (`AssetCount`). A value out of range, an unknown field or operator in `query`, or a `folder` that is not one of the stack's folders is a 422. With `include_publish_details=true` each asset says where it is published (`publish_details`). Other query parameters are ignored.",
     access: "management",
     parameters: listQueryParameters(),
     responses: {
@@ -102,9 +103,14 @@ ${UPLOAD_RULES}
     tag: "Assets",
     summary: "Read an asset",
     description:
-      "The asset as it is now: its title, description, tags and folder, its current version's filename, type, size, SHA-256, `dimension` (for a raster image) and `url`, `permanent_url` once it has been generated, and who created and last changed it (`created_by`, `updated_by`: management token uids). With `version=N`, version N's file in place of the current one. An unknown or deleted asset is a 404.",
+      "The asset as it is now: its title, description, tags and folder, its current version's filename, type, size, SHA-256, `dimension` (for a raster image) and `url`, `permanent_url` once it has been generated, and who created and last changed it (`created_by`, `updated_by`: management token uids). With `version=N`, version N's file in place of the current one. With `include_publish_details=true`, where it is published (`publish_details`: one entry per environment and locale). An unknown or deleted asset is a 404.",
     access: "management",
-    parameters: [assetUidParameter, versionParameter, relativeUrlsParameter],
+    parameters: [
+      assetUidParameter,
+      versionParameter,
+      relativeUrlsParameter,
+      includePublishDetailsParameter,
+    ],
     responses: { "200": jsonResponse("The asset.", "AssetFound") },
     errors: [assetNotFound(), versionNotFound()],
   },

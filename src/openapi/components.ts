@@ -14,6 +14,16 @@ import {
 } from "../http/delivery-token-schemas";
 import { environmentCreateSchema, environmentUpdateSchema } from "../http/environment-schemas";
 import {
+  bulkPublishedSchema,
+  noticeSchema,
+  publishDetailSchema,
+  publishedSchema,
+  publishQueueItemFoundSchema,
+  publishQueueItemSchema,
+  publishQueueSchema,
+} from "../http/publish-response-schemas";
+import { bulkBodySchema, publishBodySchema } from "../http/publish-schemas";
+import {
   assetReferencesSchema,
   deliveryTokenCountSchema,
   deliveryTokenCreatedSchema,
@@ -114,6 +124,13 @@ export const RESPONSE_SCHEMAS = {
   DeliveryTokenCount: deliveryTokenCountSchema,
   DeliveryTokenListing: deliveryTokenListingSchema,
   DeliveryTokenDeleted: deliveryTokenDeletedSchema,
+  PublishDetail: publishDetailSchema,
+  Published: publishedSchema,
+  BulkPublished: bulkPublishedSchema,
+  PublishQueueItem: publishQueueItemSchema,
+  PublishQueue: publishQueueSchema,
+  PublishQueueItemFound: publishQueueItemFoundSchema,
+  ScheduledActionCancelled: noticeSchema,
 } as const;
 export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
 
@@ -130,6 +147,8 @@ const REQUEST_SCHEMAS = {
   EnvironmentUpdate: environmentUpdateSchema,
   DeliveryTokenCreate: deliveryTokenCreateSchema,
   DeliveryTokenUpdate: deliveryTokenUpdateSchema,
+  PublishRequest: publishBodySchema,
+  BulkPublishRequest: bulkBodySchema,
 } as const;
 export type RequestSchemaName =
   | keyof typeof REQUEST_SCHEMAS

@@ -16,6 +16,7 @@ import { DOWNLOAD_OPERATIONS } from "./download-operations";
 import { ENVIRONMENT_OPERATIONS } from "./environment-operations";
 import { FOLDER_OPERATIONS } from "./folder-operations";
 import { type Access, type OperationSpec, TAGS } from "./operation-spec";
+import { PUBLISH_OPERATIONS } from "./publish-operations";
 import { errorResponses } from "./responses";
 import { SERVICE_OPERATIONS } from "./service-operations";
 import { STACK_OPERATIONS } from "./stack-operations";
@@ -28,6 +29,7 @@ const OPERATIONS: readonly OperationSpec[] = [
   ...FOLDER_OPERATIONS,
   ...UPLOAD_OPERATIONS,
   ...ENVIRONMENT_OPERATIONS,
+  ...PUBLISH_OPERATIONS,
   ...DELIVERY_TOKEN_OPERATIONS,
   ...STACK_OPERATIONS,
   ...SERVICE_OPERATIONS,

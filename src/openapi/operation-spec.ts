@@ -26,6 +26,11 @@ export const TAGS = [
       "The stack's publishing environments (production, staging, ...), addressed by name as in the CMA; each holds its own published version of each asset.",
   },
   {
+    name: "Publishing",
+    description:
+      "Publish and unpublish assets to environments, now or at a time, one or many at once, and the publish queue of scheduled actions (Contentstack's CMA shapes).",
+  },
+  {
     name: "Delivery tokens",
     description:
       "Tokens a website's build uses to read an environment's published assets through the Content Delivery API (Contentstack's shapes, with a management token).",

@@ -45,6 +45,24 @@ export const partNumberParameter = pathParameter(
   { type: "integer", minimum: 1, maximum: MAX_PARTS },
 );
 
+const INCLUDE_PUBLISH_DETAILS =
+  'With `"true"`, each asset has `publish_details`: one `{"environment", "locale", "version", "time", "user"}` per environment (its uid) and locale it is published in, as the CMA shows them.';
+
+/** GET /v3/assets/{uid}?include_publish_details=true. */
+export const includePublishDetailsParameter: Parameter = {
+  name: "include_publish_details",
+  in: "query",
+  required: false,
+  description: INCLUDE_PUBLISH_DETAILS,
+  schema: { type: "string", enum: ["true", "false"] },
+};
+
+export const publishQueueUidParameter = pathParameter(
+  "uid",
+  "The scheduled action's uid (`blt` + 16 hex digits), as the publish or unpublish that scheduled it answered (`publish_queue_uid`). One that has fired, was cancelled or never existed is a 404.",
+  matching(BLT_ID),
+);
+
 const RELATIVE_URLS =
   'With `"true"`, `url` and `permanent_url` are paths from `/v3/assets/` on, without the origin (the CMA\'s relative_urls).';
 
@@ -65,6 +83,7 @@ const LIST_NOTES: Record<string, string> = {
   relative_urls: RELATIVE_URLS,
   count:
     'With `"true"`, the answer is only `{"assets": N}`: how many match (the SDK\'s query().count()).',
+  include_publish_details: INCLUDE_PUBLISH_DETAILS,
 };
 
 /** GET /v3/assets's query, as listQuerySchema validates it (unknown parameters are ignored). */

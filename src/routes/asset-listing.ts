@@ -9,6 +9,7 @@ import { parseAssetQuery } from "../domain/asset-query";
 import type { ListFilter, ListOrder } from "../domain/asset-query-sql";
 import { assetView, folderView } from "../domain/asset-view";
 import { BLT_ID } from "../domain/ids";
+import { publishDetails } from "../domain/publications";
 import { ROOT_FOLDER } from "../domain/records";
 import { type ListQuery, listQuerySchema } from "../http/asset-schemas";
 import { notAFolder, validationFailed } from "../http/errors";
@@ -53,9 +54,13 @@ export async function listAssets(c: Ctx) {
   const page = await stack.listCatalog(where, order(query), query.skip, query.limit);
   if (!page) throw notAFolder("folder");
   const base = answerBase(c);
-  const assets = page.items.map((item) =>
-    item.kind === "folder" ? folderView(item.folder) : assetView(item.snapshot, base),
-  );
+  const details = query.include_publish_details === "true";
+  const assets = page.items.map((item) => {
+    if (item.kind === "folder") return folderView(item.folder);
+    const asset = assetView(item.snapshot, base);
+    if (details) asset.publish_details = publishDetails(item.publications);
+    return asset;
+  });
   // `count` is always there (include_count=true asks for what is given anyway).
   return c.json({ assets, count: page.count });
 }

@@ -7,6 +7,7 @@ import { config, publicBase } from "../config";
 import { evictVersions } from "../delivery/edge-cache";
 import { assetView, versionView } from "../domain/asset-view";
 import { isAssetUid, newAssetUid } from "../domain/ids";
+import { publishDetails } from "../domain/publications";
 import { permanentPath, versionedPath } from "../domain/urls";
 import { assetUpdateJsonSchema, getAssetQuerySchema } from "../http/asset-schemas";
 import {
@@ -27,6 +28,7 @@ import { listAssets } from "./asset-listing";
 import { getReferences } from "./asset-references";
 import { withFolderHeld } from "./folder-moves";
 import { folderRoutes } from "./folders";
+import { assetPublishRoutes } from "./publishing";
 
 type Env_ = { Bindings: Env; Variables: StackVariables };
 type Ctx = Context<Env_>;
@@ -50,6 +52,7 @@ assetRoutes.put("/:uid", updateAsset);
 assetRoutes.delete("/:uid", deleteAsset);
 assetRoutes.get("/:uid/versions", listVersions);
 assetRoutes.get("/:uid/references", getReferences);
+assetRoutes.route("/", assetPublishRoutes);
 
 function assetUidParam(c: Ctx): string {
   const uid = c.req.param("uid") ?? "";
@@ -181,14 +184,18 @@ async function updateAsset(c: Ctx) {
 async function getAsset(c: Ctx) {
   const query = validate(getAssetQuerySchema, c.req.query());
   const stub = assetStub(c.env, c.get("apiKey"), assetUidParam(c));
-  if (query.version === undefined) {
-    const snapshot = await stub.get();
-    if (!snapshot) throw assetNotFound();
-    return c.json({ asset: assetView(snapshot, answerBase(c)) });
+  const snapshot = await (query.version === undefined
+    ? stub.get()
+    : stub.getVersion(query.version));
+  if (!snapshot) {
+    throw query.version !== undefined && (await stub.get()) ? versionNotFound() : assetNotFound();
   }
-  const snapshot = await stub.getVersion(query.version);
-  if (!snapshot) throw (await stub.get()) ? versionNotFound() : assetNotFound();
-  return c.json({ asset: assetView(snapshot, answerBase(c)) });
+  const asset = assetView(snapshot, answerBase(c));
+  if (query.include_publish_details === "true") {
+    const publishing = await stub.publications();
+    asset.publish_details = publishDetails(Object.values(publishing?.publications ?? {}));
+  }
+  return c.json({ asset });
 }
 
 async function listVersions(c: Ctx) {
