@@ -290,3 +290,29 @@ describe("the stack object's names for publishing", () => {
     });
   });
 });
+
+describe("concurrent changes", () => {
+  it("gives a name to exactly one of 20 concurrent creates; the others are 422 and leave nothing", async () => {
+    const of = await createStack("Racing environments");
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        send(of, "POST", "/v3/environments", {
+          environment: {
+            name: "production",
+            urls: [{ locale: "en-us", url: `https://${i}.example` }],
+          },
+        }),
+      ),
+    );
+    const statuses = answers.map((res) => res.status).sort();
+    expect(statuses).toEqual([201, ...Array(19).fill(422)]);
+    const winner = answers.find((res) => res.status === 201) as Response;
+    const { environment } = environmentCreatedSchema.parse(await winner.json());
+    await Promise.all(answers.filter((res) => res !== winner).map((res) => res.text()));
+    const list = environmentListSchema.parse(
+      await (await send(of, "GET", "/v3/environments")).json(),
+    );
+    expect(list.environments).toEqual([environment]);
+    expect(await kvIndex(of)).toEqual({ production: environment.uid });
+  });
+});
