@@ -4767,6 +4767,8 @@ export interface operations {
                 skip?: number;
                 /** @description How many actions to return (at most 100). */
                 limit?: number;
+                /** @description This service's extension: only the actions of this asset (its uid), as the console's Publish panel lists them. A value that is not an asset uid is a 422. */
+                asset_uid?: string;
             };
             header?: never;
             path?: never;

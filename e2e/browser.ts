@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -62,6 +62,25 @@ export async function drawPng(browser: Browser, colour: string, label: string): 
   } finally {
     await page.close();
   }
+}
+
+/** A phone-sized browser context: 390x844 CSS pixels at twice the density, touch. */
+export function phoneContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
+}
+
+/** The elements that reach past the screen's right edge (a page that scrolls sideways). */
+export function tooWide(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("body *")]
+      .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth)
+      .map((el) => `${el.tagName}.${el.className}#${el.id}`),
+  );
 }
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");

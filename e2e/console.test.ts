@@ -14,7 +14,9 @@ import {
   collectPageProblems,
   drawPng,
   launchChromium,
+  phoneContext,
   screenshotDir,
+  tooWide,
   withAuditPage,
 } from "./browser";
 
@@ -499,12 +501,7 @@ describe("the console in Chromium", () => {
   });
 
   it("works on a phone-sized screen without sideways scrolling", async () => {
-    const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
+    const phone = await phoneContext(browser);
     try {
       const small = await phone.newPage();
       const smallProblems = collectPageProblems(small);
@@ -516,12 +513,7 @@ describe("the console in Chromium", () => {
         const img = document.querySelector<HTMLImageElement>(".detail img.preview");
         return img?.complete && img.naturalWidth > 0;
       });
-      const tooWide = await small.evaluate(() =>
-        [...document.querySelectorAll("body *")]
-          .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth)
-          .map((el) => `${el.tagName}.${el.className}#${el.id}`),
-      );
-      expect(tooWide).toEqual([]);
+      expect(await tooWide(small)).toEqual([]);
       await small.screenshot({ path: join(shots, "console-phone.png") });
       expect(smallProblems).toEqual([]);
     } finally {

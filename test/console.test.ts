@@ -276,6 +276,79 @@ describe("console folders and tags", () => {
   });
 });
 
+describe("the Publish section", () => {
+  const json = (stack: Stack, method: string, path: string, body: unknown) =>
+    call(path, {
+      method,
+      headers: auth(stack, { "content-type": "application/json" }),
+      body: JSON.stringify(body),
+    });
+  const detailOf = async (stack: Stack, uid: string) =>
+    (await fetchText(`${ORIGIN}/console/fragments/assets/${uid}`, { headers: auth(stack) })).text;
+
+  it("says how to make environments when the stack has none", async () => {
+    const stack = await createStack("No environments");
+    const asset = await uploadAsset(stack, "n.txt", "n");
+    const html = await detailOf(stack, asset.uid);
+    expect(html).toContain("This stack has no environments yet.");
+    expect(html).not.toContain('id="publish-form"');
+  });
+
+  it("shows what each environment serves, the form, and this asset's scheduled actions only", async () => {
+    const stack = await createStack("Publish panel");
+    for (const name of ["production", "<b>staging</b>"]) {
+      expect(
+        (await json(stack, "POST", "/v3/environments", { environment: { name } })).status,
+      ).toBe(201);
+    }
+    const asset = await uploadAsset(stack, "p.txt", "one");
+    const other = await uploadAsset(stack, "o.txt", "other");
+    const publish = (uid: string, body: unknown) =>
+      json(stack, "POST", `/v3/assets/${uid}/publish`, body);
+    expect(
+      (
+        await publish(asset.uid, {
+          asset: { environments: ["production"], locales: ["en-us", "fr-fr"] },
+        })
+      ).status,
+    ).toBe(200);
+    const at = new Date(Date.now() + 86_400_000).toISOString();
+    expect(
+      (await publish(asset.uid, { asset: { environments: ["<b>staging</b>"] }, scheduled_at: at }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await publish(other.uid, { asset: { environments: ["production"] }, scheduled_at: at }))
+        .status,
+    ).toBe(200);
+
+    const html = await detailOf(stack, asset.uid);
+    expect(html).toMatch(
+      /<tr data-environment="production"><th scope="row">production<\/th><td class="published-version">Version 1<\/td><td>en-us, fr-fr<\/td>/,
+    );
+    expect(html).toContain(
+      '<th scope="row">&lt;b&gt;staging&lt;/b&gt;</th><td colspan="3" class="published-version">Not published</td>',
+    );
+    expect(html).not.toContain("<b>staging</b>");
+    expect(html).toContain(
+      '<input type="checkbox" name="publish-environment" value="production"/>',
+    );
+    expect(html).toContain('<option value="1">Version 1 · p.txt</option>');
+    for (const id of ["publish-version", "publish-locales", "publish-at"]) {
+      expect(html).toContain(`<label for="${id}">`);
+    }
+    // One scheduled action: this asset's, not the other asset's.
+    expect(html.match(/class="cancel-scheduled"/g)).toHaveLength(1);
+    expect(html).toContain("Publish version 1 to &lt;b&gt;staging&lt;/b&gt; (en-us) at ");
+    // The publish queue's asset_uid filter the panel reads through.
+    const queue = await call(`/v3/publish-queue?asset_uid=${asset.uid}`, { headers: auth(stack) });
+    expect(await queue.json()).toMatchObject({ count: 1, queue: [{ asset: { uid: asset.uid } }] });
+    const junk = await call("/v3/publish-queue?asset_uid=x", { headers: auth(stack) });
+    expect(junk.status).toBe(422);
+    expect(await junk.json()).toMatchObject({ errors: { asset_uid: ["must be an asset uid"] } });
+  });
+});
+
 describe("the image sizes picker", () => {
   const detailOf = async (stack: Stack, uid: string) =>
     (await fetchText(`${ORIGIN}/console/fragments/assets/${uid}`, { headers: auth(stack) })).text;

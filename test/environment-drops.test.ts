@@ -1,10 +1,11 @@
 // Deleting an environment unpublishes everything from it in the background
 // (objects/environment-drops.ts): the stack's alarm asks each asset published there to drop it,
 // at most DROPS_PER_RUN a run (Workers' subrequest cap), re-armed until none is left; an asset
-// that fails is asked again later, and nothing else stops.
+// that fails is asked again later, and nothing else stops. The whole path, from the delete
+// through the alarm to the assets' KV records and D1 rows, is in publishing-lifecycle.test.ts.
 
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
 import {
   DROP_RETRY_MS,
   DROPS_PER_RUN,
@@ -13,7 +14,6 @@ import {
 } from "../src/objects/environment-drops";
 import type { StackObject } from "../src/objects/stack-object";
 import { stackStub } from "../src/objects/stubs";
-import { auth, call, createStack, type Stack } from "./helpers";
 
 const assetUid = (i: number) => `blt${i.toString(16).padStart(16, "0")}`;
 
@@ -95,56 +95,5 @@ describe("runDrops", () => {
       expect(await runDrops(sql, async () => undefined, 20_000)).toBeNull();
       expect(drops(sql)).toBe(0);
     });
-  });
-});
-
-describe("deleting an environment", () => {
-  it("arms the stack's alarm, which drops the environment from every asset published there", async () => {
-    const stack: Stack = await createStack("Dropping an environment");
-    const res = await call("/v3/environments", {
-      method: "POST",
-      headers: auth(stack, { "content-type": "application/json" }),
-      body: JSON.stringify({ environment: { name: "retired" } }),
-    });
-    const { uid } = ((await res.json()) as { environment: { uid: string } }).environment;
-    const stub = stackStub(env, stack.apiKey);
-    const asked: string[] = [];
-    await runInDurableObject(stub, (obj: StackObject, state) => {
-      publish(state.storage.sql, uid, 45);
-      // Stands in for the assets' objects, recording what each is asked to drop.
-      const holder = obj as unknown as { env: Env };
-      const assets = {
-        idFromName: (name: string) => name,
-        get: (name: string) => ({
-          dropEnvironment: async (environmentUid: string) => {
-            asked.push(`${name}:${environmentUid}`);
-          },
-        }),
-      } as unknown as Env["ASSETS"];
-      holder.env = { ...holder.env, ASSETS: assets };
-    });
-    const deleted = await call("/v3/environments/retired", {
-      method: "DELETE",
-      headers: auth(stack),
-    });
-    expect(deleted.status).toBe(200);
-    // The delete armed the alarm for now; the runtime may already be running it. Run whatever
-    // is armed until every asset was asked.
-    await vi.waitFor(
-      async () => {
-        await runDurableObjectAlarm(stub);
-        expect(asked).toHaveLength(45);
-      },
-      { timeout: 10_000, interval: 20 },
-    );
-    expect(new Set(asked)).toEqual(
-      new Set(Array.from({ length: 45 }, (_, i) => `${stack.apiKey}/${assetUid(i)}:${uid}`)),
-    );
-    await runInDurableObject(stub, (_o: StackObject, state) => {
-      expect(publications(state.storage.sql)).toBe(0);
-      expect(drops(state.storage.sql)).toBe(0);
-    });
-    // Nothing left: the alarm is not armed again.
-    expect(await runDurableObjectAlarm(stub)).toBe(false);
   });
 });

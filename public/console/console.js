@@ -1,7 +1,8 @@
 // @ts-check
 // The console's script. The page and its fragments are rendered by the Worker (src/console/);
 // this file keeps the credentials in sessionStorage, fetches fragments with them as headers,
-// uploads with progress (XMLHttpRequest; upload sessions for large files), and wires the forms.
+// uploads with progress (XMLHttpRequest; upload sessions for large files), and wires the forms
+// (the permanent URL, details, folders, publishing).
 
 const API_KEY = "pau.apiKey";
 const TOKEN = "pau.token";
@@ -625,6 +626,78 @@ async function deleteFolder(/** @type {string} */ uid) {
   }
 }
 
+// --- publishing ----------------------------------------------------------------------------
+
+/**
+ * Publishes or unpublishes the open asset as the Publish form says, now or at a time (the
+ * datetime-local value is this browser's local time; the API takes it as an ISO 8601 instant).
+ * @param {HTMLFormElement} form @param {string} action "publish" or "unpublish"
+ */
+async function submitPublish(form, action) {
+  const error = byId("publish-error");
+  error.textContent = "";
+  const environments = [...form.querySelectorAll('input[name="publish-environment"]:checked')].map(
+    (input) => /** @type {HTMLInputElement} */ (input).value,
+  );
+  if (environments.length === 0) {
+    error.textContent = "Choose at least one environment.";
+    return;
+  }
+  const locales = /** @type {HTMLInputElement} */ (byId("publish-locales")).value
+    .split(",")
+    .map((locale) => locale.trim())
+    .filter((locale) => locale !== "");
+  /** @type {Record<string, unknown>} */
+  const body = { asset: { environments, ...(locales.length > 0 ? { locales } : {}) } };
+  const later = form.querySelector('input[name="publish-when"][value="later"]');
+  if (later instanceof HTMLInputElement && later.checked) {
+    const at = /** @type {HTMLInputElement} */ (byId("publish-at"));
+    const time = at.value ? new Date(at.value) : null;
+    if (!time || Number.isNaN(time.getTime())) {
+      error.textContent = "Choose the date and time.";
+      at.focus();
+      return;
+    }
+    body.scheduled_at = time.toISOString();
+  }
+  const version = /** @type {HTMLSelectElement} */ (byId("publish-version")).value;
+  if (action === "publish" && version) body.version = Number(version);
+  const uid = view.openUid;
+  const buttons = [...form.querySelectorAll("button[type=submit]")];
+  for (const button of buttons) button.setAttribute("disabled", "");
+  try {
+    await api(
+      "POST",
+      `/v3/assets/${uid}/${action === "unpublish" ? "unpublish" : "publish"}`,
+      body,
+    );
+    await openDetail(uid);
+    const where = environments.join(", ");
+    const verb = action === "unpublish" ? "Unpublished from" : "Published to";
+    announce(
+      body.scheduled_at ? `Scheduled: ${verb.toLowerCase()} ${where}.` : `${verb} ${where}.`,
+    );
+  } catch (err) {
+    if (err instanceof ApiFailure && (err.status === 401 || err.status === 412)) return;
+    error.textContent = err instanceof Error ? err.message : String(err);
+  } finally {
+    for (const button of buttons) button.removeAttribute("disabled");
+  }
+}
+
+/** Cancels a scheduled action of the open asset. @param {string} queueUid */
+async function cancelScheduled(queueUid) {
+  const uid = view.openUid;
+  try {
+    await api("GET", `/v3/publish-queue/${encodeURIComponent(queueUid)}/unschedule`);
+    await openDetail(uid);
+    announce("The scheduled action is cancelled.");
+  } catch (err) {
+    if (err instanceof ApiFailure && (err.status === 401 || err.status === 412)) return;
+    announce(`Not cancelled: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
 // --- delete --------------------------------------------------------------------------------
 
 function askDelete() {
@@ -749,8 +822,10 @@ listEl.addEventListener("click", (event) => {
 
 detailEl.addEventListener("click", (event) => {
   const target = event.target instanceof Element ? event.target : null;
+  const cancel = target?.closest(".cancel-scheduled");
   if (target?.closest(".close-detail")) closeDetail();
   else if (target?.closest(".delete-asset")) askDelete();
+  else if (cancel instanceof HTMLElement) cancelScheduled(cancel.dataset.uid ?? "");
   else {
     const copy = target?.closest("button.copy");
     if (copy instanceof HTMLButtonElement) copyField(copy);
@@ -771,6 +846,11 @@ detailEl.addEventListener("submit", (event) => {
   } else if (event.target.id === "details-form") {
     event.preventDefault();
     submitDetails(event.target).catch(() => {});
+  } else if (event.target.id === "publish-form") {
+    event.preventDefault();
+    const submitter = event instanceof SubmitEvent ? event.submitter : null;
+    const action = submitter instanceof HTMLButtonElement ? submitter.value : "publish";
+    submitPublish(event.target, action).catch(() => {});
   }
 });
 

@@ -1,12 +1,14 @@
 // The asset panel fragment: preview, facts, the permanent URL (a once-only form, or a read-only
-// field with a copy button once set), the details form (title, description, tags, folder),
-// replacing the file, the version history, and delete.
+// field with a copy button once set), publishing (asset-publishing.tsx), the details form
+// (title, description, tags, folder), replacing the file, the version history, and delete.
 
 import type { versionView } from "../domain/asset-view";
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../domain/slug";
 import { MAX_TAGS } from "../domain/tags";
+import type { EnvironmentJson } from "../http/publishing-response-schemas";
 import { sourceFormat } from "../images/formats";
 import { type AssetJson, type FolderJson, Tags } from "./asset-list";
+import { AssetPublishing, type QueuedAction } from "./asset-publishing";
 import { formatBytes, formatDate, isPreviewable } from "./format";
 
 export type VersionJson = ReturnType<typeof versionView>;
@@ -18,9 +20,13 @@ export interface AssetDetailProps {
   folders: FolderJson[];
   /** The permanent URL up to its slug: `{base}/v3/assets/{api_key}/{uid}/`. */
   permanentPrefix: string;
+  /** The stack's environments, and this asset's scheduled actions (the publish queue's). */
+  environments: EnvironmentJson[];
+  queue: QueuedAction[];
 }
 
-export function AssetDetail({ asset, versions, folders, permanentPrefix }: AssetDetailProps) {
+export function AssetDetail(props: AssetDetailProps) {
+  const { asset, versions, folders, permanentPrefix } = props;
   const folder = folders.find((f) => f.uid === asset.parent_uid);
   return (
     <article class="card detail" aria-labelledby="detail-title" data-uid={asset.uid}>
@@ -68,13 +74,20 @@ export function AssetDetail({ asset, versions, folders, permanentPrefix }: Asset
         </dd>
       </dl>
       <PermanentUrl asset={asset} prefix={permanentPrefix} />
+      <AssetPublishing
+        environments={props.environments}
+        details={asset.publish_details ?? []}
+        queue={props.queue}
+        versions={versions}
+        latest={asset._version}
+      />
       <ImageSizes asset={asset} />
       <Details asset={asset} folders={folders} />
       <section aria-labelledby="replace-title">
         <h3 id="replace-title">Replace the file</h3>
         <p class="hint">
           The new file becomes the current version; the permanent URL serves it at once, and old
-          versions keep their own URLs.
+          versions keep their own URLs. Environments keep serving what was published to them.
         </p>
         <label for="replace-file">Choose the new file</label>
         <input id="replace-file" type="file" class="replace-file" />

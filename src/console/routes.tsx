@@ -1,13 +1,15 @@
 // The console's routes: GET /console (the page) and two HTML fragments the page's script asks
-// for with the stack's credentials in headers. The fragments get their data by calling the
+// for with the stack's credentials in headers (the asset panel's includes its publishing). The fragments get their data by calling the
 // management API in-process, so authentication, rate limits and validation are exactly the API's.
 
 import { type Context, Hono } from "hono";
 import { config, publicBase } from "../config";
 import { FOLDER_CONTENT_TYPE, ROOT_FOLDER } from "../domain/records";
 import { pageSecurity } from "../http/page-security";
+import type { EnvironmentJson } from "../http/publishing-response-schemas";
 import { AssetDetail, type VersionJson } from "./asset-detail";
 import { type AssetJson, AssetList, type FolderJson, type ListedJson } from "./asset-list";
+import type { QueuedAction } from "./asset-publishing";
 import { lastPageStart, PAGE_SIZE } from "./format";
 import { ConsolePage } from "./page";
 
@@ -129,18 +131,27 @@ export function consoleRoutes(api: ApiFetch) {
 
   routes.get("/fragments/assets/:uid", async (c) => {
     const uid = encodeURIComponent(c.req.param("uid"));
-    const asset = await callApi<{ asset: AssetJson }>(c, `/v3/assets/${uid}`);
+    const asset = await callApi<{ asset: AssetJson }>(
+      c,
+      `/v3/assets/${uid}?include_publish_details=true`,
+    );
     if (asset instanceof Response) return asset;
-    const versions = await callApi<{ versions: VersionJson[] }>(c, `/v3/assets/${uid}/versions`);
-    if (versions instanceof Response) return versions;
     const folderQuery = new URLSearchParams({
       include_folders: "true",
       query: IS_FOLDER,
       asc: "title",
       limit: "100",
     });
-    const folders = await callApi<{ assets: FolderJson[] }>(c, `/v3/assets?${folderQuery}`);
+    const [versions, folders, environments, queue] = await Promise.all([
+      callApi<{ versions: VersionJson[] }>(c, `/v3/assets/${uid}/versions`),
+      callApi<{ assets: FolderJson[] }>(c, `/v3/assets?${folderQuery}`),
+      callApi<{ environments: EnvironmentJson[] }>(c, "/v3/environments?limit=100"),
+      callApi<{ queue: QueuedAction[] }>(c, `/v3/publish-queue?limit=100&asset_uid=${uid}`),
+    ]);
+    if (versions instanceof Response) return versions;
     if (folders instanceof Response) return folders;
+    if (environments instanceof Response) return environments;
+    if (queue instanceof Response) return queue;
     const apiKey = c.req.header("api_key") ?? "";
     const prefix = `${publicBase(c.env, c.req.url)}/v3/assets/${apiKey}/${asset.body.asset.uid}/`;
     return c.html(
@@ -149,6 +160,8 @@ export function consoleRoutes(api: ApiFetch) {
         versions={versions.body.versions}
         folders={folders.body.assets}
         permanentPrefix={prefix}
+        environments={environments.body.environments}
+        queue={queue.body.queue}
       />,
     );
   });

@@ -7,6 +7,7 @@
 // routes/publish-input.ts, which turns a body into what the asset's Durable Object applies.
 
 import * as z from "zod/mini";
+import { BLT_ID } from "../domain/ids";
 import { MAX_ENVIRONMENT_NAME, MAX_ENVIRONMENTS, MAX_LOCALES } from "../domain/publishing";
 import { wholeNumber } from "./schemas";
 
@@ -112,4 +113,8 @@ export const queueQuerySchema = z.object({
   skip: wholeNumber(0, 1_000_000, 0),
   limit: wholeNumber(1, 100, 100),
   include_count: flag,
+  // This service's extension: only one asset's actions (the console's Publish panel).
+  asset_uid: z.optional(
+    z.string("must be an asset uid").check(z.regex(BLT_ID, "must be an asset uid")),
+  ),
 });

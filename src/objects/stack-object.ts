@@ -153,8 +153,8 @@ export class StackObject extends DurableObject<Env> {
   }
 
   /** The scheduled actions still waiting, the next to fire first. */
-  listPublishQueue(skip: number, limit: number): QueuePage {
-    return listQueue(this.ctx.storage.sql, skip, limit);
+  listPublishQueue(skip: number, limit: number, assetUid?: string): QueuePage {
+    return listQueue(this.ctx.storage.sql, skip, limit, assetUid);
   }
 
   getPublishQueueEntry(uid: string): QueueEntry | null {

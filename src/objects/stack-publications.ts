@@ -114,13 +114,27 @@ const toEntry = (row: EntryRow): QueueEntry => ({
   action: JSON.parse(row.record) as ScheduledAction,
 });
 
-/** The waiting actions, the next to fire first, a page at a time. */
-export function listQueue(sql: SqlStorage, skip: number, limit: number): QueuePage {
+/** The waiting actions (of one asset, when given), the next to fire first, a page at a time. */
+export function listQueue(
+  sql: SqlStorage,
+  skip: number,
+  limit: number,
+  assetUid?: string,
+): QueuePage {
+  const where = assetUid === undefined ? "" : "WHERE q.asset_uid = ?";
+  const params = assetUid === undefined ? [] : [assetUid];
   const entries = sql
-    .exec<EntryRow>(`${ENTRY_SQL} ORDER BY q.scheduled_at, q.uid LIMIT ? OFFSET ?`, limit, skip)
+    .exec<EntryRow>(
+      `${ENTRY_SQL} ${where} ORDER BY q.scheduled_at, q.uid LIMIT ? OFFSET ?`,
+      ...params,
+      limit,
+      skip,
+    )
     .toArray()
     .map(toEntry);
-  const count = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM publish_queue").one().n;
+  const count = sql
+    .exec<{ n: number }>(`SELECT COUNT(*) AS n FROM publish_queue q ${where}`, ...params)
+    .one().n;
   return { entries, count };
 }
 

@@ -151,6 +151,14 @@ export const PUBLISH_OPERATIONS: OperationSpec[] = [
         description: "How many actions to return (at most 100).",
         schema: { type: "integer", minimum: 1, maximum: 100 },
       },
+      {
+        name: "asset_uid",
+        in: "query",
+        required: false,
+        description:
+          "This service's extension: only the actions of this asset (its uid), as the console's Publish panel lists them. A value that is not an asset uid is a 422.",
+        schema: { type: "string", pattern: "^blt[0-9a-f]{16}$" },
+      },
     ],
     responses: { "200": jsonResponse("A page of waiting actions.", "PublishQueue") },
     errors: [validationFailed({ limit: ["must be at most 100"] })],

@@ -43,7 +43,11 @@ export function queueItemView({ assetUid, title, action }: QueueEntry): PublishQ
 
 async function listQueue(c: Ctx) {
   const query = validate(queueQuerySchema, c.req.query());
-  const page = await stackStub(c.env, c.get("apiKey")).listPublishQueue(query.skip, query.limit);
+  const page = await stackStub(c.env, c.get("apiKey")).listPublishQueue(
+    query.skip,
+    query.limit,
+    query.asset_uid,
+  );
   return c.json({ queue: page.entries.map(queueItemView), count: page.count });
 }
 
