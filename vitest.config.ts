@@ -7,6 +7,14 @@ import { readMigrations } from "./scripts/d1-migrations.mjs";
 // Setting it in process.env too satisfies wrangler's check of the required secret.
 const ADMIN_TOKEN = "test-admin-token";
 process.env.ADMIN_TOKEN = ADMIN_TOKEN;
+// The suite runs in the strict local mode (strict/: production's limits on the local bindings)
+// unless STRICT_LIMITS=0; STRICT_* variables set here reach the wrappers too.
+const STRICT_LIMITS = process.env.STRICT_LIMITS === "0" ? "0" : "1";
+const strictVars = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([name]) => name.startsWith("STRICT_") && name !== "STRICT_LIMITS",
+  ),
+) as Record<string, string>;
 
 export default defineConfig({
   plugins: [
@@ -27,6 +35,8 @@ export default defineConfig({
         ratelimits: { IMAGE_TRANSFORMS: { simple: { limit: 600, period: 60 } } },
         bindings: {
           ADMIN_TOKEN,
+          STRICT_LIMITS,
+          ...strictVars,
           MAX_UPLOAD_BYTES: String(8 * 1024 * 1024),
           AUTH_FAILURES_PER_MINUTE: "1000",
           // A completion that reads parts back hashes them in steps of this many bytes: small

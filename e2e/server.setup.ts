@@ -1,6 +1,7 @@
 // Global setup of the end-to-end project: the whole local service (both Workers in one workerd,
 // with local KV, R2 and Durable Objects, fresh state; scripts/serve.mjs) on free loopback ports
-// for every e2e test file, stopped by pid when the run ends.
+// for every e2e test file, stopped by pid when the run ends. It runs in the strict local mode
+// (production's limits on the local bindings) unless STRICT_LIMITS=0.
 import type { TestProject } from "vitest/node";
 import { startService, stop } from "../scripts/local-service.mjs";
 
@@ -17,7 +18,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const service = await startService({ adminToken: ADMIN_TOKEN });
+  const strict = process.env.STRICT_LIMITS !== "0";
+  const service = await startService({ adminToken: ADMIN_TOKEN, strict });
   project.provide("baseUrl", service.management);
   project.provide("publicBaseUrl", service.public);
   project.provide("adminToken", ADMIN_TOKEN);

@@ -19,6 +19,8 @@ export function startService(options: {
   vars?: Record<string, string>;
   logLevel?: string;
   extraWorkers?: { configPath: string }[];
+  /** The strict local mode (STRICT_LIMITS=1: production's limits on the local bindings). */
+  strict?: boolean;
   log?: (line: string) => void;
 }): Promise<RunningService>;
 export function stop(service: RunningService): Promise<void>;

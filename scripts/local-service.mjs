@@ -69,6 +69,7 @@ function spawnService({
   logLevel = "warn",
   extraWorkers = [],
   extraPorts,
+  strict = false,
   log = (line) => process.stdout.write(`${line}\n`),
 }) {
   const args = [`${ROOT}scripts/serve.mjs`, "--log-level", logLevel, "--env-file", envFile];
@@ -85,6 +86,8 @@ function spawnService({
       PORT: String(port),
       PUBLIC_PORT: String(publicPort),
       STATE_DIR: stateDir,
+      // Said either way, so a STRICT_LIMITS in the caller's environment does not decide it.
+      STRICT_LIMITS: strict ? "1" : "0",
     },
   });
   track(child);

@@ -10,6 +10,9 @@
 //   PORT (default 8787)          the management Worker: the address a CMS calls
 //   PUBLIC_PORT (default 8788)   the delivery Worker: the host of every URL the API returns
 //   STATE_DIR (default .wrangler/state)
+//   STRICT_LIMITS=1              the strict local mode: each Worker is bundled from its strict/
+//                                entry, whose wrappers make the local bindings enforce
+//                                production's limits (STRICT_* variables tune them; README)
 //
 // --extra-worker adds a Worker from another config in the same runtime (the benchmark's bare R2
 // Worker reads the same bucket this way). Prints one JSON line {"management", "public"} once
@@ -27,6 +30,13 @@ import { applyMigrations } from "./d1-migrations.mjs";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MANAGEMENT_CONFIG = join(ROOT, "wrangler.toml");
 const DELIVERY_CONFIG = join(ROOT, "wrangler.delivery.toml");
+/** The strict local mode's entry for each Worker (strict/wrap.ts wraps the same code). */
+const STRICT_ENTRIES = {
+  [MANAGEMENT_CONFIG]: join(ROOT, "strict", "management.ts"),
+  [DELIVERY_CONFIG]: join(ROOT, "strict", "delivery.ts"),
+};
+/** What the strict wrappers need of the runtime: AsyncLocalStorage, to count per invocation. */
+const STRICT_FLAGS = ["nodejs_als"];
 /** Keeps wrangler and Miniflare from calling home: CI and this machine have no internet. */
 export const OFFLINE_ENV = {
   WRANGLER_SEND_METRICS: "false",
@@ -37,11 +47,12 @@ const HOST = "127.0.0.1";
 
 /**
  * Bundles one Worker as `wrangler deploy` would, into outDir; returns the module's path and what
- * wrangler printed (its bindings table).
+ * wrangler printed (its bindings table). `strict`: from its strict/ entry instead.
  */
-export function bundle(configPath, outDir) {
+export function bundle(configPath, outDir, strict = false) {
   const wrangler = join(ROOT, "node_modules", ".bin", "wrangler");
   const args = ["deploy", "--dry-run", "--outdir", outDir, "-c", configPath];
+  if (strict) args.push(STRICT_ENTRIES[configPath], "--compatibility-flags", ...STRICT_FLAGS);
   const result = spawnSync(wrangler, args, {
     cwd: ROOT,
     env: { ...process.env, ...OFFLINE_ENV },
@@ -82,11 +93,20 @@ export function localWorkerOptions(configPath, { envFile, vars = {} }) {
   return { ...options, name: rawConfig.name, bindings };
 }
 
-/** Miniflare's options for one Worker: its bindings, its bundle, its own socket. */
-function workerOptions(configPath, outDir, port, settings) {
-  const script = bundle(configPath, outDir).path;
+/**
+ * Miniflare's options for one Worker: its bindings, its bundle, its own socket; in the strict
+ * mode (a Worker with a strict/ entry, `strictVars` set), that entry and the mode's variables.
+ */
+function workerOptions(configPath, outDir, port, settings, strictVars = null) {
+  const strict = strictVars !== null && configPath in STRICT_ENTRIES;
+  const script = bundle(configPath, outDir, strict).path;
+  const options = localWorkerOptions(configPath, settings);
+  if (strict) {
+    options.bindings = { ...options.bindings, ...strictVars };
+    options.compatibilityFlags = [...(options.compatibilityFlags ?? []), ...STRICT_FLAGS];
+  }
   return {
-    ...localWorkerOptions(configPath, settings),
+    ...options,
     modulesRoot: dirname(script),
     modules: [{ type: "ESModule", path: script }],
     unsafeDirectSockets: [{ host: HOST, port }],
@@ -105,6 +125,7 @@ async function startService({
   vars = {},
   logLevel = "info",
   extraWorkers = [],
+  strictVars = null,
 } = {}) {
   Object.assign(process.env, OFFLINE_ENV); // Miniflare too would fetch cf.json at start
   const publicOrigin = `http://${HOST}:${publicPort}`;
@@ -114,8 +135,8 @@ async function startService({
   let mf;
   try {
     const workers = [
-      workerOptions(MANAGEMENT_CONFIG, join(build, "management"), port, options),
-      workerOptions(DELIVERY_CONFIG, join(build, "delivery"), publicPort, options),
+      workerOptions(MANAGEMENT_CONFIG, join(build, "management"), port, options, strictVars),
+      workerOptions(DELIVERY_CONFIG, join(build, "delivery"), publicPort, options, strictVars),
       ...extraWorkers.map((extra, i) =>
         workerOptions(resolve(extra.configPath), join(build, `extra-${i}`), extra.port, options),
       ),
@@ -148,6 +169,7 @@ async function startService({
     management: `http://${HOST}:${port}`,
     public: publicOrigin,
     extras: extraWorkers.map((extra) => `http://${HOST}:${extra.port}`),
+    strict: strictVars !== null,
     stop: () => mf.dispose(),
   };
 }
@@ -181,6 +203,7 @@ export async function main(args = process.argv.slice(2)) {
     vars,
     logLevel: values["log-level"],
     extraWorkers,
+    strictVars: strictVarsOf(process.env),
   });
   let stopping = false;
   const stop = async () => {
@@ -196,6 +219,13 @@ export async function main(args = process.argv.slice(2)) {
   if (!process.stdout.isTTY) console.log(JSON.stringify({ management, public: publicUrl, extras }));
   console.log(`Management API: ${service.management} (console at ${service.management}/console)`);
   console.log(`Public URLs:    ${service.public}`);
+  if (service.strict) console.log("Strict limits:  on (STRICT_LIMITS=1)");
+}
+
+/** STRICT_LIMITS=1 and the STRICT_* variables, as bindings for the wrappers; null when off. */
+function strictVarsOf(env) {
+  if (env.STRICT_LIMITS !== "1") return null;
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith("STRICT_")));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

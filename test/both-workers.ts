@@ -4,13 +4,16 @@
 // /v3/assets/) go to the delivery Worker and everything else to the management Worker; a request
 // to MANAGEMENT_HOST always goes to the management Worker (its download with a permanent URL has
 // the public URL's path). The end-to-end suite (e2e/) runs the two real Workers side by side.
+//
+// Both come through their strict/ entries, which enforce production's limits on the local
+// bindings unless the suite runs with STRICT_LIMITS=0 (README, "Strict local mode").
 
 import type { DeliveryEnv } from "../src/delivery/env";
-import deliveryWorker from "../src/delivery-worker";
-import managementWorker from "../src/management-worker";
+import deliveryWorker from "../strict/delivery";
+import managementWorker from "../strict/management";
 
-export { DeliveryControl } from "../src/delivery-worker";
-export { AssetObject, StackObject, UploadObject } from "../src/management-worker";
+export { DeliveryControl } from "../strict/delivery";
+export { AssetObject, StackObject, UploadObject } from "../strict/management";
 
 /** What either Worker may be given: the management Worker's env and the delivery Worker's vars. */
 export type BothEnv = Env & DeliveryEnv;

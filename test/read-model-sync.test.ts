@@ -3,17 +3,11 @@
 
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { readModelKey, toReadModel } from "../src/domain/read-model";
+import type { AssetRecord, VersionRecord } from "../src/domain/records";
 import type { AssetObject } from "../src/objects/asset-object";
 import { assetStub } from "../src/objects/stubs";
-import {
-  auth,
-  call,
-  createStack,
-  replaceAsset,
-  runWorker,
-  setPermanentUrl,
-  uploadAsset,
-} from "./helpers";
+import { auth, call, createStack, runWorker, uploadAsset } from "./helpers";
 
 /**
  * Fetches a public URL with the isolate's read-model memo off: these tests change KV behind the
@@ -36,40 +30,43 @@ describe("read model sync", () => {
 
   it("repairs KV and the catalogue by alarm after a crash between commit and push", async () => {
     const stack = await createStack();
-    const asset = await uploadAsset(stack, "crash.txt", "before");
-    const permanent = (
-      (await (await setPermanentUrl(stack, asset.uid, "crash")).json()) as {
-        asset: { permanent_url: string };
-      }
-    ).asset.permanent_url;
-    const replaced = await replaceAsset(stack, asset.uid, "crash.txt", "after");
-    const key = `asset:${stack.apiKey}/${asset.uid}`;
-    const good = await env.ASSET_INDEX.get(key);
-
-    // Simulate the crash: the commit is durable (revision 3) and its record staged, but KV still
-    // holds what was written at revision 1 (no slug yet) and the catalogue revision 1; the alarm
-    // set with the commit is pending. (Storage keys as docs/STORAGE.md lists them.)
+    const asset = await uploadAsset(stack, "crash.txt", "kept");
+    const key = readModelKey(stack.apiKey, asset.uid);
     const stub = assetStub(env, stack.apiKey, asset.uid);
-    const stale = JSON.stringify({ ...JSON.parse(good as string), slug: null });
+    // Simulate the crash: the commit giving the asset its permanent URL is durable, its KV
+    // record staged in the same transaction, the backstop alarm set; nothing else happened.
+    // (Storage keys as docs/STORAGE.md lists them.)
     await runInDurableObject(stub, async (_obj: AssetObject, ctx) => {
-      ctx.storage.kv.put("synced_revision", 1);
-      ctx.storage.kv.put(`kv-write:written:${key}`, { value: stale, known: true, at: 0 });
-      ctx.storage.kv.put(`kv-write:staged:${key}`, { value: good, notBefore: 0 });
+      ctx.storage.transactionSync(() => {
+        const record = ctx.storage.kv.get<AssetRecord>("asset") as AssetRecord;
+        const next = { ...record, slug: "crash", revision: record.revision + 1 };
+        ctx.storage.kv.put("asset", next);
+        const current = ctx.storage.kv.get<VersionRecord>("version:0000000001") as VersionRecord;
+        const model = toReadModel({ asset: next, current });
+        ctx.storage.kv.put(`kv-write:staged:${key}`, {
+          value: JSON.stringify(model),
+          notBefore: 0,
+        });
+      });
       await ctx.storage.setAlarm(Date.now() + 10_000);
     });
-    await env.ASSET_INDEX.put(key, stale);
+    const permanent = `${new URL(asset.url).origin}/v3/assets/${stack.apiKey}/${asset.uid}/crash`;
     expect((await fetchFromKv(permanent)).status).toBe(404);
+    expect(await runInDurableObject(stub, (obj: AssetObject) => obj.isSynced())).toBe(false);
 
     expect(await runDurableObjectAlarm(stub)).toBe(true);
 
-    expect(await env.ASSET_INDEX.get(key)).toBe(good);
     const served = await fetchFromKv(permanent);
     expect(served.status).toBe(200);
-    expect(served.text).toBe("after");
-    expect(await runInDurableObject(stub, (obj: AssetObject) => obj.isSynced())).toBe(true);
+    expect(served.text).toBe("kept");
+    const state = await runInDurableObject(stub, async (obj: AssetObject, ctx) => ({
+      synced: obj.isSynced(),
+      alarm: await ctx.storage.getAlarm(),
+    }));
+    expect(state).toEqual({ synced: true, alarm: null });
     const list = await call("/v3/assets", { headers: auth(stack) });
-    const listed = (await list.json()) as { assets: { uid: string; url: string }[] };
-    expect(listed.assets.find((a) => a.uid === asset.uid)?.url).toBe(replaced.url);
+    const listed = (await list.json()) as { assets: { uid: string; permanent_url?: string }[] };
+    expect(listed.assets.find((a) => a.uid === asset.uid)?.permanent_url).toBe(permanent);
   });
 
   it("finishes a delete by alarm: KV record, catalogue entry and R2 objects all go", async () => {

@@ -33,6 +33,9 @@ const RETRY_MS = 10_000;
  */
 const SETTLE_WAIT_MS = 2_500;
 
+/** The soonest the alarm is set for: a second, KV's own write interval for one key. */
+const MIN_ALARM_MS = 1_000;
+
 /** The revision the catalogue (and, for a deleted asset, R2's removal) last reflected. */
 const CATALOGUED = "synced_revision";
 /** How many rows of the published catalogue (D1) the last write left for the asset. */
@@ -97,16 +100,18 @@ export class AssetSync {
   /** Pushes the current state; re-arms (or clears) the alarm for what is left. Never throws. */
   async push(waitMs: number): Promise<boolean> {
     const asset = readAsset(this.#ctx.storage.kv);
-    let done = false;
-    try {
-      await this.#catalogue();
-      done = !asset || (await this.#kv.settle(readModelKey(asset.apiKey, asset.uid), waitMs));
-    } catch (err) {
+    // Each copy on its own: one that fails does not hold the other back.
+    const [catalogued, written] = await Promise.allSettled([
+      this.#catalogue(),
+      asset ? this.#kv.settle(readModelKey(asset.apiKey, asset.uid), waitMs) : true,
+    ]);
+    if (catalogued.status === "rejected") {
       // The commit stands; the alarm armed below tries again.
-      console.error("read-model sync failed; will retry", err);
+      console.error("catalogue sync failed; will retry", catalogued.reason);
     }
+    if (written.status === "rejected") console.error("KV sync failed; will retry", written.reason);
     await this.#arm();
-    return done && this.isSynced();
+    return this.isSynced();
   }
 
   /** The next time anything is left to do, or no alarm when nothing is. */
@@ -119,7 +124,8 @@ export class AssetSync {
       this.#publishing().nextAction(),
     ].filter((t): t is number => t !== null);
     if (due.length === 0) await this.#ctx.storage.deleteAlarm();
-    else await this.#ctx.storage.setAlarm(Math.min(...due));
+    // Never in the past: what was due has just been tried, and an alarm due at once would spin.
+    else await this.#ctx.storage.setAlarm(Math.max(Math.min(...due), Date.now() + MIN_ALARM_MS));
   }
 
   #catalogued(asset: AssetRecord): boolean {
