@@ -99,17 +99,20 @@ export class AssetSync {
 
   /** Pushes the current state; re-arms (or clears) the alarm for what is left. Never throws. */
   async push(waitMs: number): Promise<boolean> {
-    const asset = readAsset(this.#ctx.storage.kv);
-    // Each copy on its own: one that fails does not hold the other back.
-    const [catalogued, written] = await Promise.allSettled([
-      this.#catalogue(),
-      asset ? this.#kv.settle(readModelKey(asset.apiKey, asset.uid), waitMs) : true,
-    ]);
-    if (catalogued.status === "rejected") {
-      // The commit stands; the alarm armed below tries again.
-      console.error("catalogue sync failed; will retry", catalogued.reason);
+    // The catalogue first: the stack's object answers it with the environments deleted meanwhile,
+    // which the asset forgets (restaging its edge record) before KV is written. A catalogue that
+    // fails does not hold KV back: the alarm armed below tries it again.
+    try {
+      await this.#catalogue();
+    } catch (err) {
+      console.error("catalogue sync failed; will retry", err);
     }
-    if (written.status === "rejected") console.error("KV sync failed; will retry", written.reason);
+    const asset = readAsset(this.#ctx.storage.kv);
+    try {
+      if (asset) await this.#kv.settle(readModelKey(asset.apiKey, asset.uid), waitMs);
+    } catch (err) {
+      console.error("KV sync failed; will retry", err);
+    }
     await this.#arm();
     return this.isSynced();
   }
