@@ -192,7 +192,7 @@ export interface paths {
          * @description Starts a session for a file larger than one request may carry (`MAX_UPLOAD_BYTES`, 100 MiB by default): for a new asset, or with `asset_uid` to replace that asset's file (a replacement takes no title or description). The answer's `part_size` and `part_count` say how to cut the file: every part but the last is exactly `part_size` bytes, the last one is the rest.
          *
          *     - `part_size` defaults to 8 MiB (more when the file would need over 10,000 parts). It must be at least 5 MiB and at most `MAX_UPLOAD_BYTES`, and the file may have at most 10,000 parts (R2's limits); otherwise a 422.
-         *     - A `file_size` over `MAX_FILE_BYTES` (5492189429760 bytes, R2's largest object, by default) is a 413.
+         *     - A `file_size` over the sessions' ceiling is a 413 naming `file_size` and the ceiling: `MAX_FILE_BYTES` (5492189429760 bytes, R2's largest object, by default), or 10,000 parts of `MAX_UPLOAD_BYTES` when that is less (1048576000000 bytes with the defaults).
          *     - `sha256` (64 hex digits), when sent, is checked against the whole file when the session completes.
          *
          *     An abandoned session is aborted, and its parts deleted from R2, 24 hours after it started (`expires_at`). Not idempotent: every request starts another session. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
@@ -1385,7 +1385,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description - `error_code` 150: Unsupported Content-Type: send multipart/form-data, application/json, or raw bytes with ?filename=. */
+            /** @description - `error_code` 150: Unsupported Content-Type: send multipart/form-data, or raw bytes with ?filename=. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1393,7 +1393,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error_message": "Unsupported Content-Type: send multipart/form-data, application/json, or raw bytes with ?filename=.",
+                     *       "error_message": "Unsupported Content-Type: send multipart/form-data, or raw bytes with ?filename=.",
                      *       "error_code": 150
                      *     }
                      */
@@ -2859,7 +2859,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `error_code` 149: The upload is larger than the limit of 5492189429760 bytes.
+             * @description - `error_code` 149: The file is larger than an upload session takes: at most 1048576000000 bytes.
              *     - `error_code` 149: The upload is larger than the limit of 65536 bytes.
              */
             413: {
@@ -2869,8 +2869,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error_message": "The upload is larger than the limit of 5492189429760 bytes.",
-                     *       "error_code": 149
+                     *       "error_message": "The file is larger than an upload session takes: at most 1048576000000 bytes.",
+                     *       "error_code": 149,
+                     *       "errors": {
+                     *         "file_size": [
+                     *           "must be at most 1048576000000 bytes"
+                     *         ]
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -49,7 +49,8 @@ const list = (query: Record<string, string>, name: string, expected: Expect) =>
     name,
     category: QUERIES,
     method: "GET",
-    path: `/v3/assets?${new URLSearchParams(query)}`,
+    // Encoded, but for the {placeholders}, which the runner fills in.
+    path: `/v3/assets?${new URLSearchParams(query)}`.replace(/%7B(\w+)%7D/g, "{$1}"),
     auth: "stack",
     expect: expected,
   }) satisfies HostileCase;
@@ -532,10 +533,114 @@ const textRules: HostileCase[] = [
   ),
 ];
 
+// Issue 20's other findings: one rule for another stack's folder, one ceiling for upload
+// sessions, repeated parameters refused, the 415's own advice, header whitespace.
+const SESSION_CEILING = 10_000 * 8 * 1024 * 1024; // 10,000 parts of MAX_UPLOAD_BYTES (8 MiB here)
+const consistency: HostileCase[] = [
+  list(
+    { query: JSON.stringify({ parent_uid: "{other_folder_uid}" }) },
+    "a query's parent_uid naming another stack's folder (was 200 and empty)",
+    refusedField("query", "parent_uid is not a folder of this stack"),
+  ),
+  list(
+    { query: JSON.stringify({ parent_uid: "blt0000000000000000" }), count: "true" },
+    "count=true with a parent_uid that is no folder",
+    refusedField("query", "parent_uid is not a folder of this stack"),
+  ),
+  json(
+    "POST",
+    "/v3/uploads",
+    { upload: { filename: "huge.bin", file_size: SESSION_CEILING + 1 } },
+    "a session one byte over 10,000 parts of the largest part (was a 422 blaming part_size)",
+    QUERIES,
+    { status: 413, errorCode: 149, mentions: { file_size: `at most ${SESSION_CEILING} bytes` } },
+  ),
+  json(
+    "POST",
+    "/v3/uploads",
+    {
+      upload: { filename: "huge.bin", file_size: SESSION_CEILING + 1, part_size: 8 * 1024 * 1024 },
+    },
+    "a session over the ceiling with the largest part_size (was told to use larger parts)",
+    QUERIES,
+    { status: 413, errorCode: 149, mentions: { file_size: `at most ${SESSION_CEILING} bytes` } },
+  ),
+  {
+    ...json(
+      "POST",
+      "/v3/uploads",
+      { upload: { filename: "ceiling.bin", file_size: SESSION_CEILING } },
+      "a session of exactly the ceiling: 10,000 parts of the largest part",
+      QUERIES,
+      { status: 201, json: { upload: { part_count: 10_000, part_size: 8 * 1024 * 1024 } } },
+    ),
+    mutates: true,
+  },
+  {
+    name: "GET of an asset with version repeated",
+    category: QUERIES,
+    method: "GET",
+    path: "/v3/assets/{uid}?version=1&version=2",
+    auth: "stack",
+    expect: refusedField("version", "more than once"),
+  },
+  {
+    name: "GET of an asset with version=1e0",
+    category: QUERIES,
+    method: "GET",
+    path: "/v3/assets/{uid}?version=1e0",
+    auth: "stack",
+    expect: refusedField("version", "digits"),
+  },
+  {
+    name: "a raw upload with filename repeated",
+    category: QUERIES,
+    method: "POST",
+    path: "/v3/assets?filename=a.txt&filename=b.txt",
+    auth: "stack",
+    headers: { "content-type": "text/plain" },
+    body: "must not be kept",
+    expect: refusedField("filename", "more than once"),
+  },
+  {
+    name: "POST /v3/assets with JSON: a 415 that does not advise JSON",
+    category: QUERIES,
+    method: "POST",
+    path: "/v3/assets",
+    auth: "stack",
+    headers: JSON_CT,
+    body: '{"asset": {"title": "x"}}',
+    expect: {
+      status: 415,
+      errorCode: 150,
+      message:
+        /^Unsupported Content-Type: send multipart\/form-data, or raw bytes with \?filename=\.$/,
+    },
+  },
+  ...(
+    [
+      ["an api_key with a trailing space", { api_key: "{api_key} " }],
+      ["a management token with a leading space and a tab", { authorization: " {token}\t" }],
+    ] as const
+  ).map(
+    ([name, headers]): HostileCase => ({
+      name: `${name} (optional whitespace, not part of the value)`,
+      category: QUERIES,
+      method: "GET",
+      path: "/v3/assets?limit=1",
+      auth: "stack",
+      headers,
+      expect: { status: 200 },
+      wire: true,
+    }),
+  ),
+];
+
 export const CMA_INPUT_CASES: HostileCase[] = [
   ...folders,
   ...tags,
   ...queries,
   ...tooComplexForLike,
   ...textRules,
+  ...consistency,
 ];

@@ -418,6 +418,7 @@ async function sendAndCheck(c: HostileCase): Promise<string> {
     expect(typeof error.error_message, shown).toBe("string");
     expect(error.error_message as string, shown).not.toMatch(/\n\s+at |Error:/);
     if (c.expect.errorCode !== undefined) expect(error.error_code, shown).toBe(c.expect.errorCode);
+    if (c.expect.message) expect(error.error_message, shown).toMatch(c.expect.message);
     if (c.expect.errorField !== undefined) {
       expect(Object.keys(error.errors ?? {}), shown).toEqual([c.expect.errorField]);
       expect(error.error_message as string, shown).toContain(c.expect.errorField);

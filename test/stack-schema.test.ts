@@ -96,6 +96,7 @@ describe("the stack object's schema", () => {
         .one();
       const everything = { conditions: [], search: "", includeFolders: true };
       const page = stack.listCatalog(everything, { field: "created_at", direction: "desc" }, 0, 10);
+      if ("unknownFolder" in page) throw new Error("no folder was named");
       const png = stack.countCatalog({
         ...everything,
         conditions: [{ kind: "equals", field: "content_type", value: "image/png" }],

@@ -10,6 +10,7 @@ import { createMiddleware } from "hono/factory";
 import { config } from "../config";
 import { isApiKey } from "../domain/ids";
 import { apiKeyInvalid, tooManyRequests, unauthorized } from "../http/errors";
+import { headerValue, refuseRepeatedParameters } from "../http/request-fields";
 import { stackStub } from "../objects/stubs";
 import { secretsEqual, sha256Hex } from "./token-hash";
 
@@ -37,10 +38,10 @@ export interface StackVariables {
 export const requireManagementToken = (stackIn: "header" | "path" = "header") =>
   createMiddleware<{ Bindings: Env; Variables: StackVariables }>(
     async function requireManagementToken(c, next) {
-      const header = c.req.header("api_key");
+      const header = headerValue(c.req.raw, "api_key");
       const apiKey = stackIn === "path" ? (c.req.param("api_key") ?? "") : (header ?? "");
       if (!isApiKey(apiKey) || (header !== undefined && header !== apiKey)) throw apiKeyInvalid();
-      const token = c.req.header("authorization");
+      const token = headerValue(c.req.raw, "authorization");
       if (!token) {
         // Still tell an unknown stack apart from a missing token, as the CMA does.
         if (!(await stackStub(c.env, apiKey).getStack())) throw apiKeyInvalid();
@@ -61,6 +62,8 @@ export const requireManagementToken = (stackIn: "header" | "path" = "header") =>
       // URL), so counting before would let anyone spend a stack's budget with made-up tokens.
       // Failed attempts are limited per client address by the stack object instead.
       await enforceRateLimit(c.env.MANAGEMENT_RATE_LIMIT, apiKey);
+      // Checked once the client is known, as the body's own checks are.
+      refuseRepeatedParameters(c.req.url);
       c.set("apiKey", apiKey);
       c.set("tokenUid", result.tokenUid);
       await next();
@@ -73,7 +76,8 @@ export const requireAdmin = () =>
     // Every admin request counts (they are rare), so the secret cannot be guessed at speed.
     await enforceRateLimit(c.env.ADMIN_RATE_LIMIT, clientAddress(c.req.raw));
     const expected = c.env.ADMIN_TOKEN;
-    const given = c.req.header("authorization");
+    const given = headerValue(c.req.raw, "authorization");
     if (!expected || !given || !(await secretsEqual(given, expected))) throw unauthorized();
+    refuseRepeatedParameters(c.req.url);
     await next();
   });

@@ -7,6 +7,7 @@ import { config, publicBase } from "../config";
 import { FOLDER_CONTENT_TYPE, ROOT_FOLDER } from "../domain/records";
 import { pageSecurity } from "../http/page-security";
 import type { EnvironmentJson } from "../http/publishing-response-schemas";
+import { headerValue } from "../http/request-fields";
 import { AssetDetail, type VersionJson } from "./asset-detail";
 import { type AssetJson, AssetList, type FolderJson, type ListedJson } from "./asset-list";
 import type { QueuedAction } from "./asset-publishing";
@@ -152,7 +153,7 @@ export function consoleRoutes(api: ApiFetch) {
     if (folders instanceof Response) return folders;
     if (environments instanceof Response) return environments;
     if (queue instanceof Response) return queue;
-    const apiKey = c.req.header("api_key") ?? "";
+    const apiKey = headerValue(c.req.raw, "api_key") ?? "";
     const prefix = `${publicBase(c.env, c.req.url)}/v3/assets/${apiKey}/${asset.body.asset.uid}/`;
     return c.html(
       <AssetDetail

@@ -17,7 +17,7 @@
 import { BLT_ID } from "./ids";
 import { parseRegexPattern } from "./regex-pattern";
 import { checkTags } from "./tags";
-import { codePoints, nfc, textProblem } from "./text";
+import { codePoints, nfc, textProblem, WHOLE_NUMBER } from "./text";
 import type { TextPattern } from "./text-pattern";
 
 export const MAX_QUERY_LENGTH = 4096;
@@ -79,7 +79,7 @@ function operators(field: string, value: Record<string, unknown>, allowed: reado
 
 function rangeValue(field: RangeField, op: string, value: unknown): string | number {
   if (field === "file_size") {
-    const n = typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : value;
+    const n = typeof value === "string" && WHOLE_NUMBER.test(value) ? Number(value) : value;
     if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
       refuse(`file_size ${op} needs a whole number of bytes`);
     }

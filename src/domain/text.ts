@@ -54,3 +54,9 @@ export const nfc = (text: string): string => text.normalize("NFC");
 
 /** A description: multi-line, up to 4096 characters. */
 export const DESCRIPTION_RULE: TextRule = { min: 0, max: 4096, lines: true };
+
+/**
+ * A whole number written as text (a query parameter, a path segment): canonical decimal digits,
+ * at most 16 (so exact in a double), no sign, exponent, spaces or leading zeros.
+ */
+export const WHOLE_NUMBER = /^(0|[1-9][0-9]{0,15})$/;

@@ -18,18 +18,32 @@ export interface PartPlan {
 
 export type PlanResult = { ok: true; plan: PartPlan } | { ok: false; errors: FieldErrors };
 
+/** The largest part: R2's, or one request's limit when that is smaller. */
+const largestPart = (maxRequestBytes: number) => Math.min(MAX_PART_BYTES, maxRequestBytes);
+
 /**
- * Chooses (or checks) the part size for a file. Without a requested size: 8 MiB, or the
- * smallest whole number of MiB that keeps the file within 10,000 parts.
+ * The largest file a session takes: the configured MAX_FILE_BYTES, or 10,000 parts of the largest
+ * part when that is smaller (1,048,576,000,000 bytes with 100 MiB requests). One ceiling, so a
+ * larger file is told so (413) instead of being sent from one part size to another.
+ */
+export function sessionCeiling(maxFileBytes: number, maxRequestBytes: number): number {
+  return Math.min(maxFileBytes, MAX_PARTS * largestPart(maxRequestBytes));
+}
+
+/**
+ * Chooses (or checks) the part size for a file within sessionCeiling. Without a requested size:
+ * 8 MiB, or the smallest whole number of MiB that keeps the file within 10,000 parts (at most
+ * the largest part).
  */
 export function planParts(
   fileSize: number,
   requested: number | undefined,
   maxRequestBytes: number,
 ): PlanResult {
-  const ceiling = Math.min(MAX_PART_BYTES, maxRequestBytes);
+  const ceiling = largestPart(maxRequestBytes);
   const partSize =
-    requested ?? Math.max(DEFAULT_PART_BYTES, Math.ceil(fileSize / MAX_PARTS / MiB) * MiB);
+    requested ??
+    Math.min(ceiling, Math.max(DEFAULT_PART_BYTES, Math.ceil(fileSize / MAX_PARTS / MiB) * MiB));
   if (partSize < MIN_PART_BYTES) {
     return fail(`must be at least ${MIN_PART_BYTES} bytes (5 MiB, R2's smallest part)`);
   }

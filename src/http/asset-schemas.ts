@@ -6,7 +6,7 @@ import * as z from "zod/mini";
 import { MAX_QUERY_LENGTH, SORT_FIELDS } from "../domain/asset-query";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "../domain/tags";
 import { DESCRIPTION_RULE } from "../domain/text";
-import { text, textField, wholeNumber } from "./schemas";
+import { text, textField, wholeNumber, wholeNumberParam } from "./schemas";
 
 const description = textField(DESCRIPTION_RULE);
 const folderUid = z.nullable(
@@ -144,14 +144,7 @@ export type ListQuery = z.infer<typeof listQuerySchema>;
 
 /** GET /v3/assets/{uid}'s query: `version` picks an older version, as in the CMA. */
 export const getAssetQuerySchema = z.object({
-  version: z.optional(
-    z.coerce
-      .number("must be a number")
-      .check(
-        z.refine(Number.isSafeInteger, "must be a whole number"),
-        z.minimum(1, "must be at least 1"),
-      ),
-  ),
+  version: z.optional(wholeNumberParam(1, Number.MAX_SAFE_INTEGER)),
   relative_urls: flag,
   // The CMA's: where the asset is published (GET /v3/assets/{uid} and the listing).
   include_publish_details: flag,

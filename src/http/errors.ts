@@ -50,12 +50,19 @@ export const malformedBody = (why: string) =>
   new ApiError(400, 148, `The request body is not valid: ${why}`);
 export const tooLarge = (limit: number) =>
   new ApiError(413, 149, `The upload is larger than the limit of ${limit} bytes.`);
-export const unsupportedMediaType = () =>
+/** An upload session's file_size over the one ceiling sessions have (domain/upload-parts.ts). */
+export const sessionTooLarge = (ceiling: number) =>
   new ApiError(
-    415,
-    150,
-    "Unsupported Content-Type: send multipart/form-data, application/json, or raw bytes with ?filename=.",
+    413,
+    149,
+    `The file is larger than an upload session takes: at most ${ceiling} bytes.`,
+    { file_size: [`must be at most ${ceiling} bytes`] },
   );
+/** What an upload (POST /v3/assets) takes; a PUT takes JSON besides. */
+export const UPLOAD_BODIES = "multipart/form-data, or raw bytes with ?filename=";
+export const unsupportedMediaType = (
+  accepted = "multipart/form-data, application/json, or raw bytes with ?filename=",
+) => new ApiError(415, 150, `Unsupported Content-Type: send ${accepted}.`);
 export const methodNotAllowed = (allow: string) =>
   new ApiError(405, 151, "Method not allowed.", undefined, { Allow: allow });
 export const preconditionFailed = () =>

@@ -3,7 +3,7 @@
 
 import * as z from "zod/mini";
 import { FILENAME_RULE } from "../domain/filename";
-import { DESCRIPTION_RULE, nfc, type TextRule, textProblem } from "../domain/text";
+import { DESCRIPTION_RULE, nfc, type TextRule, textProblem, WHOLE_NUMBER } from "../domain/text";
 import { drainBody } from "./drain-body";
 import { type FieldErrors, malformedBody, tooLarge, validationFailed } from "./errors";
 
@@ -26,18 +26,35 @@ export const textField = (rule: TextRule & { trim?: boolean }) =>
   );
 /** One line of text of `min` to `max` code points, trimmed. */
 export const text = (min: number, max: number) => textField({ min, max });
-export const wholeNumber = (min: number, max: number, fallback: number) =>
-  z._default(
-    z.coerce
-      .number("must be a number")
-      .check(
-        z.refine(Number.isInteger, "must be a whole number"),
-        z.minimum(min, `must be at least ${min}`),
-        z.maximum(max, `must be at most ${max}`),
-      ),
-    fallback,
+/**
+ * A whole number in a query parameter, written as digits only: no sign, exponent, hex, spaces or
+ * leading zeros (`1e3`, `0x10`, ` 1` and `01` are 422s, not 1000, 16, 1 and 1).
+ */
+export const wholeNumberParam = (min: number, max: number) =>
+  z.pipe(
+    z.pipe(
+      z
+        .string("must be a whole number")
+        .check(
+          z.regex(
+            WHOLE_NUMBER,
+            "must be a whole number written in digits (no sign, exponent or spaces)",
+          ),
+        ),
+      z.transform(Number),
+    ),
+    z
+      .number()
+      .check(z.minimum(min, `must be at least ${min}`), z.maximum(max, `must be at most ${max}`)),
   );
-
+/**
+ * wholeNumberParam, `fallback` when absent. The document shows it as the integer it is (zod would
+ * describe the text it parses); JSON Schema ignores `pattern` on an integer.
+ */
+export const wholeNumber = (min: number, max: number, fallback: number) =>
+  z
+    ._default(wholeNumberParam(min, max), fallback)
+    .check(z.meta({ type: "integer", minimum: min, maximum: max, default: fallback } as never));
 const positiveWhole = (name: string) =>
   z
     .number(`${name} must be a number`)

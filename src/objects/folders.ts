@@ -6,6 +6,7 @@
 // here (holdFolder); the hold ends when the catalogue shows the asset in the folder (putAsset in
 // catalog.ts), when the move is refused (releaseHold), or after HOLD_MS if the mover vanished.
 
+import type { ListFilter } from "../domain/asset-query-sql";
 import { FOLDER_CONTENT_TYPE, type FolderRecord } from "../domain/records";
 
 export const HOLD_MS = 60_000;
@@ -15,6 +16,25 @@ export type FolderChangeResult =
   | { ok: false; reason: "not_found" | "parent_not_found" | "cycle" };
 
 export type FolderDeleteResult = { ok: true } | { ok: false; reason: "not_found" | "not_empty" };
+
+/** A listing that names no folder of the stack, in its `folder` or in its `query`. */
+export interface UnknownFolder {
+  unknownFolder: "folder" | "query";
+}
+
+/**
+ * Which of a listing's folders is not one of the stack's: one rule for another stack's folder,
+ * however the listing names it (a 422, never an empty listing).
+ */
+export function unknownFolder(sql: SqlStorage, filter: ListFilter): UnknownFolder | null {
+  const known = (uid: string | null | undefined) =>
+    typeof uid !== "string" || getFolder(sql, uid) !== null;
+  if (!known(filter.folder)) return { unknownFolder: "folder" };
+  for (const c of filter.conditions) {
+    if (c.kind === "parent" && !known(c.folder)) return { unknownFolder: "query" };
+  }
+  return null;
+}
 
 export function getFolder(sql: SqlStorage, uid: string): FolderRecord | null {
   const row = sql

@@ -30,6 +30,8 @@ import {
   getFolder,
   holdFolder,
   releaseHold,
+  type UnknownFolder,
+  unknownFolder,
   updateFolder,
 } from "./folders";
 import {
@@ -161,27 +163,26 @@ export class StackObject extends DurableObject<Env> {
     return getQueueEntry(this.ctx.storage.sql, uid);
   }
 
-  /** A page of the catalogue; null when `filter.folder` names no folder of this stack. */
+  /**
+   * Live assets (and folders, when asked) matching the filter, a page at a time; or the listing
+   * parameter that names no folder of this stack (`folder`, or a `parent_uid` in `query`).
+   */
   listCatalog(
     filter: ListFilter,
     order: ListOrder,
     skip: number,
     limit: number,
-  ): CatalogPage | null {
-    if (!this.#folderKnown(filter)) return null;
-    return listCatalog(this.ctx.storage.sql, filter, order, skip, limit);
-  }
-
-  /** How many entries match; null as for listCatalog. */
-  countCatalog(filter: ListFilter): number | null {
-    if (!this.#folderKnown(filter)) return null;
-    return countCatalog(this.ctx.storage.sql, filter);
-  }
-
-  #folderKnown(filter: ListFilter): boolean {
+  ): CatalogPage | UnknownFolder {
     return (
-      typeof filter.folder !== "string" || getFolder(this.ctx.storage.sql, filter.folder) !== null
+      unknownFolder(this.ctx.storage.sql, filter) ??
+      listCatalog(this.ctx.storage.sql, filter, order, skip, limit)
     );
+  }
+
+  /** How many entries match; or the unknown folder, as for listCatalog. */
+  countCatalog(filter: ListFilter): number | UnknownFolder {
+    const sql = this.ctx.storage.sql;
+    return unknownFolder(sql, filter) ?? countCatalog(sql, filter);
   }
 
   getFolder(uid: string): FolderRecord | null {

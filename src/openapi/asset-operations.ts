@@ -9,6 +9,7 @@ import {
   notAFolder,
   permanentUrlTaken,
   tooLarge,
+  UPLOAD_BODIES,
   unsupportedMediaType,
   validationFailed,
   versionNotFound,
@@ -44,7 +45,7 @@ const FOLDER_RULES =
 const UPLOAD_ERRORS = [
   malformedBody("the multipart body could not be parsed"),
   tooLarge(DEFAULT_MAX_UPLOAD_BYTES),
-  unsupportedMediaType(),
+  unsupportedMediaType(UPLOAD_BODIES),
   validationFailed({ "asset[upload]": ["is required"] }),
   notAFolder(),
 ];

@@ -1,11 +1,17 @@
 // The upload-session operations (routes/uploads.ts), as the OpenAPI document describes them.
 
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UPLOAD_BYTES } from "../config";
-import { DEFAULT_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from "../domain/upload-parts";
+import {
+  DEFAULT_PART_BYTES,
+  MAX_PARTS,
+  MIN_PART_BYTES,
+  sessionCeiling,
+} from "../domain/upload-parts";
 import {
   assetNotFound,
   lengthRequired,
   malformedBody,
+  sessionTooLarge,
   tooLarge,
   uploadNotFound,
   uploadNotOpen,
@@ -31,7 +37,7 @@ export const UPLOAD_OPERATIONS: OperationSpec[] = [
     description: `Starts a session for a file larger than one request may carry (\`MAX_UPLOAD_BYTES\`, ${DEFAULT_MAX_UPLOAD_BYTES / MiB} MiB by default): for a new asset, or with \`asset_uid\` to replace that asset's file (a replacement takes no title or description). The answer's \`part_size\` and \`part_count\` say how to cut the file: every part but the last is exactly \`part_size\` bytes, the last one is the rest.
 
 - \`part_size\` defaults to ${DEFAULT_PART_BYTES / MiB} MiB (more when the file would need over ${MAX_PARTS.toLocaleString("en")} parts). It must be at least ${MIN_PART_BYTES / MiB} MiB and at most \`MAX_UPLOAD_BYTES\`, and the file may have at most ${MAX_PARTS.toLocaleString("en")} parts (R2's limits); otherwise a 422.
-- A \`file_size\` over \`MAX_FILE_BYTES\` (${DEFAULT_MAX_FILE_BYTES} bytes, R2's largest object, by default) is a 413.
+- A \`file_size\` over the sessions' ceiling is a 413 naming \`file_size\` and the ceiling: \`MAX_FILE_BYTES\` (${DEFAULT_MAX_FILE_BYTES} bytes, R2's largest object, by default), or ${MAX_PARTS.toLocaleString("en")} parts of \`MAX_UPLOAD_BYTES\` when that is less (${sessionCeiling(DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UPLOAD_BYTES)} bytes with the defaults).
 - \`sha256\` (64 hex digits), when sent, is checked against the whole file when the session completes.
 
 An abandoned session is aborted, and its parts deleted from R2, ${UPLOAD_TTL_MS / 3_600_000} hours after it started (\`expires_at\`). Not idempotent: every request starts another session. ${JSON_LIMITS}`,
@@ -49,7 +55,7 @@ An abandoned session is aborted, and its parts deleted from R2, ${UPLOAD_TTL_MS 
     errors: [
       malformedBody("it is not valid JSON"),
       assetNotFound(),
-      tooLarge(DEFAULT_MAX_FILE_BYTES),
+      sessionTooLarge(sessionCeiling(DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UPLOAD_BYTES)),
       tooLarge(MAX_JSON_BYTES),
       validationFailed({ part_size: [`must be at least ${MIN_PART_BYTES} bytes`] }),
     ],

@@ -19,6 +19,11 @@ import { stackStub } from "../objects/stubs";
 
 type Ctx = Context<{ Bindings: Env; Variables: StackVariables }>;
 
+const unknownFolder = (field: "folder" | "query") =>
+  field === "folder"
+    ? notAFolder("folder")
+    : validationFailed({ query: ["parent_uid is not a folder of this stack"] });
+
 function order(query: ListQuery): ListOrder {
   if (query.asc && query.desc) throw validationFailed({ asc: ["give asc or desc, not both"] });
   if (query.asc) return { field: query.asc, direction: "asc" };
@@ -48,11 +53,11 @@ export async function listAssets(c: Ctx) {
   const where = filter(query);
   if (query.count === "true") {
     const count = await stack.countCatalog(where);
-    if (count === null) throw notAFolder("folder");
+    if (typeof count !== "number") throw unknownFolder(count.unknownFolder);
     return c.json({ assets: count });
   }
   const page = await stack.listCatalog(where, order(query), query.skip, query.limit);
-  if (!page) throw notAFolder("folder");
+  if ("unknownFolder" in page) throw unknownFolder(page.unknownFolder);
   const base = answerBase(c);
   const details = query.include_publish_details === "true";
   const assets = page.items.map((item) => {

@@ -6,6 +6,7 @@ import { requireAdmin } from "../auth/management-auth";
 import { sha256Hex } from "../auth/token-hash";
 import { isApiKey, isTokenUid, newApiKey, newManagementToken, newTokenUid } from "../domain/ids";
 import { apiKeyInvalid, tokenNotFound } from "../http/errors";
+import { headerValue } from "../http/request-fields";
 import type {
   StackCreatedJson,
   TokenCreatedJson,
@@ -53,7 +54,7 @@ async function createStack(c: Ctx) {
 }
 
 function stackKey(c: Ctx): string {
-  const apiKey = c.req.header("api_key") ?? "";
+  const apiKey = headerValue(c.req.raw, "api_key") ?? "";
   if (!isApiKey(apiKey)) throw apiKeyInvalid();
   return apiKey;
 }

@@ -13,13 +13,14 @@ import { config, publicBase } from "../config";
 import { assetView } from "../domain/asset-view";
 import { sanitizeFilename } from "../domain/filename";
 import { isAssetUid, isUploadUid, newAssetUid, newFileUid, newUploadUid } from "../domain/ids";
-import { missingParts, partSizeOf, planParts } from "../domain/upload-parts";
+import { WHOLE_NUMBER } from "../domain/text";
+import { missingParts, partSizeOf, planParts, sessionCeiling } from "../domain/upload-parts";
 import { versionObjectKey } from "../domain/urls";
 import {
   assetNotFound,
   lengthRequired,
   malformedBody,
-  tooLarge,
+  sessionTooLarge,
   uploadNotFound,
   uploadNotOpen,
   validationFailed,
@@ -83,7 +84,8 @@ async function startUpload(c: Ctx) {
   const apiKey = c.get("apiKey");
   const input = validate(uploadCreateSchema, await readJson(c.req.raw)).upload;
   const settings = config(c.env);
-  if (input.file_size > settings.maxFileBytes) throw tooLarge(settings.maxFileBytes);
+  const ceiling = sessionCeiling(settings.maxFileBytes, settings.maxUploadBytes);
+  if (input.file_size > ceiling) throw sessionTooLarge(ceiling);
   const planned = planParts(input.file_size, input.part_size, settings.maxUploadBytes);
   if (!planned.ok) throw validationFailed(planned.errors);
   const sha256 = input.sha256 === undefined ? null : sha256Field(input.sha256, "sha256");
@@ -150,7 +152,8 @@ async function putPart(c: Ctx) {
   const { session } = status;
   if (session.state !== "open") throw uploadNotOpen(session.state);
   const raw = c.req.param("part") ?? "";
-  const partNumber = /^\d{1,5}$/.test(raw) ? Number(raw) : 0;
+  // Digits only, no leading zero: `/parts/01` is not part 1.
+  const partNumber = WHOLE_NUMBER.test(raw) ? Number(raw) : 0;
   const size = partSizeOf(session, partNumber);
   if (size === null) {
     throw validationFailed({

@@ -6,7 +6,13 @@
 import { checkFilename, sanitizeFilename } from "../domain/filename";
 import { newFileUid } from "../domain/ids";
 import { versionObjectKey } from "../domain/urls";
-import { malformedBody, tooLarge, unsupportedMediaType, validationFailed } from "../http/errors";
+import {
+  malformedBody,
+  tooLarge,
+  UPLOAD_BODIES,
+  unsupportedMediaType,
+  validationFailed,
+} from "../http/errors";
 import type { NewVersion } from "../objects/asset-object";
 import { sha256Field, sha256FromContentDigest, verifySha256 } from "./checksum";
 import { chooseContentType } from "./content-type";
@@ -69,7 +75,8 @@ export async function receiveUpload(request: Request, target: Target): Promise<R
   }
 
   const given = new URL(request.url).searchParams.get("filename");
-  if (given === null) throw unsupportedMediaType();
+  // (A PUT's JSON never gets here: routes/assets.ts reads it first.)
+  if (given === null) throw unsupportedMediaType(UPLOAD_BODIES);
   const name = checkFilename(given);
   if (!name.ok) throw validationFailed({ filename: [name.reason] });
   // Checked before any byte is read, so a malformed header costs no upload.
