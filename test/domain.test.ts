@@ -89,6 +89,14 @@ describe("filenames", () => {
     }
   });
 
+  it("keeps a safe name within 255 UTF-8 bytes, before its extension, whole characters", () => {
+    const safe = sanitizeFilename(`${"\u{10000}".repeat(254)}.jpeg`);
+    expect(new TextEncoder().encode(safe).length).toBeLessThanOrEqual(255);
+    expect(safe).toBe(`${"\u{10000}".repeat(62)}.jpeg`);
+    expect(sanitizeFilename("\u00e9".repeat(255))).toBe("\u00e9".repeat(127));
+    expect(sanitizeFilename(`${"a".repeat(255)}`)).toBe("a".repeat(255));
+  });
+
   it("takes names of 1 to 255 code points, NFC-normalised, as given", () => {
     expect(checkFilename("\u{1f600}".repeat(255))).toEqual({
       ok: true,

@@ -533,6 +533,32 @@ const textRules: HostileCase[] = [
   ),
 ];
 
+/** A multipart form whose asset[title] holds these bytes, then a small file. */
+function formWithTitleBytes(title: number[]): Uint8Array {
+  const text = (t: string) => [...new TextEncoder().encode(t.replaceAll("\n", "\r\n"))];
+  return Uint8Array.from([
+    ...text('--fuzzFoundThis\nContent-Disposition: form-data; name="asset[title]"\n\n'),
+    ...title,
+    ...text('\n--fuzzFoundThis\nContent-Disposition: form-data; name="asset[upload]"; '),
+    ...text('filename="t.txt"\nContent-Type: text/plain\n\nmust not be kept\n--fuzzFoundThis--\n'),
+  ]);
+}
+
+// Found by the fuzzer: a form field's bytes that are not UTF-8 (a lone surrogate written as
+// ED B0 80) were stored as three U+FFFD. Refused now, as a JSON body's are.
+const formBytes: HostileCase[] = [
+  {
+    name: "a form's asset[title] that is not UTF-8",
+    category: TAGS,
+    method: "POST",
+    path: "/v3/assets",
+    auth: "stack",
+    headers: { "content-type": "multipart/form-data; boundary=fuzzFoundThis" },
+    body: formWithTitleBytes([0x61, 0xed, 0xb0, 0x80, 0x62]),
+    expect: refusedField("asset[title]", "must be UTF-8 text"),
+  },
+];
+
 // Issue 20's other findings: one rule for another stack's folder, one ceiling for upload
 // sessions, repeated parameters refused, the 415's own advice, header whitespace.
 const SESSION_CEILING = 10_000 * 8 * 1024 * 1024; // 10,000 parts of MAX_UPLOAD_BYTES (8 MiB here)
@@ -642,5 +668,6 @@ export const CMA_INPUT_CASES: HostileCase[] = [
   ...queries,
   ...tooComplexForLike,
   ...textRules,
+  ...formBytes,
   ...consistency,
 ];

@@ -1772,6 +1772,41 @@ const unicodeSlugs: HostileCase[] = [
 ];
 
 const unicodeFilenames: HostileCase[] = [
+  // Found by the fuzzer: a form's filename past U+00FF (sent as raw UTF-8, as browsers and the
+  // SDK do) made multipasta drop the part's whole Content-Disposition, so the upload was a 422
+  // "(unnamed) is not a known field".
+  ...["\u65e5\u672c\u8a9e.pdf", "\u20ac \u{1f600}.txt"].map(
+    (name): HostileCase => ({
+      name: `a form upload of a file named ${name}`,
+      category: "Unicode tricks in filenames",
+      method: "POST",
+      path: "/v3/assets",
+      auth: "stack",
+      body: { kind: "form", file: { name, content: "named in Unicode", type: "text/plain" } },
+      expect: { status: 201, json: { asset: { filename: name } } },
+      mutates: true,
+      followUp: "download",
+    }),
+  ),
+  // Found by the fuzzer: 255 characters of four UTF-8 bytes made a 1,085-byte R2 key, which R2
+  // refused (a 503). The safe name (URL segment, R2 key) is kept within 255 bytes.
+  rawCreate(
+    `filename=${encodeURIComponent("\u{10000}".repeat(251))}.txt`,
+    "a filename of 255 four-byte characters",
+    "Unicode tricks in filenames",
+    { status: 201, json: { asset: { filename: `${"\u{10000}".repeat(251)}.txt` } } },
+  ),
+  {
+    name: "an upload session for a filename of 255 four-byte characters",
+    category: "Unicode tricks in filenames",
+    method: "POST",
+    path: "/v3/uploads",
+    auth: "stack",
+    headers: JSON_CT,
+    body: { kind: "json", value: { upload: { filename: "\u{1f600}".repeat(255), file_size: 10 } } },
+    expect: { status: 201, json: { upload: { filename: "\u{1f600}".repeat(255) } } },
+    mutates: true,
+  },
   rawCreate(
     "filename=cafe%CC%81.txt",
     "an NFD filename is stored NFC",

@@ -20,11 +20,35 @@ export function checkFilename(name: string): FilenameCheck {
 }
 
 /**
- * A checked filename as a single safe path segment: unsafe characters become "_", and a result
- * made only of dots (which a URL parser would resolve as "." or "..") gets a leading "_".
+ * The most UTF-8 bytes of a safe name. An R2 key holds at most 1,024 bytes, and
+ * `{api_key}/{uid}/{file_uid}/` takes 65 of them; 255 is what file systems keep, too. (255
+ * characters of a display name may be 1,020 bytes: R2 refused such keys.)
+ */
+export const MAX_SAFE_NAME_BYTES = 255;
+
+/**
+ * A checked filename as a single safe path segment: unsafe characters become "_", a result made
+ * only of dots (which a URL parser would resolve as "." or "..") gets a leading "_", and a name
+ * over MAX_SAFE_NAME_BYTES is shortened before its extension, at a character's edge.
  */
 export function sanitizeFilename(filename: string): string {
-  const safe = nfc(filename).replace(UNSAFE, "_");
+  const safe = fitBytes(nfc(filename).replace(UNSAFE, "_"));
   if (safe === "") return "file";
   return /^\.+$/.test(safe) ? `_${safe}` : safe;
+}
+
+const bytesOf = (text: string) => new TextEncoder().encode(text).length;
+
+function fitBytes(name: string): string {
+  if (bytesOf(name) <= MAX_SAFE_NAME_BYTES) return name;
+  const extension = /\.[^.]{1,16}$/.exec(name)?.[0] ?? "";
+  const room = MAX_SAFE_NAME_BYTES - bytesOf(extension);
+  const stem: string[] = [];
+  let used = 0;
+  for (const ch of name.slice(0, name.length - extension.length)) {
+    used += bytesOf(ch);
+    if (used > room) break;
+    stem.push(ch);
+  }
+  return stem.join("") + extension;
 }

@@ -3,10 +3,11 @@
 // multipasta parses synchronously and pushes chunks; after each network chunk the pushed file
 // chunks are written (and awaited) before the next one is read, which gives backpressure.
 
-import { decodeField, type MultipartError, make } from "multipasta";
+import { decodeField, type MultipartError, make, type PartInfo } from "multipasta";
 import { checkFilename } from "../domain/filename";
 import { drainBody } from "../http/drain-body";
 import { malformedBody, tooLarge, validationFailed } from "../http/errors";
+import { readDisposition } from "./form-disposition";
 import { type StoredObject, UploadLengthError, type VersionSink } from "./version-sink";
 
 export const FILE_FIELD = "asset[upload]";
@@ -56,17 +57,21 @@ export async function readAssetForm(
     maxFieldSize: MAX_FIELD_BYTES,
     maxPartSize: maxBytes,
     maxTotalSize: maxTotal,
-    isFile: (info) => info.name === FILE_FIELD,
+    isFile: (info) => readDisposition(info.headers["content-disposition"]).name === FILE_FIELD,
     onField(info, value) {
-      if (!TEXT_FIELDS.has(info.name)) {
-        fail(validationFailed({ [info.name || "(unnamed)"]: ["is not a known field"] }));
-      } else if (fields.has(info.name)) {
-        fail(validationFailed({ [info.name]: ["is given more than once"] }));
+      const { name } = readDisposition(info.headers["content-disposition"]);
+      if (!TEXT_FIELDS.has(name)) {
+        fail(validationFailed({ [name || "(unnamed)"]: ["is not a known field"] }));
+      } else if (fields.has(name)) {
+        fail(validationFailed({ [name]: ["is given more than once"] }));
       } else {
-        fields.set(info.name, decodeField(info, value));
+        const text = decodeText(info, value);
+        if (text === null) fail(validationFailed({ [name]: ["must be UTF-8 text"] }));
+        else fields.set(name, text);
       }
     },
-    onFile(info) {
+    onFile(partInfo) {
+      const info = readDisposition(partInfo.headers["content-disposition"]);
       if (state.sink) {
         fail(validationFailed({ [FILE_FIELD]: ["is given more than once"] }));
         return () => undefined;
@@ -80,7 +85,7 @@ export async function readAssetForm(
         fail(validationFailed({ [FILE_FIELD]: [`its filename ${name.reason}`] }));
         return () => undefined;
       }
-      state.sink = openSink({ filename: name.filename, contentType: info.contentType });
+      state.sink = openSink({ filename: name.filename, contentType: partInfo.contentType });
       return (chunk) => queue.push(chunk);
     },
     onError(error) {
@@ -133,6 +138,23 @@ export async function readAssetForm(
     throw err;
   }
   return { fields, stored: state.stored ?? null };
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * A text field's value; null when it is not the UTF-8 it says it is (the default). Refused, not
+ * turned into U+FFFD: what is stored is what was sent, as a JSON body's text must be UTF-8 too.
+ * Another declared charset is decoded as multipasta does.
+ */
+function decodeText(info: PartInfo, value: Uint8Array): string | null {
+  const charset = (info.contentTypeParameters.charset ?? "utf-8").toLowerCase();
+  if (charset !== "utf-8" && charset !== "utf8") return decodeField(info, value);
+  try {
+    return UTF8.decode(value);
+  } catch {
+    return null;
+  }
 }
 
 function describe(error: MultipartError, maxBytes: number): Error {
