@@ -16,6 +16,14 @@ const strictVars = Object.fromEntries(
   ),
 ) as Record<string, string>;
 
+// The fuzzer (test/fuzz.test.ts): `npm test` runs it with this fixed seed and scale 1; `npm run
+// fuzz` sets FUZZ_SCALE=10 and, unless FUZZ_SEED is given, a seed of its own, printed here.
+const FUZZ_SCALE = Number(process.env.FUZZ_SCALE ?? 1);
+const FUZZ_SEED = Number(
+  process.env.FUZZ_SEED ?? (FUZZ_SCALE > 1 ? Math.floor(Math.random() * 2 ** 31) : 20),
+);
+if (FUZZ_SCALE > 1) console.log(`fuzz: seed ${FUZZ_SEED} (FUZZ_SEED=${FUZZ_SEED} repeats it)`);
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
@@ -32,7 +40,11 @@ export default defineConfig({
         serviceBindings: { DELIVERY: { name: kCurrentWorker, entrypoint: "DeliveryControl" } },
         // The delivery Worker's own bindings (wrangler.delivery.toml) that wrangler.toml lacks.
         images: { binding: "IMAGES" },
-        ratelimits: { IMAGE_TRANSFORMS: { simple: { limit: 600, period: 60 } } },
+        ratelimits: {
+          IMAGE_TRANSFORMS: { simple: { limit: 600, period: 60 } },
+          // A real limiter no run reaches, which the fuzzer passes in place of the per-stack ones.
+          FUZZ_RATE_LIMIT: { simple: { limit: 1_000_000_000, period: 60 } },
+        },
         bindings: {
           ADMIN_TOKEN,
           STRICT_LIMITS,
@@ -52,5 +64,6 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["./test/apply-migrations.ts"],
+    provide: { fuzz: { seed: FUZZ_SEED, scale: FUZZ_SCALE } },
   },
 });
