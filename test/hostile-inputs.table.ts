@@ -16,6 +16,8 @@
 //   {image_filename} {image_slug}    URL {image_slug}
 //   {folder_uid} {child_folder_uid}  a folder of the stack, and a folder inside it
 //   {other_folder_uid}               a folder of the other stack
+//   {huge_image}                     the versioned path of the other stack's "huge.png": a PNG
+//                                    header saying 9000x9000 (test/stored-state.ts)
 
 import { CMA_INPUT_CASES } from "./hostile-cma-inputs.table";
 
@@ -2509,6 +2511,33 @@ const imageParameters: HostileCase[] = [
     "image parameters",
     { status: 200, headers: { "content-type": /^text\/plain/, "x-image-transform": null } },
     { accept: "image/webp" },
+  ),
+  // Issue 20's findings on the public side.
+  publicGet(
+    "{huge_image}?pad=1",
+    "pad=1 on a 9000x9000 PNG names pad (was width)",
+    "image parameters",
+    {
+      status: 400,
+      errorCode: 170,
+      errorField: "pad",
+      mentions: { pad: "add width or height" },
+    },
+  ),
+  publicGet(
+    `${IMAGE_PERMANENT}?dl=x.png&format=webp`,
+    "?dl=x.png with format=webp saves x.webp (was x.png for WebP bytes)",
+    "image parameters",
+    {
+      status: 200,
+      headers: { "content-type": "image/webp", "content-disposition": /filename="x\.webp"/ },
+    },
+  ),
+  publicGet(
+    `${VERSIONED}?dl=a.txt&dl=b.txt`,
+    "?dl given twice (the first was taken)",
+    "image parameters",
+    { status: 400, errorCode: 174, errorField: "dl" },
   ),
   // Nothing there.
   publicGet(

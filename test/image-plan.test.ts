@@ -490,16 +490,30 @@ describe("planTransform: limits", () => {
     ["crop=8000,7000", BIG, "crop", "8000x7000"],
     ["crop=0.95,0.95", BIG, "crop", "8550x7600"],
     ["trim=10", LONG, "trim", "9980x980"],
-    // No parameter sets the size: the source's is too large, and a width is what is missing.
-    ["format=webp", BIG, "width", "9000x8000"],
-    ["blur=5", LONG, "width", "10000x1000"],
-    ["orient=6", BIG, "width", "8000x9000"],
   ])("refuses %s on a %o source, naming %s: it gives %s", (query, source, param, size) => {
     const result = planTransform(paramsOf(query), source, undefined, OUTPUT_LIMITS);
     expect(result).toEqual({
       ok: false,
       param,
       reason: `gives a ${size} image; the most is 8192 pixels a side and 50000000 pixels in all`,
+    });
+  });
+
+  // No parameter sets the size and the source's is over the limits: the error names one the
+  // request has (issue 20: a 9000x9000 PNG with pad=1 named `width`), and says what would do.
+  it.each<[string, SourceImage, string, string]>([
+    ["format=webp", BIG, "format", "9000x8000"],
+    ["auto=webp", BIG, "auto", "9000x8000"],
+    ["blur=5", LONG, "blur", "10000x1000"],
+    ["orient=6", BIG, "orient", "8000x9000"],
+    ["pad=1", { ...BIG, width: 9000, height: 9000 }, "pad", "9000x9000"],
+    ["quality=50&bg-color=fff", BIG, "bg-color", "9000x8000"],
+  ])("refuses %s on a %o source, naming %s: it gives %s", (query, source, param, size) => {
+    const result = planTransform(paramsOf(query), source, undefined, OUTPUT_LIMITS);
+    expect(result).toEqual({
+      ok: false,
+      param,
+      reason: `gives a ${size} image; the most is 8192 pixels a side and 50000000 pixels in all; add width or height to make it smaller`,
     });
   });
 

@@ -41,6 +41,15 @@ const SLUG = "fixture-slug";
 const IMAGE_SLUG = "fixture-image";
 /** A real 123x45 PNG (test/fixtures/images), for the cases whose answer depends on the image. */
 const IMAGE_BYTES = imageFixture("png-123x45.png");
+/**
+ * A PNG's signature and header saying 9000x9000, and nothing after: the size is read from the
+ * header, so a variant's limits are checked on it before the engine would see the bytes.
+ */
+const HUGE_PNG = (() => {
+  const u32 = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  const ihdr = [...new TextEncoder().encode("IHDR"), ...u32(9000), ...u32(9000), 8, 2, 0, 0, 0];
+  return Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, ...u32(13), ...ihdr, ...u32(0)]);
+})();
 
 export interface Fixture {
   stack: Stack;
@@ -207,6 +216,7 @@ export async function seedFixture(): Promise<{ fixture: Fixture; baseline: State
   const assetA = ((await res.json()) as { asset: AssetJson }).asset;
   const assetB = await uploadAsset(stack, "bare.txt", "bare bytes");
   const otherAsset = await uploadAsset(other, "other.txt", "the other stack's bytes");
+  const huge = await uploadAsset(other, "huge.png", HUGE_PNG, {}, "image/png");
   const png = await uploadAsset(stack, "pixel.png", IMAGE_BYTES, {}, "image/png");
   const withSlug = await setPermanentUrl(stack, png.uid, IMAGE_SLUG);
   expect(withSlug.status).toBe(200);
@@ -249,6 +259,7 @@ export async function seedFixture(): Promise<{ fixture: Fixture; baseline: State
     folder_uid: folder,
     child_folder_uid: childFolder,
     other_folder_uid: otherFolder,
+    huge_image: new URL(huge.url).pathname,
   };
   const fixture = { stack, other, assetA, assetB, otherAsset, image, uploadUid, values };
   const baseline = await snapshot(fixture);

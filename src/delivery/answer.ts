@@ -3,7 +3,7 @@
 // kinds and by the image path's originals.
 
 import { notFound, preconditionFailed, rangeNotSatisfiable } from "../http/errors";
-import { attachmentDisposition, downloadName } from "./content-disposition";
+import { attachmentDisposition, downloadName, withVariantExtension } from "./content-disposition";
 import { ownEntityTag } from "./entity-tags";
 import type { DeliveryEnv } from "./env";
 import { contentHeaders, notModifiedHeaders, type ServedVersion } from "./headers";
@@ -95,15 +95,20 @@ export async function answerWithBody(
   }
 }
 
-/** The response, with Content-Disposition when `?dl` asks for a download. */
+/**
+ * The response, with Content-Disposition when `?dl` asks for a download. For a `variant`,
+ * `filename` has the variant's extension, and so does a name `?dl` gives.
+ */
 export function withDownload(
   c: AnswerCtx,
   filename: string,
   headers: Headers,
   body: ReadableStream | null,
   status: 200 | 206,
+  variant = false,
 ): Response {
-  const name = downloadName(c.url.searchParams.get("dl"), filename);
+  const asked = downloadName(c.url.searchParams.get("dl"), filename);
+  const name = asked !== null && variant ? withVariantExtension(asked, filename) : asked;
   if (name !== null) headers.set("Content-Disposition", attachmentDisposition(name));
   return new Response(body, { status, headers });
 }

@@ -14,6 +14,17 @@ export function downloadName(dl: string | null, versionFilename: string): string
   return cleanName(dl) || versionFilename;
 }
 
+/**
+ * A name asked for in `?dl` for a variant, with the variant's extension (from `variantName`,
+ * the source's name with it): `?dl=photo.png&format=webp` saves `photo.webp`, so the saved
+ * file's name says what its bytes are.
+ */
+export function withVariantExtension(name: string, variantName: string): string {
+  const extension = /\.[^.]*$/.exec(variantName)?.[0] ?? "";
+  const dot = name.lastIndexOf(".");
+  return (dot > 0 ? name.slice(0, dot) : name) + extension;
+}
+
 /** A name that cannot carry control characters or path separators into a saved file. */
 function cleanName(name: string): string {
   return Array.from(

@@ -196,9 +196,9 @@ function answerVariant(
   const headers = merge(variantHeaders(meta, req.cacheControl), extra);
   if (method === "HEAD") {
     release();
-    return withDownload(c, meta.filename, headers, null, 200);
+    return withDownload(c, meta.filename, headers, null, 200, true);
   }
-  return withDownload(c, meta.filename, headers, body, 200);
+  return withDownload(c, meta.filename, headers, body, 200, true);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   invalidImageParameter,
   methodNotAllowed,
   notFound,
+  repeatedDownloadName,
   storageUnavailable,
 } from "../http/errors";
 import { type ImageParams, parseImageParams } from "../images/params";
@@ -55,6 +56,8 @@ async function route(c: Ctx, path: PublicPath): Promise<Response> {
   const method = c.request.method;
   if (method !== "GET" && method !== "HEAD") throw methodNotAllowed(PUBLIC_METHODS.join(", "));
   if (!isApiKey(path.apiKey) || !isAssetUid(path.assetUid)) throw notFound();
+  // A repeated parameter is refused, never read as its first value (as image parameters are).
+  if (c.url.searchParams.getAll("dl").length > 1) throw repeatedDownloadName();
   const image = c.url.search === "" ? null : imageParams(c, c.url.searchParams);
   return path.kind === "versioned"
     ? serveVersioned(c, path, method, image)

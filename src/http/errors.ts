@@ -86,6 +86,11 @@ export const tooManyRequests = () =>
   });
 export const invalidImageParameter = (param: string, why: string) =>
   new ApiError(400, 170, `The image parameter ${param} is not valid: ${why}.`, { [param]: [why] });
+/** A public URL's `?dl` given more than once (image parameters say so as invalidImageParameter). */
+export const repeatedDownloadName = () =>
+  new ApiError(400, 174, "The query parameter dl is given more than once.", {
+    dl: ["is given more than once"],
+  });
 export const imageEngineFailed = (engineCode: number, detail: string) =>
   new ApiError(
     502,

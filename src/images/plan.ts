@@ -87,11 +87,11 @@ function plan(
   // True once a step the local engine ignores has changed the size. The local engine does not
   // apply the source's EXIF orientation either, so with 5–8 it starts with the sides swapped.
   let sizeIgnoredLocally = upright;
-  const within = (param: string) => {
+  const within = (param: string, hint = "") => {
     if (w > limits.maxSide || h > limits.maxSide || w * h > limits.maxArea) {
       throw new PlanError(
         param,
-        `gives a ${w}x${h} image; the most is ${limits.maxSide} pixels a side and ${limits.maxArea} pixels in all`,
+        `gives a ${w}x${h} image; the most is ${limits.maxSide} pixels a side and ${limits.maxArea} pixels in all${hint}`,
       );
     }
   };
@@ -178,8 +178,9 @@ function plan(
     sizeIgnoredLocally = false;
   }
   // Without a width or height the size is the source's (or what crop or trim left of it): a
-  // source over the output limits needs a width.
-  within(p.crop ? "crop" : p.trim ? "trim" : "width");
+  // source over the output limits needs one. The error names a parameter the request has.
+  if (p.crop || p.trim) within(p.crop ? "crop" : "trim");
+  else within(sizeKeeping(p), "; add width or height to make it smaller");
 
   if (p.pad) {
     const [top, right, bottom, left] = sidesOf(p.pad, w, h);
@@ -205,6 +206,20 @@ function plan(
   if (quality !== undefined) output.quality = quality;
   if (p.bgColor) output.background = `#${p.bgColor}`;
   return { steps, output, width: w, height: h, format };
+}
+
+/**
+ * The parameter to name when the source's own size is over the limits: one the request has that
+ * asks for a variant without setting its size (a 9000x9000 PNG with `pad=1` named `width`).
+ */
+function sizeKeeping(p: ImageParams): string {
+  if (p.pad) return "pad";
+  if (p.blur) return "blur";
+  if (p.orient) return "orient";
+  if (p.bgColor) return "bg-color";
+  if (p.quality !== undefined) return "quality";
+  if (p.auto) return "auto";
+  return "format";
 }
 
 /** Top, right, bottom, left in pixels: top and bottom of the height, the others of the width. */
