@@ -17,12 +17,14 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import worker, { type BothEnv } from "./both-workers";
 import { DELIVERY_SURFACES } from "./fuzz-delivery-surfaces";
+import { publishingState, seedPublishing } from "./fuzz-publishing-state";
+import { PUBLISHING_SURFACES } from "./fuzz-publishing-surfaces";
 import type { Answer, FuzzContext, Surface } from "./fuzz-surface";
 import { MANAGEMENT_SURFACES } from "./fuzz-surfaces";
 import { type Fixture, type State, seedFixture, snapshot } from "./stored-state";
 
 const { seed, scale } = inject("fuzz");
-const SURFACES = [...MANAGEMENT_SURFACES, ...DELIVERY_SURFACES];
+const SURFACES = [...MANAGEMENT_SURFACES, ...PUBLISHING_SURFACES, ...DELIVERY_SURFACES];
 
 // The fuzzer sends many more requests than a stack's real budgets allow (1,000 management
 // requests and 600 new image variants a minute, 1,000 failed token checks here): its requests,
@@ -50,6 +52,12 @@ async function send(request: Request): Promise<Answer> {
 
 let fixture: Fixture;
 let baseline: State;
+
+/** Every store a refused request must leave as it was (stored-state.ts), publishing's too. */
+const takeSnapshot = async () => ({
+  ...(await snapshot(fixture, FUZZ_VARS)),
+  publishing: await publishingState(fixture),
+});
 const context: FuzzContext = {
   get fixture() {
     return fixture;
@@ -61,7 +69,9 @@ const context: FuzzContext = {
 const tried = new Map<string, { inputs: number; statuses: Map<number, number> }>();
 
 beforeAll(async () => {
-  ({ fixture, baseline } = await seedFixture());
+  ({ fixture } = await seedFixture());
+  await seedPublishing(fixture);
+  baseline = await takeSnapshot();
   console.log(`fuzz: seed ${seed}, scale ${scale} (FUZZ_SEED=${seed} repeats this run)`);
 });
 
@@ -98,7 +108,7 @@ async function tryInput(surface: Surface<unknown>, input: unknown) {
   } catch (err) {
     // Whatever the failing input left behind is where the shrunk inputs start from, so that
     // fast-check's counterexample is this failure's, not a trace of it.
-    baseline = await snapshot(fixture, FUZZ_VARS);
+    baseline = await takeSnapshot();
     throw err;
   }
 }
@@ -119,7 +129,7 @@ async function checkInput(surface: Surface<unknown>, input: unknown) {
   else expect(surface.statuses ?? [], described).toContain(answer.status);
   if (request.method === "GET" || request.method === "HEAD") return;
   // A write: refused or undone, it must have left everything as it was.
-  const after = await snapshot(fixture, FUZZ_VARS);
+  const after = await takeSnapshot();
   if (outcome === "changed") baseline = after;
   else expect(after, `stored data changed by: ${described}`).toEqual(baseline);
 }
@@ -138,10 +148,10 @@ describe(`the fuzzer (seed ${seed}, scale ${scale})`, () => {
           failed = false;
         } finally {
           // A failure may leave a change behind: later surfaces compare with what is there.
-          if (failed) baseline = await snapshot(fixture, FUZZ_VARS);
+          if (failed) baseline = await takeSnapshot();
         }
         // Reads changed nothing either.
-        expect(await snapshot(fixture, FUZZ_VARS), "changed by a read").toEqual(baseline);
+        expect(await takeSnapshot(), "changed by a read").toEqual(baseline);
       },
       120_000 * scale,
     );
