@@ -293,6 +293,49 @@ describe("the typed client against the local service", () => {
     expect(references.data).toEqual({ references: [] });
   });
 
+  it("publishes, schedules, lists the publish queue, cancels and bulk-publishes", async () => {
+    const { api: client } = await newStack("Typed publishing");
+    const production = await client.POST("/v3/environments", {
+      body: { environment: { name: "production" } },
+    });
+    const form = new FormData();
+    form.append("asset[upload]", new Blob(["published"], { type: "text/plain" }), "p.txt");
+    const created = await client.POST("/v3/assets", formBody(form));
+    const uid = created.data?.asset.uid ?? "";
+    const path = { params: { path: { uid } } };
+    const target = { asset: { environments: ["production"], locales: ["en-us"] } };
+    const published = await client.POST("/v3/assets/{uid}/publish", { ...path, body: target });
+    expect(published.data).toEqual({ notice: "Asset sent for publishing." });
+    const details = await client.GET("/v3/assets/{uid}", {
+      params: { path: { uid }, query: { include_publish_details: "true" } },
+    });
+    expect(details.data?.asset.publish_details?.map((d) => [d.environment, d.version])).toEqual([
+      [production.data?.environment.uid, 1],
+    ]);
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await client.POST("/v3/assets/{uid}/unpublish", {
+      ...path,
+      body: { ...target, scheduled_at: at },
+    });
+    const queueUid = scheduled.data?.publish_queue_uid ?? "";
+    const queue = await client.GET("/v3/publish-queue");
+    expect(queue.data?.queue.map((q) => [q.uid, q.action, q.scheduled_at])).toEqual([
+      [queueUid, "unpublish", at],
+    ]);
+    const item = { params: { path: { uid: queueUid } } };
+    expect((await client.GET("/v3/publish-queue/{uid}", item)).data?.queue.asset.uid).toBe(uid);
+    const cancelled = await client.GET("/v3/publish-queue/{uid}/unschedule", item);
+    expect(cancelled.data).toEqual({ notice: "Scheduled action cancelled successfully." });
+    const bulk = await client.POST("/v3/bulk/unpublish", {
+      body: { assets: [{ uid }], environments: ["production"], locales: ["en-us"] },
+    });
+    expect(bulk.data?.assets).toEqual([{ uid, status: "done" }]);
+    const refused = await client.POST("/v3/bulk/publish", {
+      body: { assets: [{ uid, version: 9 }], environments: ["production"] },
+    });
+    expect(refused.response.status).toBe(422);
+  });
+
   it("answers typed validation errors", async () => {
     const bad = await api.GET("/v3/assets", { params: { query: { limit: 1000 } } });
     expect(bad.response.status).toBe(422);
