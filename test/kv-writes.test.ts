@@ -8,6 +8,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readModelKey } from "../src/domain/read-model";
 import type { AssetObject } from "../src/objects/asset-object";
+import { KvWriter } from "../src/objects/kv-writer";
 import { assetStub } from "../src/objects/stubs";
 import {
   type AssetJson,
@@ -156,5 +157,25 @@ describe("the asset's KV record", () => {
     expect(gap).toBeLessThan(2000);
     expect((await served(permanent)).text).toBe("after");
     expect(await state(created.uid)).toEqual({ synced: true, alarm: null });
+  });
+});
+
+describe("KvWriter", () => {
+  it("needs no write, and no alarm, for a value staged again that KV holds already", async () => {
+    const asset = await uploadAsset(stack, "writer.txt", "w");
+    const state = await runInDurableObject(
+      assetStub(env, stack.apiKey, asset.uid),
+      async (_: AssetObject, ctx) => {
+        const writer = new KvWriter(ctx.storage, () => env.ASSET_INDEX);
+        const key = `review-test:${asset.uid}`;
+        writer.stage(key, "same");
+        const written = await writer.settle(key, 2_500);
+        // Staged again, as a commit that leaves the edge record as it is does, with no flush yet.
+        writer.stage(key, "same");
+        return { written, settled: writer.isSettled(key), due: writer.nextDue() };
+      },
+    );
+    // Not "due at 0": an alarm cannot be set for that time (setAlarm throws), and nothing waits.
+    expect(state).toEqual({ written: true, settled: true, due: null });
   });
 });

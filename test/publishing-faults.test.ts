@@ -247,4 +247,35 @@ describe("faults", () => {
     await expectAgreement(asset.uid);
     expect((await objectState(asset.uid)).synced).toBe(true);
   });
+
+  it("while D1 fails, a publish and an edit are answered 200, KV takes them, the alarm waits to retry", async () => {
+    const asset = await uploadAsset(stack, "d1-down.txt", "v1");
+    const stub = assetStub(env, stack.apiKey, asset.uid);
+    const alarm = () => runInDurableObject(stub, (_, ctx) => ctx.storage.getAlarm());
+    const heal = await failD1Batches(asset.uid);
+    const publish = await send(`/v3/assets/${asset.uid}/publish`, {
+      asset: { environments: ["production"] },
+    });
+    expect(publish.status).toBe(200);
+    await publish.arrayBuffer();
+    // The edge is not held back by D1, and the retry waits its 10 s: an alarm armed for a time
+    // already past would run again at once, round after round, for as long as D1 is down.
+    expect(
+      (await kvRecord(asset.uid))?.published?.[environments.production as string],
+    ).toMatchObject({ version: 1 });
+    expect(await alarm()).toBeGreaterThan(Date.now() + 5_000);
+    // A title does not change the edge record: what is staged for KV is what KV holds.
+    const edit = await call(`/v3/assets/${asset.uid}`, {
+      method: "PUT",
+      headers: auth(stack, { "content-type": "application/json" }),
+      body: JSON.stringify({ asset: { title: "Edited while D1 is down" } }),
+    });
+    expect(edit.status, await edit.clone().text()).toBe(200);
+    await edit.arrayBuffer();
+    expect(await alarm()).toBeGreaterThan(Date.now() + 5_000);
+    heal();
+    await retryLater(asset.uid);
+    await expectAgreement(asset.uid);
+    expect((await objectState(asset.uid)).synced).toBe(true);
+  });
 });

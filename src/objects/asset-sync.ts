@@ -97,7 +97,12 @@ export class AssetSync {
     await this.push(0);
   }
 
-  /** Pushes the current state; re-arms (or clears) the alarm for what is left. Never throws. */
+  /**
+   * Pushes the current state; re-arms (or clears) the alarm for what is left. Never throws.
+   * The catalogue (with D1) and KV are tried apart: while one fails the other still takes the
+   * commit, and a KV write left waiting behind a failed catalogue would arm the alarm for a
+   * time already past, over and over.
+   */
   async push(waitMs: number): Promise<boolean> {
     // The catalogue first: the stack's object answers it with the environments deleted meanwhile,
     // which the asset forgets (restaging its edge record) before KV is written. A catalogue that

@@ -67,14 +67,18 @@ export class KvWriter {
 
   /** True when KV holds what was last staged for `key` (as far as this object knows). */
   isSettled(key: string): boolean {
-    return this.#staged(key) === undefined;
+    const staged = this.#staged(key);
+    return staged === undefined || this.#holds(staged, this.#written(key));
   }
 
   /** The earliest time a staged key may be written (for the owner's alarm); null when none is staged. */
   nextDue(): number | null {
     let next: number | null = null;
     for (const [name, staged] of this.#storage.list<Staged>({ prefix: STAGED })) {
-      const due = this.#due(staged, this.#written(name.slice(STAGED.length)));
+      const written = this.#written(name.slice(STAGED.length));
+      // A value KV holds already needs no write, nor an alarm: the next flush forgets it.
+      if (this.#holds(staged, written)) continue;
+      const due = this.#due(staged, written);
       if (next === null || due < next) next = due;
     }
     return next;
@@ -109,7 +113,7 @@ export class KvWriter {
     for (const [name, staged] of this.#storage.list<Staged>({ prefix: STAGED })) {
       const key = name.slice(STAGED.length);
       const written = this.#written(key);
-      if (written?.known && written.value === staged.value) this.#storage.delete(name);
+      if (this.#holds(staged, written)) this.#storage.delete(name);
       else if (this.#due(staged, written) <= now) writes.push(this.#write(key, staged.value));
     }
     await Promise.all(writes);
@@ -134,8 +138,13 @@ export class KvWriter {
     }
   }
 
+  /** True when KV is known to hold the staged value already. */
+  #holds(staged: Staged, written: Written | undefined): boolean {
+    return written?.known === true && written.value === staged.value;
+  }
+
   #due(staged: Staged, written: Written | undefined): number {
-    if (written?.known && written.value === staged.value) return 0; // nothing to write
+    if (this.#holds(staged, written)) return 0; // nothing to write
     return Math.max(staged.notBefore, written ? written.at + KV_WRITE_INTERVAL_MS : 0);
   }
 
