@@ -192,6 +192,29 @@ async function failD1Batches(uid: string) {
   };
 }
 
+/**
+ * Makes the asset object's next D1 batch land and then throw, as a batch whose answer was lost
+ * does; while it is out, `meanwhile` runs against the object (a request that commits then).
+ */
+async function loseNextD1Answer(uid: string, meanwhile: (obj: AssetObject) => void) {
+  await runInDurableObject(assetStub(env, stack.apiKey, uid), (obj: AssetObject) => {
+    const holder = obj as unknown as { env: Env };
+    const db = holder.env.PUBLISHED;
+    let lost = false;
+    const losing = {
+      prepare: db.prepare.bind(db),
+      batch: async (statements: D1PreparedStatement[]) => {
+        const result = await db.batch(statements);
+        if (lost) return result;
+        lost = true;
+        meanwhile(obj);
+        throw new Error("D1_ERROR: Network connection lost.");
+      },
+    } as unknown as D1Database;
+    holder.env = { ...holder.env, PUBLISHED: losing };
+  });
+}
+
 /** Past the 10 s retry of a failed write: the alarm, until every copy agrees. */
 async function retryLater(uid: string) {
   vi.useFakeTimers({ toFake: ["Date"] });
@@ -277,5 +300,30 @@ describe("faults", () => {
     await retryLater(asset.uid);
     await expectAgreement(asset.uid);
     expect((await objectState(asset.uid)).synced).toBe(true);
+  });
+
+  it("a D1 batch that landed but whose answer was lost: an unpublish meanwhile still empties D1", async () => {
+    const asset = await uploadAsset(stack, "d1-lost.txt", "v1");
+    // The publish's rows land in D1, but the object never hears so; before it retries, the
+    // asset is unpublished (a request the object takes while the batch is out).
+    await loseNextD1Answer(asset.uid, (obj) => {
+      void obj.publishing({
+        action: "unpublish",
+        environments: [environments.production as string],
+        locales: ["en-us"],
+        version: null,
+        scheduledAt: null,
+        by: stack.tokenUid,
+      });
+    });
+    const res = await send(`/v3/assets/${asset.uid}/publish`, {
+      asset: { environments: ["production"] },
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    await settle(asset.uid);
+    // The object publishes nothing; D1 must not go on listing the asset as published.
+    expect((await objectState(asset.uid)).held).toEqual({});
+    await expectAgreement(asset.uid);
   });
 });

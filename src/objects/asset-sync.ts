@@ -187,7 +187,11 @@ export class AssetSync {
    */
   async #writeRows(env: Env, asset: AssetRecord, rows: PublishedRow[]): Promise<void> {
     const storage = this.#ctx.storage.kv;
-    if (rows.length === 0 && (storage.get<number>(PUBLISHED_ROWS) ?? 0) === 0) return;
+    const before = storage.get<number>(PUBLISHED_ROWS) ?? 0;
+    if (rows.length === 0 && before === 0) return;
+    // Counted before the batch: one that fails may still have landed (its answer lost), and
+    // the next write must then not take D1 for empty and skip removing these rows.
+    if (rows.length > before) storage.put(PUBLISHED_ROWS, rows.length);
     await writePublishedRows(env.PUBLISHED, asset.apiKey, asset.uid, asset.revision, rows);
     storage.put(PUBLISHED_ROWS, rows.length);
   }
