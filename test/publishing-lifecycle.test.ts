@@ -6,6 +6,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { type ReadModel, readModelKey } from "../src/domain/read-model";
+import { MAX_SCHEDULED_PER_ASSET } from "../src/domain/schedule";
 import { bulkPublishedSchema, publishQueueSchema } from "../src/http/publish-response-schemas";
 import { MAX_BULK_ASSETS } from "../src/http/publish-schemas";
 import type { StackObject } from "../src/objects/stack-object";
@@ -22,10 +23,11 @@ import {
 } from "./helpers";
 
 let stack: Stack;
+let production: string;
 
 beforeAll(async () => {
   stack = await createStack("Lifecycle");
-  await createEnvironment(stack, "production");
+  production = await createEnvironment(stack, "production");
 });
 
 const send = (method: string, path: string, body?: unknown) =>
@@ -154,6 +156,36 @@ describe("bulk publish and unpublish", () => {
       expect(await d1Environments(uid)).toEqual([]);
     },
   );
+
+  it("refuses a scheduled bulk action when one asset's schedule is full, scheduling none", async () => {
+    const [full, free] = await uploads(2, "bulk-full");
+    const fullUid = (full as AssetJson).uid;
+    const freeUid = (free as AssetJson).uid;
+    const object = assetStub(env, stack.apiKey, fullUid);
+    for (let i = 0; i < MAX_SCHEDULED_PER_ASSET; i++) {
+      const waiting = await object.publishing({
+        action: "publish",
+        environments: [production],
+        locales: ["en-us"],
+        version: null,
+        scheduledAt: new Date(Date.now() + 3_600_000 + i * 60_000).toISOString(),
+        by: stack.tokenUid,
+      });
+      expect(waiting.ok).toBe(true);
+    }
+    const before = await queue();
+    const res = await send("POST", "/v3/bulk/publish", {
+      assets: [{ uid: freeUid }, { uid: fullUid }],
+      environments: ["production"],
+      scheduled_at: new Date(Date.now() + 7_200_000).toISOString(),
+    });
+    expect(res.status).toBe(422);
+    const errors = ((await res.json()) as { errors: Record<string, string[]> }).errors;
+    expect(Object.keys(errors)).toEqual(["scheduled_at"]);
+    expect(errors.scheduled_at?.[0]).toContain(fullUid);
+    expect(errors.scheduled_at?.[0]).not.toContain(freeUid);
+    expect(await queue()).toEqual(before);
+  });
 });
 
 describe("a deleted environment", () => {

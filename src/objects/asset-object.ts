@@ -7,7 +7,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { decideSlug } from "../domain/permanent-slug";
 import type { AssetRecord, AssetSnapshot, VersionRecord } from "../domain/records";
-import { AssetPublishing, type PublishingInput, type PublishingResult } from "./asset-publishing";
+import {
+  AssetPublishing,
+  type PublishingInput,
+  type PublishingRefusal,
+  type PublishingResult,
+} from "./asset-publishing";
 import {
   ASSET,
   readAsset,
@@ -215,6 +220,11 @@ export class AssetObject extends DurableObject<Env> {
   /** Publishes or unpublishes now, or schedules it (docs/PUBLISHING.md). */
   publishing(input: PublishingInput): Promise<PublishingResult> {
     return this.#publishing.apply(input);
+  }
+
+  /** Why publishing(input) would be refused now, or null (a bulk request checks first). */
+  publishingRefusal(input: PublishingInput): PublishingRefusal | null {
+    return this.#publishing.refusal(input);
   }
 
   /** Cancels a scheduled action; false when it has fired or was cancelled already. */

@@ -34,10 +34,18 @@ export interface PublishingInput {
   by: string;
 }
 
+/** Why a publish, unpublish or schedule cannot be applied to the asset. */
+export type PublishingRefusal = "not_found" | "no_version" | "too_many_scheduled";
+
 export type PublishingResult =
   /** `changed`: this request changed something (false: it repeats what is so already). */
   | { ok: true; changed: boolean; synced: boolean; scheduled: ScheduledAction | null }
-  | { ok: false; reason: "not_found" | "no_version" | "too_many_scheduled" };
+  | { ok: false; reason: PublishingRefusal };
+
+/** What apply() is about to do, or why it cannot. */
+type Decision =
+  | { ok: true; asset: AssetRecord; version: number | null; same: ScheduledAction | null }
+  | { ok: false; reason: PublishingRefusal };
 
 export const metadataOf = (asset: AssetRecord): PublishedMetadata => ({
   title: asset.title,
@@ -46,6 +54,15 @@ export const metadataOf = (asset: AssetRecord): PublishedMetadata => ({
   parentUid: asset.parentUid,
   updatedAt: asset.updatedAt,
   updatedBy: asset.updatedBy,
+});
+
+/** The scheduled action an input asks for, before it has a uid. */
+const wantedAction = (input: PublishingInput, version: number | null) => ({
+  action: input.action,
+  environments: [...input.environments].sort(),
+  locales: input.locales,
+  version,
+  scheduledAt: input.scheduledAt as string,
 });
 
 export class AssetPublishing {
@@ -61,16 +78,22 @@ export class AssetPublishing {
     return this.#ctx.storage.kv;
   }
 
+  /**
+   * Why apply() would refuse this input now, or null: a bulk request asks every asset before it
+   * applies anything to any of them.
+   */
+  refusal(input: PublishingInput): PublishingRefusal | null {
+    const decision = this.#decide(input);
+    return decision.ok ? null : decision.reason;
+  }
+
   /** Publishes or unpublishes now, or schedules it. */
   async apply(input: PublishingInput): Promise<PublishingResult> {
     const result = this.#ctx.storage.transactionSync((): PublishingResult => {
-      const asset = readAsset(this.#storage);
-      if (!asset || asset.deleted) return { ok: false, reason: "not_found" };
-      const version = input.version ?? (input.action === "publish" ? asset.currentVersion : null);
-      if (version !== null && !this.#storage.get(versionKey(version))) {
-        return { ok: false, reason: "no_version" };
-      }
-      if (input.scheduledAt !== null) return this.#schedule(asset, input, version);
+      const decision = this.#decide(input);
+      if (!decision.ok) return decision;
+      const { asset, version } = decision;
+      if (input.scheduledAt !== null) return this.#schedule(asset, input, decision);
       const now = new Date().toISOString();
       const current = readPublications(this.#storage);
       const { next, changed } =
@@ -93,22 +116,36 @@ export class AssetPublishing {
     return this.#settled(result);
   }
 
-  #schedule(asset: AssetRecord, input: PublishingInput, version: number | null): PublishingResult {
+  /**
+   * The checks of apply(), read-only: the asset exists, the version it names (or the latest, for
+   * a publish) exists, and a scheduled action is either one that waits already (a retry) or
+   * finds room among the waiting ones.
+   */
+  #decide(input: PublishingInput): Decision {
+    const asset = readAsset(this.#storage);
+    if (!asset || asset.deleted) return { ok: false, reason: "not_found" };
+    const version = input.version ?? (input.action === "publish" ? asset.currentVersion : null);
+    if (version !== null && !this.#storage.get(versionKey(version))) {
+      return { ok: false, reason: "no_version" };
+    }
+    if (input.scheduledAt === null) return { ok: true, asset, version, same: null };
     const waiting = readScheduled(this.#storage);
-    const wanted = {
-      action: input.action,
-      environments: [...input.environments].sort(),
-      locales: input.locales,
-      version,
-      scheduledAt: input.scheduledAt as string,
-    };
-    const same = findSameAction(waiting, wanted);
-    if (same) return { ok: true, changed: false, synced: false, scheduled: same };
-    if (waiting.length >= MAX_SCHEDULED_PER_ASSET) {
+    const same = findSameAction(waiting, wantedAction(input, version)) ?? null;
+    if (!same && waiting.length >= MAX_SCHEDULED_PER_ASSET) {
       return { ok: false, reason: "too_many_scheduled" };
     }
+    return { ok: true, asset, version, same };
+  }
+
+  #schedule(
+    asset: AssetRecord,
+    input: PublishingInput,
+    { version, same }: { version: number | null; same: ScheduledAction | null },
+  ): PublishingResult {
+    if (same) return { ok: true, changed: false, synced: false, scheduled: same };
+    const waiting = readScheduled(this.#storage);
     const action: ScheduledAction = {
-      ...wanted,
+      ...wantedAction(input, version),
       uid: newAssetUid(),
       createdAt: new Date().toISOString(),
       createdBy: input.by,

@@ -13,7 +13,7 @@ import { isAssetUid } from "../domain/ids";
 import { assetNotFound, validationFailed } from "../http/errors";
 import { type BulkBody, bulkBodySchema, publishBodySchema } from "../http/publish-schemas";
 import { readJson, validate } from "../http/schemas";
-import type { PublishingResult } from "../objects/asset-publishing";
+import type { PublishingRefusal, PublishingResult } from "../objects/asset-publishing";
 import { assetStub } from "../objects/stubs";
 import { tellDeliveryAssetChanged } from "../objects/tell-delivery";
 import {
@@ -73,8 +73,8 @@ async function publishMany(c: Ctx, action: Action) {
   const scheduledAt = scheduledAtOf(body.scheduled_at);
   const environments = await environmentUids(c.env, apiKey, body.environments, true);
   const versions = body.assets.map((a) => versionOf(a.version));
-  await checkAssets(c.env, apiKey, uids, versions);
   const ask: Ask = { action, environments, locales, scheduledAt, by: c.get("tokenUid") };
+  await checkAssets(c.env, apiKey, uids, ask, versions);
   const results = await Promise.all(
     uids.map((uid, i) => apply(c.env, apiKey, uid, ask, versions[i] ?? null)),
   );
@@ -84,26 +84,39 @@ async function publishMany(c: Ctx, action: Action) {
   });
 }
 
-/** Every asset (and the version given for it) exists: else a 422 naming all that do not. */
+/**
+ * Every asset would take the request (it exists, with the version given, and has room for a
+ * scheduled action): else a 422 naming every one that would not, and nothing is applied.
+ */
 async function checkAssets(
   env: Env,
   apiKey: string,
   uids: string[],
+  ask: Ask,
   versions: (number | null)[],
 ): Promise<void> {
-  const found = await Promise.all(
-    uids.map((uid, i) => {
-      const stub = assetStub(env, apiKey, uid);
-      const version = versions[i];
-      return version === null || version === undefined ? stub.get() : stub.getVersion(version);
-    }),
+  const refusals = await Promise.all(
+    uids.map((uid, i) =>
+      assetStub(env, apiKey, uid).publishingRefusal({ ...ask, version: versions[i] ?? null }),
+    ),
   );
-  const missing = uids.filter((_, i) => found[i] === null);
-  if (missing.length === 0) return;
+  const which = (reasons: PublishingRefusal[]) =>
+    uids.filter((_, i) => reasons.includes(refusals[i] as PublishingRefusal));
+  const missing = which(["not_found", "no_version"]);
+  const full = which(["too_many_scheduled"]);
+  if (missing.length === 0 && full.length === 0) return;
+  const list = (some: string[]) => some.slice(0, 10).join(", ");
   throw validationFailed({
-    assets: [
-      `not an asset of this stack, or without the version given: ${missing.slice(0, 10).join(", ")}`,
-    ],
+    ...(missing.length > 0
+      ? { assets: [`not an asset of this stack, or without the version given: ${list(missing)}`] }
+      : {}),
+    ...(full.length > 0
+      ? {
+          scheduled_at: [
+            `these assets have as many scheduled actions as they may have; cancel one: ${list(full)}`,
+          ],
+        }
+      : {}),
   });
 }
 
