@@ -299,6 +299,26 @@ describe("compileFilter and compileOrder", () => {
     });
   });
 
+  it("keeps a published listing to one stack's environment, its tags too", () => {
+    const scope = { kind: "published", apiKey: "bltk", environmentUid: "blte" } as const;
+    const sql = compileFilter(
+      {
+        conditions: [
+          { kind: "tags", match: "any", tags: ["a"] },
+          { kind: "equals", field: "content_type", value: "image/png" },
+        ],
+        search: "",
+        includeFolders: true,
+      },
+      scope,
+    );
+    expect(sql.where).toBe(
+      "c.api_key = ? AND c.environment_uid = ? AND c.uid IN (SELECT uid FROM published_tags " +
+        "WHERE api_key = ? AND environment_uid = ? AND tag IN (?)) AND c.content_type = ?",
+    );
+    expect(sql.params).toEqual(["bltk", "blte", "bltk", "blte", "a", "image/png"]);
+  });
+
   it("orders by the field, then by uid in the same direction", () => {
     expect(compileOrder({ field: "title", direction: "asc" })).toBe("c.title ASC, c.uid ASC");
     expect(compileOrder({ field: "file_size", direction: "desc" })).toBe(

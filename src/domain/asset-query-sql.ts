@@ -1,7 +1,10 @@
-// A listing's filter and order as SQL over the stack's catalogue (objects/stack-schema.ts):
-// `catalog c` with one row per asset or folder, and `catalog_tags` with one row per tag. Pure text
-// building: every value is a bound parameter, and column names come only from the tables below.
-// The text filters (`search`, `$regex`) are not SQL: listing-text.ts matches them on the rows.
+// A listing's filter and order as SQL over one of two tables with the same columns, read as `c`:
+// the stack's catalogue (objects/stack-schema.ts: `catalog`, one row per asset or folder, and
+// `catalog_tags`), or the published catalogue of one environment (migrations/published/:
+// `published_assets` and `published_tags`, rows of every stack and environment, so the scope
+// names them). Pure text building: every value is a bound parameter, and column names come only
+// from the tables below. The text filters (`search`, `$regex`) are not SQL: listing-text.ts
+// matches them on the rows.
 
 import type { Condition, RangeField, SortField, TextField } from "./asset-query";
 
@@ -19,6 +22,13 @@ export interface ListOrder {
   field: SortField;
   direction: "asc" | "desc";
 }
+
+/** Which rows a listing reads: the stack's catalogue, or what one environment has published. */
+export type ListScope =
+  | { kind: "catalog" }
+  | { kind: "published"; apiKey: string; environmentUid: string };
+
+export const CATALOG: ListScope = { kind: "catalog" };
 
 export type SqlValue = string | number | null;
 
@@ -47,7 +57,19 @@ const COMPARISONS = { $gt: ">", $gte: ">=", $lt: "<", $lte: "<=" } as const;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
-function condition(c: Condition): SqlWhere | null {
+/** The uids of the scope's assets that have one of `tags`. */
+function withTags(scope: ListScope, tags: string[]): SqlWhere {
+  const among = `tag IN (${placeholders(tags.length)})`;
+  if (scope.kind === "catalog") {
+    return { where: `SELECT uid FROM catalog_tags WHERE ${among}`, params: tags };
+  }
+  return {
+    where: `SELECT uid FROM published_tags WHERE api_key = ? AND environment_uid = ? AND ${among}`,
+    params: [scope.apiKey, scope.environmentUid, ...tags],
+  };
+}
+
+function condition(c: Condition, scope: ListScope): SqlWhere | null {
   switch (c.kind) {
     case "equals":
       return { where: `${TEXT_COLUMNS[c.field]} = ?`, params: [c.value] };
@@ -61,29 +83,39 @@ function condition(c: Condition): SqlWhere | null {
         params: [c.value],
       };
     case "tags": {
-      const any = `SELECT uid FROM catalog_tags WHERE tag IN (${placeholders(c.tags.length)})`;
+      const any = withTags(scope, [...c.tags]);
       // Tags are unique per asset, so "has them all" is "matches as many rows as there are tags".
       const where =
         c.match === "any"
-          ? `c.uid IN (${any})`
-          : `c.uid IN (${any} GROUP BY uid HAVING COUNT(*) = ${c.tags.length})`;
-      return { where, params: [...c.tags] };
+          ? `c.uid IN (${any.where})`
+          : `c.uid IN (${any.where} GROUP BY uid HAVING COUNT(*) = ${c.tags.length})`;
+      return { where, params: any.params };
     }
   }
 }
 
-/** The WHERE clause (without the keyword) of a listing, and its parameters in order. */
-export function compileFilter(filter: ListFilter): SqlWhere {
-  const parts: SqlWhere[] = [
-    {
-      where: filter.includeFolders ? "c.deleted = 0" : "c.deleted = 0 AND c.is_dir = 0",
-      params: [],
-    },
-  ];
+/** The rows of the scope: the catalogue's live ones, or one stack's and environment's. */
+function rowsOf(scope: ListScope, includeFolders: boolean): SqlWhere {
+  if (scope.kind === "published") {
+    // Led by the indexes' own columns (migrations/published/), so every read is a range of one.
+    return {
+      where: "c.api_key = ? AND c.environment_uid = ?",
+      params: [scope.apiKey, scope.environmentUid],
+    };
+  }
+  return { where: includeFolders ? "c.deleted = 0" : "c.deleted = 0 AND c.is_dir = 0", params: [] };
+}
+
+/**
+ * The WHERE clause (without the keyword) of a listing, and its parameters in order. Published
+ * rows are assets only: `includeFolders` counts in the catalogue alone.
+ */
+export function compileFilter(filter: ListFilter, scope: ListScope = CATALOG): SqlWhere {
+  const parts: SqlWhere[] = [rowsOf(scope, filter.includeFolders)];
   if (filter.folder !== undefined)
     parts.push({ where: "c.parent_uid IS ?", params: [filter.folder] });
   for (const c of filter.conditions) {
-    const part = condition(c);
+    const part = condition(c, scope);
     if (part) parts.push(part);
   }
   return {
