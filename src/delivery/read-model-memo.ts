@@ -1,5 +1,6 @@
-// An in-isolate memo of KV read-model records for the permanent URL, so a busy asset costs a
-// KV read once per isolate every few seconds instead of once per request.
+// An in-isolate memo of the KV records the public host reads (an asset's read model, a stack's
+// environment index, a delivery token's grant), so a busy one costs a KV read once per isolate
+// every few seconds instead of once per request.
 //
 // The staleness it can add is bounded by READ_MODEL_MEMO_SECONDS (default 5 s; 0 turns it off),
 // on top of KV's own propagation delay (docs/HTTP.md). A change made through this isolate
@@ -8,12 +9,12 @@
 // unknown asset costs one KV read per interval. At most MEMO_MAX_ENTRIES are kept (oldest
 // first out), so random asset ids cannot grow it without bound.
 
-import { type ReadModel, readModelKey } from "../domain/read-model";
+import { readModelKey } from "../domain/read-model";
 
 export const MEMO_MAX_ENTRIES = 10_000;
 
 interface Entry {
-  value: ReadModel | null;
+  value: unknown;
   until: number;
 }
 
@@ -35,18 +36,19 @@ function memoOf(kv: object): Memo {
   return memo;
 }
 
-export async function memoized(
+/** KV `key`'s record (of the type its key prefix holds), from the memo or `load`. */
+export async function memoized<T>(
   kv: object,
   key: string,
   ttlMs: number,
-  load: () => Promise<ReadModel | null>,
+  load: () => Promise<T | null>,
   now: number = Date.now(),
-): Promise<ReadModel | null> {
+): Promise<T | null> {
   if (ttlMs <= 0) return load();
   const memo = memoOf(kv);
   const { entries } = memo;
   const hit = entries.get(key);
-  if (hit && hit.until > now) return hit.value;
+  if (hit && hit.until > now) return hit.value as T | null;
   const generation = memo.generation;
   const value = await load();
   if (memo.generation !== generation) return value; // a change landed while KV was read

@@ -5,6 +5,10 @@
 //                                                                    read (key = path)
 //   permanent  /v3/assets/{api_key}/{uid}/{slug}                  -> one KV read (memoised), then
 //                                                                    the edge cache or one R2 read
+// `?environment={name}` on either serves the version published to that environment
+// (environment-version.ts: the asset's KV record and the stack's environment index, read in
+// parallel and memoised); a versioned URL of another version is a 404 there, and its answer
+// takes the permanent URL's short caching, since an unpublish ends it.
 // What to answer (200, 206, 304, 412, 416) is decided by delivery/plan.ts from metadata alone
 // (answer.ts); this file only finds the version and its bytes. Image parameters hand the
 // selected version to serve-image.ts.
@@ -13,7 +17,7 @@
 
 import { config, publicBase } from "../config";
 import { isApiKey, isAssetUid, isFileUid } from "../domain/ids";
-import { type ReadModel, readModelKey, readModelObjectKey } from "../domain/read-model";
+import { type EdgeVersion, type ReadModel, readModelKey } from "../domain/read-model";
 import { type PublicPath, versionedPath, versionObjectKey } from "../domain/urls";
 import {
   ApiError,
@@ -21,22 +25,23 @@ import {
   methodNotAllowed,
   notFound,
   repeatedDownloadName,
-  storageUnavailable,
 } from "../http/errors";
 import { type ImageParams, parseImageParams } from "../images/params";
 import { answer, type Ctx, type Method, withDownload } from "./answer";
 import { PUBLIC_METHODS } from "./cors";
 import { assetCacheTag, cachedVersion, storeMetadata, storeWhileStreaming } from "./edge-cache";
 import type { DeliveryEnv } from "./env";
+import { environmentVersion } from "./environment-version";
 import {
   contentHeaders,
   IMMUTABLE_CACHE_CONTROL,
   permanentCacheControl,
   type ServedVersion,
+  servedVersion,
 } from "./headers";
+import { kvRecord } from "./kv-records";
 import { isPlainRequest } from "./plan";
 import { readR2, versionOfObject, withRetry } from "./r2-reads";
-import { memoized } from "./read-model-memo";
 import { serveImage } from "./serve-image";
 
 const MAX_R2_KEY_BYTES = 1024;
@@ -58,10 +63,13 @@ async function route(c: Ctx, path: PublicPath): Promise<Response> {
   if (!isApiKey(path.apiKey) || !isAssetUid(path.assetUid)) throw notFound();
   // A repeated parameter is refused, never read as its first value (as image parameters are).
   if (c.url.searchParams.getAll("dl").length > 1) throw repeatedDownloadName();
-  const image = c.url.search === "" ? null : imageParams(c, c.url.searchParams);
+  const plain = c.url.search === "";
+  const image = plain ? null : imageParams(c, c.url.searchParams);
+  // Never an image parameter, nor part of a variant's key: it only selects the version.
+  const environment = plain ? null : c.url.searchParams.get("environment");
   return path.kind === "versioned"
-    ? serveVersioned(c, path, method, image)
-    : servePermanent(c, path, method, image);
+    ? serveVersioned(c, path, method, image, environment)
+    : servePermanent(c, path, method, image, environment);
 }
 
 /** The query's image parameters (null: none); a bad value of one is a 400 naming it. */
@@ -76,8 +84,16 @@ async function serveVersioned(
   path: Extract<PublicPath, { kind: "versioned" }>,
   method: Method,
   image: ImageParams | null,
+  environment: string | null,
 ): Promise<Response> {
   if (!isFileUid(path.fileUid)) throw notFound();
+  let cacheControl = IMMUTABLE_CACHE_CONTROL;
+  if (environment !== null) {
+    const held = await environmentVersion(c.env, path.apiKey, path.assetUid, environment);
+    const v = held?.version;
+    if (!v || v.fileUid !== path.fileUid || v.safeFilename !== path.filename) throw notFound();
+    cacheControl = permanentCacheControl(config(c.env).permanentMaxAge);
+  }
   const key = versionObjectKey(path.apiKey, path.assetUid, path.fileUid, path.filename);
   // R2 keys are at most 1,024 bytes: a longer one names nothing (and R2 would refuse it).
   if (new TextEncoder().encode(key).byteLength > MAX_R2_KEY_BYTES) throw notFound();
@@ -99,7 +115,7 @@ async function serveVersioned(
     return withDownload(
       c,
       version.filename,
-      contentHeaders(version, IMMUTABLE_CACHE_CONTROL, null),
+      contentHeaders(version, cacheControl, null),
       body,
       200,
     );
@@ -127,20 +143,14 @@ async function serveVersioned(
         versionedUrl: cacheKey,
         apiKey: path.apiKey,
         cacheTag: at.tag,
-        cacheControl: IMMUTABLE_CACHE_CONTROL,
+        cacheControl,
         immutable: true,
         extra: new Headers(),
       };
       return await serveImage(c, method, request, { version, open, readRange });
     }
-    return await answer(
-      c,
-      method,
-      version,
-      IMMUTABLE_CACHE_CONTROL,
-      true,
-      new Headers(),
-      (range) => (range ? readRange(range) : open()),
+    return await answer(c, method, version, cacheControl, true, new Headers(), (range) =>
+      range ? readRange(range) : open(),
     );
   } finally {
     await held?.cancel().catch(() => undefined);
@@ -152,27 +162,42 @@ async function servePermanent(
   path: Extract<PublicPath, { kind: "permanent" }>,
   method: Method,
   image: ImageParams | null,
+  environment: string | null,
 ): Promise<Response> {
   const settings = config(c.env);
-  const key = readModelKey(path.apiKey, path.assetUid);
-  const model = await memoized(c.env.ASSET_INDEX, key, settings.readModelMemoMs, () =>
-    readRecord(c.env.ASSET_INDEX, key),
-  );
-  if (!model || model.slug === null || model.slug !== path.slug) throw notFound();
+  let model: ReadModel | null;
+  let served: EdgeVersion | undefined;
+  if (environment === null) {
+    model = await kvRecord<ReadModel>(c.env, readModelKey(path.apiKey, path.assetUid));
+    served = model ?? undefined;
+  } else {
+    const held = await environmentVersion(c.env, path.apiKey, path.assetUid, environment);
+    model = held?.model ?? null;
+    served = held?.version;
+  }
+  if (!model || !served || model.slug === null || model.slug !== path.slug) throw notFound();
   const cacheControl = permanentCacheControl(settings.permanentMaxAge);
-  const versioned = `${publicBase(c.env, c.request.url)}${versionedPath(path.apiKey, path.assetUid, model.fileUid, model.safeFilename)}`;
+  const versioned = `${publicBase(c.env, c.request.url)}${versionedPath(path.apiKey, path.assetUid, served.fileUid, served.safeFilename)}`;
 
   if (settings.permanentUrlMode === "redirect") {
-    // The versioned URL takes the same query (?dl, image parameters), so it answers the same.
-    const query = c.url.search;
+    // The versioned URL takes the same query (?dl, image parameters), so it answers the same;
+    // but not `environment`, which this answer has applied: the target's bytes never change.
     return new Response(null, {
       status: 302,
-      headers: { Location: `${versioned}${query}`, "Cache-Control": cacheControl },
+      headers: {
+        Location: `${versioned}${withoutEnvironment(c.url)}`,
+        "Cache-Control": cacheControl,
+      },
     });
   }
 
-  const objectKey = readModelObjectKey(path.apiKey, path.assetUid, model);
-  const version = versionOfModel(model);
+  const objectKey = versionObjectKey(
+    path.apiKey,
+    path.assetUid,
+    served.fileUid,
+    served.safeFilename,
+  );
+  const version = servedVersion(served);
   const extra = new Headers({ Link: `<${versioned}>; rel="canonical"` });
   const at: Stored = {
     objectKey,
@@ -241,21 +266,11 @@ async function headVersion(bucket: DeliveryEnv["FILES"], key: string): Promise<S
   return versionOfObject(meta);
 }
 
-async function readRecord(kv: DeliveryEnv["ASSET_INDEX"], key: string): Promise<ReadModel | null> {
-  try {
-    return await kv.get<ReadModel>(key, { type: "json" });
-  } catch (err) {
-    console.error("KV read failed", key, err);
-    throw storageUnavailable();
-  }
-}
-
-function versionOfModel(m: ReadModel): ServedVersion {
-  return {
-    contentType: m.contentType,
-    size: m.size,
-    etag: m.etag,
-    uploaded: new Date(m.uploaded),
-    filename: m.filename,
-  };
+/** The URL's query without `environment` (as it came when it has none). */
+function withoutEnvironment(url: URL): string {
+  if (!url.searchParams.has("environment")) return url.search;
+  const query = new URLSearchParams(url.search);
+  query.delete("environment");
+  const rest = query.toString();
+  return rest === "" ? "" : `?${rest}`;
 }

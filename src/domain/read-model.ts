@@ -6,7 +6,6 @@
 // KV's eventual consistency (see docs/STORAGE.md for the bound). Pure: shared by both Workers.
 
 import type { AssetSnapshot, VersionRecord } from "./records";
-import { versionObjectKey } from "./urls";
 
 /** What the edge serves a version by. */
 export interface EdgeVersion {
@@ -69,6 +68,3 @@ export function toReadModel(
   }
   return model;
 }
-
-export const readModelObjectKey = (apiKey: string, assetUid: string, m: ReadModel): string =>
-  versionObjectKey(apiKey, assetUid, m.fileUid, m.safeFilename);
