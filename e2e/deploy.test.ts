@@ -60,8 +60,10 @@ describe("wrangler deploy --dry-run", () => {
     // A Hono app on hono/tiny: Hono's dispatcher and the PatternRouter are in it.
     expect(bundle).toContain("Context is not finalized");
     expect(bundle).toContain('"PatternRouter"');
-    // At most 24 KiB gzipped with Hono (issue 18).
-    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThanOrEqual(24 * 1024);
+    // At most 24 KiB gzipped with Hono for the file URLs (issue 18), plus the Content Delivery
+    // API's routes (issue 17: 6.2 KiB, most of it the management listing's own query parser,
+    // SQL compiler and text matcher, which the listing must share).
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThanOrEqual(29 * 1024);
   });
 
   it("bundles the management Worker with the writers, the delivery binding and the rest", () => {

@@ -3,7 +3,9 @@
 // SELF. As the two hostnames do in production, the public URL shapes (3 or 4 segments after
 // /v3/assets/) go to the delivery Worker and everything else to the management Worker; a request
 // to MANAGEMENT_HOST always goes to the management Worker (its download with a permanent URL has
-// the public URL's path). The end-to-end suite (e2e/) runs the two real Workers side by side.
+// the public URL's path), and one to DELIVERY_HOST always to the delivery Worker (its Content
+// Delivery API has the management API's paths). The end-to-end suite (e2e/) runs the two real
+// Workers side by side.
 //
 // Both come through their strict/ entries, which enforce production's limits on the local
 // bindings unless the suite runs with STRICT_LIMITS=0 (README, "Strict local mode").
@@ -22,15 +24,18 @@ const PUBLIC_SHAPE = /^\/v3\/assets\/[^/]*\/[^/]*\/./;
 
 /** The management Worker's own hostname in these tests. */
 export const MANAGEMENT_HOST = "api.test";
+/** The delivery Worker's own hostname in these tests. */
+export const DELIVERY_HOST = "cdn.test";
+
+function workerFor(url: URL) {
+  if (url.hostname === DELIVERY_HOST) return deliveryWorker;
+  if (url.hostname === MANAGEMENT_HOST) return managementWorker;
+  return PUBLIC_SHAPE.test(url.pathname) ? deliveryWorker : managementWorker;
+}
 
 export default {
   fetch(request: Request, env: BothEnv, ctx: ExecutionContext): Promise<Response> {
-    const url = new URL(request.url);
-    const worker =
-      url.hostname !== MANAGEMENT_HOST && PUBLIC_SHAPE.test(url.pathname)
-        ? deliveryWorker
-        : managementWorker;
-    return Promise.resolve(worker.fetch(request, env, ctx));
+    return Promise.resolve(workerFor(new URL(request.url)).fetch(request, env, ctx));
   },
   scheduled: managementWorker.scheduled,
 } satisfies ExportedHandler<BothEnv>;

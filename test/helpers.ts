@@ -193,3 +193,36 @@ export async function createEnvironment(of: Stack, name: string): Promise<string
   expect(res.status, await res.clone().text()).toBe(201);
   return ((await res.json()) as { environment: { uid: string } }).environment.uid;
 }
+
+/** A management request with a JSON body (or none). */
+export const sendJson = (of: Stack, method: string, path: string, body?: unknown) =>
+  call(path, {
+    method,
+    headers: auth(of, { "content-type": "application/json" }),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+/** Creates a delivery token that may read the named environments; returns its uid and secret. */
+export async function createDeliveryToken(of: Stack, environments: string[]) {
+  const res = await sendJson(of, "POST", "/v3/stacks/delivery_tokens", {
+    token: {
+      name: `Reads ${environments.join(", ")}`,
+      scope: [{ module: "environment", environments, acl: { read: true } }],
+    },
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { token: { uid: string; token: string } }).token;
+}
+
+/** Publishes (or with `action` "unpublish", unpublishes) an asset; expects a 200. */
+export async function publishAsset(
+  of: Stack,
+  uid: string,
+  asset: { environments: string[]; locales?: string[] },
+  extra: { version?: number; action?: "publish" | "unpublish" } = {},
+) {
+  const { action = "publish", version } = extra;
+  const body = { asset: { locales: ["en-us"], ...asset }, ...(version ? { version } : {}) };
+  const res = await sendJson(of, "POST", `/v3/assets/${uid}/${action}`, body);
+  expect(res.status, await res.clone().text()).toBe(200);
+}

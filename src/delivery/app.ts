@@ -7,6 +7,7 @@
 import { Hono } from "hono/tiny";
 import { config } from "../config";
 import { errorResponse } from "../http/error-response";
+import { deliveryAssetRoute, deliveryAssetsRoute } from "./cda-routes";
 import { withCors } from "./cors";
 import type { DeliveryApp } from "./env";
 import { fileRoute, missing } from "./file-route";
@@ -19,6 +20,10 @@ app.get("/health", () => new Response("ok"));
 // The two file URLs: 3 segments after /v3/assets/ are the permanent URL, 4 the versioned URL.
 app.all("/v3/assets/:api_key/:asset_uid/:slug", fileRoute);
 app.all("/v3/assets/:api_key/:asset_uid/:file_uid/:filename", fileRoute);
+
+// The Content Delivery API's assets (0 or 1 segment after /v3/assets: never a file URL).
+app.all("/v3/assets", deliveryAssetsRoute);
+app.all("/v3/assets/:uid", deliveryAssetRoute);
 
 // Any other path: a 404 that no cache keeps, with CORS so that a script can read why.
 app.notFound((c) =>

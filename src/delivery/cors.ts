@@ -16,7 +16,7 @@ const EXPOSED = [
   "Vary",
   "X-Image-Transform",
 ].join(",");
-const REQUEST_HEADERS = [
+const FILE_REQUEST_HEADERS = [
   "Range",
   "If-Match",
   "If-None-Match",
@@ -24,6 +24,8 @@ const REQUEST_HEADERS = [
   "If-Unmodified-Since",
   "If-Range",
 ].join(",");
+/** What the delivery SDK sends the Content Delivery API from a page (X-User-Agent included). */
+export const CDA_REQUEST_HEADERS = ["api_key", "access_token", "branch", "X-User-Agent"].join(",");
 const PREFLIGHT_MAX_AGE = "86400";
 
 const anyOrigin = (origins: readonly string[]) => origins.length === 1 && origins[0] === "*";
@@ -35,12 +37,16 @@ export function withCors(response: Response, origin: string | null, origins: rea
 }
 
 /** The answer to an OPTIONS preflight: 204, what may be asked, for how long. */
-export function preflight(origin: string | null, origins: readonly string[]): Response {
+export function preflight(
+  origin: string | null,
+  origins: readonly string[],
+  requestHeaders: string = FILE_REQUEST_HEADERS,
+): Response {
   const headers = new Headers();
   setCors(headers, origin, origins);
   headers.set("Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
   headers.set("Access-Control-Allow-Methods", PUBLIC_METHODS.join(","));
-  headers.set("Access-Control-Allow-Headers", REQUEST_HEADERS);
+  headers.set("Access-Control-Allow-Headers", requestHeaders);
   return new Response(null, { status: 204, headers });
 }
 

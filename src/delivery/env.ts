@@ -14,6 +14,11 @@ export interface DeliveryEnv extends ConfigVars {
   IMAGES: Pick<ImagesBinding, "input">;
   /** New image variants made per stack (rate-limiting binding, keyed by api_key). */
   IMAGE_TRANSFORMS: RateLimit;
+  /**
+   * The published catalogue (D1), written only by the assets' Durable Objects: the Content
+   * Delivery API opens a session any read replica may answer (delivery/published-reads.ts).
+   */
+  PUBLISHED: Pick<D1Database, "withSession">;
 }
 
 /** The Hono app's environment (delivery/app.ts). */

@@ -8,6 +8,7 @@
 
 import { MAX_QUERY_LENGTH, parseAssetQuery, SORT_FIELDS, type SortField } from "./asset-query";
 import type { ListFilter, ListOrder } from "./asset-query-sql";
+import { isLocaleCode } from "./publishing";
 
 /** What both routes take. */
 export interface DeliveryOptions {
@@ -31,8 +32,6 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; rea
 
 export const MAX_SKIP = 1_000_000;
 export const MAX_LIMIT = 100;
-// A locale code as the CMA writes them (publications keep these alone): en-us, zh-hans-cn, es-419.
-const LOCALE = /^[a-z]{2,3}(-[a-z0-9]{2,8}){0,3}$/;
 const FLAGS = ["true", "false"];
 
 class Refused extends Error {
@@ -79,7 +78,7 @@ function sortField(params: URLSearchParams, name: "asc" | "desc"): SortField | n
 
 function options(params: URLSearchParams, relativeNames: string[]): DeliveryOptions {
   const locale = params.get("locale");
-  if (locale !== null && !LOCALE.test(locale)) {
+  if (locale !== null && !isLocaleCode(locale)) {
     throw new Refused("locale", "must be a locale code such as en-us");
   }
   return {

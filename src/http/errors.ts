@@ -122,6 +122,19 @@ export const deliveryTokenNotFound = () => new ApiError(404, 163, "Delivery toke
 /** A publish queue uid that names no waiting action: unknown, fired or cancelled. */
 export const publishQueueItemNotFound = () =>
   new ApiError(404, 164, "Publish queue item was not found, or has fired or been cancelled.");
+/** The Content Delivery API's credentials (delivery/cda-access.ts). */
+export const deliveryTokenInvalid = () =>
+  new ApiError(
+    401,
+    175,
+    "The access_token header is missing or is not a delivery token of this stack.",
+  );
+export const environmentNotInScope = () =>
+  new ApiError(
+    403,
+    176,
+    "The delivery token may not read this environment (or the stack has no environment of this name).",
+  );
 export const internalError = () => new ApiError(500, 500, "Internal server error.");
 
 export function errorBody(err: ApiError): ErrorJson {

@@ -1,0 +1,50 @@
+// Who may read the Content Delivery API on the public host (GET /v3/assets, /v3/assets/{uid}): a
+// delivery token of the stack, in `access_token`, whose scope holds the `environment` asked for.
+// Both are checked against what the stack's Durable Object wrote to KV (domain/publishing.ts):
+// the token's grant under its SHA-256, and the stack's index of environment names. So the
+// delivery Worker holds no token and no secret, and a revoked token or a deleted environment
+// stops working within KV's propagation plus the memo (docs/PUBLISHING.md). A management token
+// is never a delivery token: no grant is ever written for one.
+//   api_key missing or malformed                         -> 412 (109)
+//   access_token missing, or no grant for this stack     -> 401 (175)
+//   environment missing                                  -> 422 naming it
+//   environment unknown, or outside the token's scope    -> 403 (176)
+
+import { sha256Hex } from "../auth/token-hash";
+import { isApiKey } from "../domain/ids";
+import {
+  type DeliveryTokenGrant,
+  deliveryTokenKey,
+  type EnvironmentIndex,
+  environmentIndexKey,
+  environmentUidIn,
+} from "../domain/publishing";
+import {
+  apiKeyInvalid,
+  deliveryTokenInvalid,
+  environmentNotInScope,
+  validationFailed,
+} from "../http/errors";
+import type { DeliveryEnv } from "./env";
+import { kvRecord } from "./kv-records";
+import type { PublishedScope } from "./published-reads";
+
+/** The stack and environment a Content Delivery API request may read, or the error why not. */
+export async function deliveryScope(env: DeliveryEnv, request: Request): Promise<PublishedScope> {
+  const apiKey = request.headers.get("api_key") ?? "";
+  if (!isApiKey(apiKey)) throw apiKeyInvalid();
+  const token = request.headers.get("access_token");
+  if (!token) throw deliveryTokenInvalid();
+  const name = new URL(request.url).searchParams.get("environment");
+  if (!name) throw validationFailed({ environment: ["is required"] });
+  const [grant, index] = await Promise.all([
+    sha256Hex(token).then((hash) => kvRecord<DeliveryTokenGrant>(env, deliveryTokenKey(hash))),
+    kvRecord<EnvironmentIndex>(env, environmentIndexKey(apiKey)),
+  ]);
+  if (!grant || grant.apiKey !== apiKey) throw deliveryTokenInvalid();
+  const environmentUid = index ? environmentUidIn(index, name) : undefined;
+  if (!environmentUid || !grant.environments.includes(environmentUid)) {
+    throw environmentNotInScope();
+  }
+  return { apiKey, environmentUid };
+}
