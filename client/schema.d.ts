@@ -2090,7 +2090,7 @@ export interface operations {
     downloadAsset: {
         parameters: {
             query?: {
-                /** @description An environment's name: serve the version published there instead of the latest (404 when nothing is). */
+                /** @description An environment's name: serve the version published there instead of the latest. Nothing published there is a 404 (`error_code` 145), an environment the stack does not have a 404 (162). */
                 environment?: string;
                 /** @description Download: `Content-Disposition: attachment` with the version's filename (`?dl` or `?dl=true`), or with this name. */
                 dl?: string;
@@ -2150,7 +2150,7 @@ export interface operations {
             };
             /**
              * @description - `error_code` 145: Asset was not found.
-             *     - `error_code` 404: The requested resource was not found.
+             *     - `error_code` 162: Environment was not found.
              */
             404: {
                 headers: {

@@ -11,8 +11,10 @@ import {
   auth,
   call,
   countCalls,
+  createEnvironment,
   createStack,
   fetchText,
+  publishAsset,
   replaceAsset,
   type Stack,
   setPermanentUrl,
@@ -190,8 +192,30 @@ describe("what it refuses", () => {
     }
   });
 
-  it("answers 404 for an environment: none has anything published", async () => {
-    expect((await download(`${path}?environment=production`)).status).toBe(404);
+  it("serves the version published to an environment, and 404s where there is none", async () => {
+    await createEnvironment(stack, "production");
+    await createEnvironment(stack, "staging");
+    const doc = await uploadAsset(stack, "doc.txt", "published", { "asset[permanent_url]": "doc" });
+    await publishAsset(stack, doc.uid, { environments: ["production"] });
+    await replaceAsset(stack, doc.uid, "doc.txt", "draft");
+    const p = `/v3/assets/${stack.apiKey}/${doc.uid}/doc`;
+    expect((await download(`${p}?environment=production`)).text).toBe("published");
+    expect((await download(p)).text).toBe("draft");
+    const range = await download(
+      `${p}?environment=production`,
+      auth(stack, { range: "bytes=0-2" }),
+    );
+    expect(range.status).toBe(206);
+    expect(range.text).toBe("pub");
+    const nothing = await download(`${p}?environment=staging`);
+    expect(nothing.status).toBe(404);
+    expect(JSON.parse(nothing.text)).toMatchObject({ error_code: 145 });
+    const unknown = await download(`${p}?environment=nowhere`);
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.text)).toMatchObject({ error_code: 162 });
+    // Strongly consistent: an unpublish shows at once.
+    await publishAsset(stack, doc.uid, { environments: ["production"] }, { action: "unpublish" });
+    expect((await download(`${p}?environment=production`)).status).toBe(404);
   });
 
   it("serves no versioned URL and takes no other method", async () => {

@@ -3,7 +3,12 @@
 
 import { BLT_ID } from "../domain/ids";
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../domain/slug";
-import { assetNotFound, notFound, preconditionFailed, rangeNotSatisfiable } from "../http/errors";
+import {
+  assetNotFound,
+  environmentNotFound,
+  preconditionFailed,
+  rangeNotSatisfiable,
+} from "../http/errors";
 import type { OperationSpec } from "./operation-spec";
 import { assetUidParameter } from "./parameters";
 import type { Parameter, Response } from "./types";
@@ -34,7 +39,7 @@ const parameters: Parameter[] = [
     in: "query",
     required: false,
     description:
-      "An environment's name: serve the version published there instead of the latest (404 when nothing is).",
+      "An environment's name: serve the version published there instead of the latest. Nothing published there is a 404 (`error_code` 145), an environment the stack does not have a 404 (162).",
     schema: { type: "string" },
   },
   {
@@ -63,6 +68,11 @@ export const DOWNLOAD_OPERATIONS: OperationSpec[] = [
       "206": { description: "One range of the version's bytes (`Content-Range`).", content: FILE },
       "304": { description: "The validators sent match: no body." },
     },
-    errors: [assetNotFound(), notFound(), preconditionFailed(), rangeNotSatisfiable("bytes */13")],
+    errors: [
+      assetNotFound(),
+      environmentNotFound(),
+      preconditionFailed(),
+      rangeNotSatisfiable("bytes */13"),
+    ],
   },
 ];
