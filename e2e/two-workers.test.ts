@@ -33,9 +33,16 @@ describe("the delivery Worker", () => {
   });
 
   it("answers nothing of the management side: API, console, reference, static files", async () => {
-    const auth = { api_key: stack.apiKey, authorization: stack.token };
-    expect(await status(`${publicBaseUrl}/v3/assets`, { headers: auth })).toBe(404);
-    expect(await status(`${publicBaseUrl}/v3/assets/${asset.uid}`, { headers: auth })).toBe(404);
+    // /v3/assets and /v3/assets/{uid} are the Content Delivery API here: a management token is
+    // no delivery token.
+    const auth = { api_key: stack.apiKey, authorization: stack.token, access_token: stack.token };
+    expect(await status(`${publicBaseUrl}/v3/assets?environment=x`, { headers: auth })).toBe(401);
+    expect(
+      await status(`${publicBaseUrl}/v3/assets/${asset.uid}?environment=x`, { headers: auth }),
+    ).toBe(401);
+    expect(
+      await status(`${publicBaseUrl}/v3/assets/${asset.uid}/versions`, { headers: auth }),
+    ).toBe(404);
     expect(
       await status(`${publicBaseUrl}/v3/stacks`, {
         method: "POST",
