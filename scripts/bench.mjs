@@ -15,6 +15,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { benchListing } from "./bench-listing.mjs";
+import { benchPublishing } from "./bench-publishing.mjs";
 import { ROOT, startService, stop } from "./local-service.mjs";
 import { bundle, OFFLINE_ENV } from "./serve.mjs";
 
@@ -409,6 +410,10 @@ async function main() {
     const startup = startupProfiles();
     console.log("listing a 10,000-asset stack (scripts/bench-listing.mjs)...");
     const listing = await benchListing();
+    console.log(
+      "publishing: ?environment= and the Content Delivery API (scripts/bench-publishing.mjs)...",
+    );
+    const publishing = await benchPublishing();
 
     const vsFloor = (route) => by[route].vsFloor.median;
     const targets = [
@@ -439,6 +444,10 @@ async function main() {
         bundles.management.gzipBytes < 50 * 1024,
       ],
       [
+        "permanent URL with ?environment= >= 0.95x the plain permanent URL at 1 KB, 100 KB and 1 MB",
+        Object.values(publishing.throughput.environmentVsPlain).every((r) => r.median >= 0.95),
+      ],
+      [
         "a cached image variant >= 0.95x a plain permanent URL of its size",
         ratios["cached image variant / a plain file of its size (permanent URLs)"] >= 0.95,
       ],
@@ -452,6 +461,7 @@ async function main() {
       ratios,
       bundles,
       listing,
+      publishing,
       images: {
         photoBytes: image.photoBytes,
         variantBytes: image.variantBytes,
@@ -531,10 +541,52 @@ page, one request at a time; scripts/bench-listing.mjs, also \`npm run bench:lis
 | --- | --- | --- | --- | --- |
 ${r.listing.map((x) => `| ${x.name} | \`${x.query}\` | ${x.matched} | ${x.p50} | ${x.p99} |`).join("\n")}
 
+${publishingMarkdown(r.publishing)}
+
 | target | result |
 | --- | --- |
 ${targets}
 `;
+}
+
+/** The publishing section (scripts/bench-publishing.mjs's figures). */
+function publishingMarkdown(p) {
+  const vs = (x) => (x ? `${x.median} (${x.min}–${x.max})` : "(floor)");
+  const rows = p.throughput.rows
+    .map((x) => `| ${x.route} | ${x.rps} | ${vs(x.vsFloor)} | ${x.floor ?? ""} | ${x.p50Ms} |`)
+    .join("\n");
+  const env = Object.entries(p.throughput.environmentVsPlain)
+    .map(([size, x]) => `| ${size} | ${vs(x)} |`)
+    .join("\n");
+  const listings = p.listing.rows
+    .map(
+      (x) =>
+        `| ${x.name} | \`${x.query}\` | ${x.returned} | ${x.matched ?? ""} | ${x.p50} (${x.p50VsFloor}x) | ${x.p99} (${x.p99VsFloor}x) |`,
+    )
+    .join("\n");
+  return `Publishing (scripts/bench-publishing.mjs, also \`npm run bench:publishing\`): its own service
+with the floor Worker beside it, an environment and a delivery token made through the API, files
+published there, and ${p.published} more published assets written to D1 by the seeder (in
+${p.seedSeconds} s). The same wrk settings and interleaved rounds as above; each route against its
+floor in the same round: the bare R2 Worker for the same bytes, or for the Content Delivery API a
+bare Worker making the same single D1 query.
+
+| route | req/s | vs floor | floor | p50 ms |
+| --- | --- | --- | --- | --- |
+${rows}
+
+| the permanent URL with ?environment=production / without it (median of per-round ratios) | value |
+| --- | --- |
+${env}
+
+Content Delivery API listings of the ${p.published} published assets (\`GET /v3/assets?environment=production\`
+on the public host, one request at a time), p50 and p99 in ms and as ratios to the bare D1
+Worker's page query (the newest 100 rows' bodies, p50 ${p.listing.floor.p50} ms, p99
+${p.listing.floor.p99} ms) in the same run:
+
+| listing | query | returned | matched | p50 ms | p99 ms |
+| --- | --- | --- | --- | --- | --- |
+${listings}`;
 }
 
 await main();
