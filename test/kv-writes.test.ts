@@ -178,4 +178,23 @@ describe("KvWriter", () => {
     // Not "due at 0": an alarm cannot be set for that time (setAlarm throws), and nothing waits.
     expect(state).toEqual({ written: true, settled: true, due: null });
   });
+
+  it("is due now, not at time 0, for a key staged and never written yet", async () => {
+    const asset = await uploadAsset(stack, "writer-new.txt", "w");
+    const due = await runInDurableObject(
+      assetStub(env, stack.apiKey, asset.uid),
+      async (_: AssetObject, ctx) => {
+        const writer = new KvWriter(ctx.storage, () => env.ASSET_INDEX);
+        const before = Date.now();
+        writer.stage(`never-written:${asset.uid}`, "first");
+        const at = writer.nextDue();
+        // The owner arms its alarm with it: this throws for a time <= 0.
+        if (at !== null) await ctx.storage.setAlarm(at);
+        await ctx.storage.deleteAlarm();
+        return { at, before };
+      },
+    );
+    expect(due.at).not.toBeNull();
+    expect(due.at as number).toBeGreaterThanOrEqual(due.before);
+  });
 });

@@ -71,7 +71,10 @@ export class KvWriter {
     return staged === undefined || this.#holds(staged, this.#written(key));
   }
 
-  /** The earliest time a staged key may be written (for the owner's alarm); null when none is staged. */
+  /**
+   * The earliest time a staged key may be written (for the owner's alarm); null when none is
+   * staged. Never before now: a key never written is due at once, and setAlarm refuses times <= 0.
+   */
   nextDue(): number | null {
     let next: number | null = null;
     for (const [name, staged] of this.#storage.list<Staged>({ prefix: STAGED })) {
@@ -81,7 +84,7 @@ export class KvWriter {
       const due = this.#due(staged, written);
       if (next === null || due < next) next = due;
     }
-    return next;
+    return next === null ? null : Math.max(next, Date.now());
   }
 
   /** Writes every staged key that is due, and drops those KV already holds. One flush at a time. */
