@@ -4,9 +4,7 @@ import { defineConfig } from "vitest/config";
 import { readMigrations } from "./scripts/d1-migrations.mjs";
 
 // Tests use their own ADMIN_TOKEN whatever a developer's .dev.vars holds (bindings set here win).
-// Setting it in process.env too satisfies wrangler's check of the required secret.
 const ADMIN_TOKEN = "test-admin-token";
-process.env.ADMIN_TOKEN = ADMIN_TOKEN;
 // The suite runs in the strict local mode (strict/: production's limits on the local bindings)
 // unless STRICT_LIMITS=0; STRICT_* variables set here reach the wrappers too.
 const STRICT_LIMITS = process.env.STRICT_LIMITS === "0" ? "0" : "1";

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { ROOT } from "../scripts/local-service.mjs";
+import { freePort, ROOT, spawnScript, stop } from "../scripts/local-service.mjs";
 import { bundle, localWorkerOptions } from "../scripts/serve.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "pau-deploy-"));
@@ -86,6 +86,54 @@ describe("wrangler deploy --dry-run", () => {
     expect(delivery.durableObjects ?? {}).toEqual({});
     expect(delivery.serviceBindings ?? {}).toEqual({});
     expect("assets" in delivery && delivery.assets).toBeFalsy();
-    expect(Object.keys(local("wrangler.toml").bindings ?? {})).toContain("ADMIN_TOKEN");
+    const management = local("wrangler.toml").bindings ?? {};
+    expect(management.ADMIN_TOKEN).toBe("local-admin-token-change-me");
+  });
+
+  it("binds a .dev.vars beside the config to no Worker, only the management Worker's ADMIN_TOKEN from the env file", () => {
+    // wrangler alone would bind every line of a .dev.vars it finds beside the config to the
+    // Worker; a copy of each config with one there shows that nothing of it gets through.
+    const dir = mkdtempSync(join(work, "configs-"));
+    const envFile = join(dir, "admin.env");
+    writeFileSync(join(dir, ".dev.vars"), "ADMIN_TOKEN=from-dev-vars\nOTHER_SECRET=x\n");
+    writeFileSync(envFile, "ADMIN_TOKEN=from-env-file\nOTHER_SECRET=x\n");
+    for (const config of ["wrangler.toml", "wrangler.delivery.toml"]) {
+      cpSync(join(ROOT, config), join(dir, config));
+    }
+    const delivery = localWorkerOptions(join(dir, "wrangler.delivery.toml"), { envFile });
+    expect(Object.keys(delivery.bindings ?? {}).sort()).toEqual([...DELIVERY_VARS].sort());
+    // The real configs' paths: a Worker's secrets are named by its config (serve.mjs's SECRETS).
+    const real = (config: string) => localWorkerOptions(join(ROOT, config), { envFile }).bindings;
+    expect(Object.keys(real("wrangler.delivery.toml") ?? {}).sort()).toEqual(
+      [...DELIVERY_VARS].sort(),
+    );
+    expect(real("wrangler.toml")?.ADMIN_TOKEN).toBe("from-env-file");
+    expect(real("wrangler.toml")).not.toHaveProperty("OTHER_SECRET");
+  });
+
+  it("npm start prints no WARNING (no experimental [secrets] tables) and serves", async () => {
+    const state = mkdtempSync(join(work, "state-"));
+    const [port, publicPort] = [await freePort(), await freePort()];
+    const child = spawnScript("scripts/start.mjs", [], { port, publicPort, stateDir: state });
+    let output = "";
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const take = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes("Public URLs:")) resolve();
+        };
+        child.stdout?.on("data", take);
+        child.stderr?.on("data", take);
+        child.once("exit", (code) =>
+          reject(new Error(`npm start exited with ${code}:\n${output}`)),
+        );
+      });
+      const home = await fetch(`http://127.0.0.1:${port}/`);
+      expect(home.status).toBe(200);
+    } finally {
+      await stop({ child, work: state, management: "", public: "", extras: [] });
+    }
+    expect(output).toContain("Management API:");
+    expect(output).not.toMatch(/WARNING|experimental|Using secrets defined/i);
   });
 });

@@ -24,3 +24,10 @@ export function startService(options: {
   log?: (line: string) => void;
 }): Promise<RunningService>;
 export function stop(service: RunningService): Promise<void>;
+/** A loopback TCP port that was free a moment ago. */
+export function freePort(): Promise<number>;
+export function spawnScript(
+  script: string,
+  args: string[],
+  settings: { port: number; publicPort: number; stateDir: string; strict?: boolean },
+): ChildProcess;

@@ -72,25 +72,12 @@ function spawnService({
   strict = false,
   log = (line) => process.stdout.write(`${line}\n`),
 }) {
-  const args = [`${ROOT}scripts/serve.mjs`, "--log-level", logLevel, "--env-file", envFile];
+  const args = ["--log-level", logLevel, "--env-file", envFile];
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   for (const [i, w] of extraWorkers.entries()) {
     args.push("--extra-worker", `${w.configPath}@${extraPorts[i]}`);
   }
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      PUBLIC_PORT: String(publicPort),
-      STATE_DIR: stateDir,
-      // Said either way, so a STRICT_LIMITS in the caller's environment does not decide it.
-      STRICT_LIMITS: strict ? "1" : "0",
-    },
-  });
-  track(child);
+  const child = spawnScript("scripts/serve.mjs", args, { port, publicPort, stateDir, strict });
   let addressInUse = false;
   createInterface({ input: child.stderr }).on("line", (line) => {
     if (/address already in use/i.test(line)) addressInUse = true;
@@ -121,6 +108,29 @@ function spawnService({
       reject(Object.assign(err, { addressInUse }));
     });
   });
+}
+
+/**
+ * Spawns `node <script> <args>` (a path from ROOT: serve.mjs, or start.mjs as `npm start` runs it)
+ * leading its own process group, with the ports and state folder in its environment; stop() and
+ * an exit of this process stop it.
+ */
+export function spawnScript(script, args, { port, publicPort, stateDir, strict = false }) {
+  const child = spawn(process.execPath, [join(ROOT, script), ...args], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PUBLIC_PORT: String(publicPort),
+      STATE_DIR: stateDir,
+      // Said either way, so a STRICT_LIMITS in the caller's environment does not decide it.
+      STRICT_LIMITS: strict ? "1" : "0",
+    },
+  });
+  track(child);
+  return child;
 }
 
 /** Stops a service startService() gave, and removes its state. */
@@ -176,7 +186,7 @@ function track(child) {
 }
 
 /** A loopback TCP port that was free a moment ago. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

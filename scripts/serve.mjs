@@ -35,6 +35,12 @@ const STRICT_ENTRIES = {
   [MANAGEMENT_CONFIG]: join(ROOT, "strict", "management.ts"),
   [DELIVERY_CONFIG]: join(ROOT, "strict", "delivery.ts"),
 };
+/**
+ * Each Worker's secrets, the only names an env file (.dev.vars, --env-file) gives it. Declared here,
+ * not in a [secrets] table, which wrangler calls experimental and warns about on every start; the
+ * delivery Worker has none, so the admin token never reaches it.
+ */
+const SECRETS = { [MANAGEMENT_CONFIG]: ["ADMIN_TOKEN"], [DELIVERY_CONFIG]: [] };
 /** What the strict wrappers need of the runtime: AsyncLocalStorage, to count per invocation. */
 const STRICT_FLAGS = ["nodejs_als"];
 /** Keeps wrangler and Miniflare from calling home: CI and this machine have no internet. */
@@ -76,21 +82,44 @@ class ServiceLog extends Log {
 
 /**
  * Miniflare's options for one Worker, without its script: what its wrangler config declares,
- * read by wrangler itself; then each [vars] entry that `vars` names, and each declared secret
- * ([secrets] required) that the env file has. Nothing else reaches a Worker.
+ * read by wrangler itself; then each [vars] entry that `vars` names, and each of its SECRETS that
+ * the env file has. Nothing else reaches a Worker: wrangler would bind every line of a .dev.vars
+ * to every Worker, so of its text bindings only the config's own [vars] are kept.
  */
 export function localWorkerOptions(configPath, { envFile, vars = {} }) {
-  const { workerOptions: options } = unstable_getMiniflareWorkerOptions(configPath);
+  // Wrangler reads no env file at all (a file list given skips .dev.vars, the variable skips the
+  // list), so it neither binds nor announces secrets: the lines below pick them from envFile.
+  const { workerOptions: options } = withEnv(
+    { CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "false" },
+    () => unstable_getMiniflareWorkerOptions(configPath, undefined, { envFiles: ["unread.env"] }),
+  );
   const { rawConfig } = experimental_readRawConfig({ config: configPath });
-  const bindings = { ...options.bindings };
+  const declared = rawConfig.vars ?? {};
+  const bindings = Object.fromEntries(
+    Object.entries(options.bindings ?? {}).filter(([name]) => name in declared),
+  );
   for (const [name, value] of Object.entries(vars)) {
-    if (name in (rawConfig.vars ?? {})) bindings[name] = value;
+    if (name in declared) bindings[name] = value;
   }
   const secrets = envFile ? parseEnv(readFileSync(envFile, "utf8")) : {};
-  for (const name of rawConfig.secrets?.required ?? []) {
+  for (const name of SECRETS[configPath] ?? []) {
     if (name in secrets) bindings[name] = secrets[name];
   }
   return { ...options, name: rawConfig.name, bindings };
+}
+
+/** Runs fn with the environment variables set, then puts them back as they were. */
+function withEnv(settings, fn) {
+  const before = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, settings);
+  try {
+    return fn();
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
 }
 
 /**
