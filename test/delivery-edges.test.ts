@@ -68,7 +68,7 @@ describe("a variant larger than EDGE_CACHE_MAX_BYTES", () => {
   });
 });
 
-describe("HEAD of an image variant (API.md: HEAD never reads the object's bytes)", () => {
+describe("HEAD of an image variant (docs/CONTRACT.md: HEAD never reads the object's bytes)", () => {
   it("does not open the object's bytes", async () => {
     const asset = await imageAsset("head.png", "head");
     const permanent = await countCalls(`${asset.permanent_url}?width=17&format=png`, {

@@ -1,4 +1,4 @@
-// The permanent URL is written exactly once, whatever the concurrency (API.md).
+// The permanent URL is written exactly once, whatever the concurrency (docs/CONTRACT.md).
 
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";

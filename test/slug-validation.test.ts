@@ -1,4 +1,4 @@
-// The slug rules table (API.md): every case through the API, checking the stored state too.
+// The slug rules table (docs/CONTRACT.md): every case through the API, checking the stored state too.
 
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";

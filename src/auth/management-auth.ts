@@ -1,4 +1,4 @@
-// Authentication of the management API (API.md, "The management API"):
+// Authentication of the management API (docs/CONTRACT.md, "The management API"):
 //   api_key header missing or unknown            -> 412
 //   authorization missing or not for that stack  -> 401
 // Both are checked against the stack's Durable Object (strongly consistent), never KV.

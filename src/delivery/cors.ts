@@ -1,4 +1,4 @@
-// CORS for the public URLs (API.md): any origin by default, or a configured allow-list; the
+// CORS for the public URLs (docs/CONTRACT.md, docs/HTTP.md): any origin by default, or a configured allow-list; the
 // headers a player or download tool needs are exposed; OPTIONS preflights are answered 204.
 // Pure: headers from the request's Origin and the allowed origins (the Fetch standard's CORS
 // protocol; no credentials, so `*` is a valid answer).

@@ -1,4 +1,4 @@
-// Response headers of the public URLs (API.md, "URLs served to the public"). Pure: built from
+// Response headers of the public URLs (docs/CONTRACT.md, "The public URLs"). Pure: built from
 // the version's metadata, so HEAD, 304 and 206 never need the bytes to know them.
 
 import type { VariantMeta } from "./edge-cache";

@@ -1,5 +1,5 @@
 // What a public GET or HEAD answers, decided from the request's headers and the selected
-// version's metadata alone, before any byte is read. Pure: routes/delivery.ts does the I/O.
+// version's metadata alone, before any byte is read. Pure: delivery/serve.ts does the I/O.
 
 import type { EntityTag } from "./entity-tags";
 import { evaluatePreconditions, ifRangeAllows } from "./preconditions";

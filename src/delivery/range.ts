@@ -1,7 +1,7 @@
 // The Range request header (RFC 9110 §14.1-14.2) for one representation of `size` bytes. Pure.
 //
 // One byte range is served as a 206. A header that is not valid `bytes=` syntax, uses another
-// unit, or asks for several ranges is ignored (a full 200), as §14.2 allows and API.md asks.
+// unit, or asks for several ranges is ignored (a full 200), as §14.2 allows and docs/CONTRACT.md promises.
 
 /** Inclusive byte positions, as in Content-Range. */
 export interface ByteRange {

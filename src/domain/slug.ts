@@ -1,4 +1,4 @@
-// The slug rules of the permanent URL (API.md, "Generating the permanent URL").
+// The slug rules of the permanent URL (docs/CONTRACT.md, "The permanent URL is set exactly once").
 
 export const MAX_SLUG_LENGTH = 255;
 

@@ -1,4 +1,4 @@
-// The two public URL shapes (API.md, "URLs served to the public") and how to build them.
+// The two public URL shapes (docs/CONTRACT.md, "The public URLs") and how to build them.
 
 export type PublicPath =
   | { kind: "versioned"; apiKey: string; assetUid: string; fileUid: string; filename: string }

@@ -1,5 +1,5 @@
 // The JSON bodies of the environment, delivery-token and asset-reference routes, as zod/mini
-// schemas: the views are typed by them (http/environment-view.ts, http/delivery-token-view.ts),
+// schemas: the views are typed by them (http/publishing-views.ts),
 // the OpenAPI document is generated from them, and the tests check real answers against them.
 
 import * as z from "zod/mini";

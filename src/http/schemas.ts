@@ -110,7 +110,7 @@ export const MAX_JSON_BYTES = 64 * 1024;
 /** How much more of an over-long JSON body (sent without Content-Length) is read and dropped. */
 const JSON_DRAIN_BYTES = 1024 * 1024;
 
-/** Reads a JSON body of at most MAX_JSON_BYTES; a body that is not JSON is a 400 (API.md). */
+/** Reads a JSON body of at most MAX_JSON_BYTES; a body that is not JSON is a 400 (docs/CONTRACT.md). */
 export async function readJson(request: Request): Promise<unknown> {
   const header = request.headers.get("content-length");
   const declared = header === null ? null : Number(header);

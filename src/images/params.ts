@@ -1,4 +1,4 @@
-// The Image Delivery API's query parameters (Contentstack's names, API.md "Image parameters") on
+// The Image Delivery API's query parameters (Contentstack's names, docs/IMAGES.md) on
 // a public URL: read, checked and normalised. Pure.
 //
 // Unknown parameters are ignored (CDNs and analytics add their own); an empty value counts as

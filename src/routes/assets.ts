@@ -1,4 +1,4 @@
-// The asset management API (API.md, "Assets"): upload, replace, get, list, versions, delete,
+// The asset management API (docs/CONTRACT.md, "The management API"): upload, replace, get, list, versions, delete,
 // and generating the permanent URL. Authentication runs first (auth/management-auth.ts).
 
 import { type Context, Hono } from "hono";

@@ -1,4 +1,4 @@
-// Folders of assets, as the CMA has them (API.md, "CMA behaviours"):
+// Folders of assets, as the CMA has them (docs/CONTRACT.md, "The management API"):
 //   POST   /v3/assets/folders          {"asset": {"name", "parent_uid"?}}
 //   GET    /v3/assets/folders/{uid}
 //   PUT    /v3/assets/folders/{uid}    rename or move; a move into itself or below is refused
