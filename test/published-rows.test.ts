@@ -4,8 +4,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Publications } from "../src/domain/publications";
-import { publishedRows } from "../src/domain/published-view";
 import type { AssetRecord, VersionRecord } from "../src/domain/records";
+import { publishedRows } from "../src/http/published-view";
 import { writePublishedRows } from "../src/objects/published-rows";
 
 const API_KEY = "blt0000000000000001";

@@ -7,7 +7,7 @@
 
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { FailureWindow } from "../src/auth/failure-window";
+import { FailureWindow } from "../src/base/failure-window";
 import type { BothEnv } from "./both-workers";
 import { ADMIN_TOKEN, auth, createStack, ORIGIN, runWorker } from "./helpers";
 

@@ -1,10 +1,10 @@
-// The resumable SHA-256 (src/upload/resumable-sha256.ts) against the platform's own digest, and
-// how far the parts' links carry an upload session's hash (src/upload/running-hash.ts).
+// The resumable SHA-256 (src/base/resumable-sha256.ts) against the platform's own digest, and
+// how far the parts' links carry an upload session's hash (src/base/running-hash.ts).
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ResumableSha256 } from "../src/upload/resumable-sha256";
-import { type LinkedPart, linkedProgress, linkFor } from "../src/upload/running-hash";
+import { ResumableSha256 } from "../src/base/resumable-sha256";
+import { type LinkedPart, linkedProgress, linkFor } from "../src/base/running-hash";
 import { sha256Hex } from "./helpers";
 
 /** Hashes `data` in the given pieces, saving and resuming (through structured clone) after each. */

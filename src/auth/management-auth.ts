@@ -7,12 +7,12 @@
 // (ADMIN_RATE_LIMIT): 429 with Retry-After.
 
 import { createMiddleware } from "hono/factory";
+import { secretsEqual, sha256Hex } from "../base/token-hash";
 import { config } from "../config";
 import { isApiKey } from "../domain/ids";
 import { apiKeyInvalid, tooManyRequests, unauthorized } from "../http/errors";
 import { headerValue, refuseRepeatedParameters } from "../http/request-fields";
 import { stackStub } from "../objects/stubs";
-import { secretsEqual, sha256Hex } from "./token-hash";
 
 /** The client's address as Cloudflare reports it (clients cannot set it at the edge). */
 const clientAddress = (request: Request): string =>

@@ -2,9 +2,9 @@
 // field with a copy button once set), publishing (asset-publishing.tsx), the details form
 // (title, description, tags, folder), replacing the file, the version history, and delete.
 
-import type { versionView } from "../domain/asset-view";
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../domain/slug";
 import { MAX_TAGS } from "../domain/tags";
+import type { versionView } from "../http/asset-view";
 import type { EnvironmentJson } from "../http/publishing-response-schemas";
 import { sourceFormat } from "../images/formats";
 import { type AssetJson, type FolderJson, Tags } from "./asset-list";

@@ -1,5 +1,5 @@
 // The JSON bodies the management API answers with, as zod/mini schemas. They are the one
-// description of those shapes: the views are typed by them (domain/asset-view.ts, uploadView,
+// description of those shapes: the views are typed by them (http/asset-view.ts, uploadView,
 // errorBody), the OpenAPI document is generated from them (openapi/components.ts), and the tests
 // check real responses against them. Objects are strict, so an extra field is a failure too.
 

@@ -6,7 +6,7 @@
 // is deleted or published nowhere writes no row. Few statements whatever the number of
 // environments: the rows travel as one JSON parameter (D1 binds at most 100 per statement).
 
-import type { PublishedRow } from "../domain/published-view";
+import type { PublishedRow } from "../http/published-view";
 
 const IS_CURRENT = `(SELECT revision FROM published_revisions WHERE api_key = ?1 AND uid = ?2) = ?3`;
 

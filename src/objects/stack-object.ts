@@ -4,8 +4,8 @@
 // so a revoked management token fails on the very next request everywhere.
 
 import { DurableObject } from "cloudflare:workers";
-import { FailureWindow } from "../auth/failure-window";
-import { hexToBytes } from "../auth/token-hash";
+import { FailureWindow } from "../base/failure-window";
+import { hexToBytes } from "../base/token-hash";
 import type { ListFilter, ListOrder } from "../domain/asset-query-sql";
 import type { EnvironmentRef } from "../domain/delivery-token-scope";
 import type { DeliveryTokenRecord, EnvironmentRecord, PublishingState } from "../domain/publishing";

@@ -4,12 +4,12 @@
 // An alarm at the session's expiry aborts the R2 upload of an abandoned session.
 
 import { DurableObject } from "cloudflare:workers";
+import { ResumableSha256 } from "../base/resumable-sha256";
+import { type HashProgress, linkedProgress, type PartLink } from "../base/running-hash";
 import { config } from "../config";
 import type { Dimensions } from "../domain/image-dimensions";
 import { missingParts, type PartPlan } from "../domain/upload-parts";
-import { hashRange } from "../upload/hash-range";
-import { ResumableSha256 } from "../upload/resumable-sha256";
-import { type HashProgress, linkedProgress, type PartLink } from "../upload/running-hash";
+import { hashRange } from "./hash-range";
 
 export type UploadState = "open" | "completing" | "completed" | "aborted" | "expired" | "failed";
 
@@ -41,7 +41,7 @@ export interface PartRecord {
   size: number;
   sha256: string;
   etag: string;
-  /** The whole file's running hash after this part (upload/running-hash.ts), if it had one. */
+  /** The whole file's running hash after this part (base/running-hash.ts), if it had one. */
   link: PartLink | null;
   /** Part 1's image size (version-sink.ts); absent in parts recorded before issue 13. */
   dimension?: Dimensions | null;

@@ -5,11 +5,11 @@ import { type Context, Hono } from "hono";
 import { requireManagementToken, type StackVariables } from "../auth/management-auth";
 import { config, publicBase } from "../config";
 import { evictVersions } from "../delivery/edge-cache";
-import { assetView, versionView } from "../domain/asset-view";
 import { isAssetUid, newAssetUid } from "../domain/ids";
 import { publishDetails } from "../domain/publications";
 import { permanentPath, versionedPath } from "../domain/urls";
 import { assetUpdateJsonSchema, getAssetQuerySchema } from "../http/asset-schemas";
+import { assetView, versionView } from "../http/asset-view";
 import {
   assetNotFound,
   permanentUrlTaken,

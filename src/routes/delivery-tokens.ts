@@ -11,7 +11,7 @@
 
 import { type Context, Hono } from "hono";
 import { requireManagementToken, type StackVariables } from "../auth/management-auth";
-import { sha256Hex } from "../auth/token-hash";
+import { sha256Hex } from "../base/token-hash";
 import { checkScope, type EnvironmentRef } from "../domain/delivery-token-scope";
 import { BLT_ID, newDeliveryToken, newDeliveryTokenUid } from "../domain/ids";
 import { MAX_DELIVERY_TOKENS } from "../domain/publishing";

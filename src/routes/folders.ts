@@ -8,10 +8,10 @@
 
 import { type Context, Hono } from "hono";
 import type { StackVariables } from "../auth/management-auth";
-import { folderView } from "../domain/asset-view";
 import { BLT_ID, newAssetUid } from "../domain/ids";
 import type { FolderRecord } from "../domain/records";
 import { folderCreateSchema, folderUpdateSchema } from "../http/asset-schemas";
+import { folderView } from "../http/asset-view";
 import { folderNotEmpty, folderNotFound, notAFolder, validationFailed } from "../http/errors";
 import { readJson, validate } from "../http/schemas";
 import type { FolderChangeResult } from "../objects/folders";

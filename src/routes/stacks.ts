@@ -3,7 +3,7 @@
 
 import { type Context, Hono } from "hono";
 import { requireAdmin } from "../auth/management-auth";
-import { sha256Hex } from "../auth/token-hash";
+import { sha256Hex } from "../base/token-hash";
 import { isApiKey, isTokenUid, newApiKey, newManagementToken, newTokenUid } from "../domain/ids";
 import { apiKeyInvalid, tokenNotFound } from "../http/errors";
 import { headerValue } from "../http/request-fields";

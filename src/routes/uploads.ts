@@ -9,13 +9,14 @@
 
 import { type Context, Hono } from "hono";
 import { requireManagementToken, type StackVariables } from "../auth/management-auth";
+import { linkFor } from "../base/running-hash";
 import { config, publicBase } from "../config";
-import { assetView } from "../domain/asset-view";
 import { sanitizeFilename } from "../domain/filename";
 import { isAssetUid, isUploadUid, newAssetUid, newFileUid, newUploadUid } from "../domain/ids";
 import { WHOLE_NUMBER } from "../domain/text";
 import { missingParts, partSizeOf, planParts, sessionCeiling } from "../domain/upload-parts";
 import { versionObjectKey } from "../domain/urls";
+import { assetView } from "../http/asset-view";
 import {
   assetNotFound,
   lengthRequired,
@@ -34,7 +35,6 @@ import { sha256Field } from "../upload/checksum";
 import { completeSession } from "../upload/complete-session";
 import { chooseContentType } from "../upload/content-type";
 import { pumpBody } from "../upload/read-raw-body";
-import { linkFor } from "../upload/running-hash";
 import { partSink } from "../upload/version-sink";
 
 type Env_ = { Bindings: Env; Variables: StackVariables };

@@ -3,7 +3,7 @@
 // nothing is decoded). The size is the one the image is shown at: a JPEG whose EXIF orientation
 // turns it a quarter (5 to 8) has its stored width and height swapped, as browsers show it.
 
-import { bytesToHex } from "../auth/token-hash";
+import { bytesToHex } from "../base/token-hash";
 import { createDimensionReader, type Dimensions } from "../domain/image-dimensions";
 
 export interface FileFacts {

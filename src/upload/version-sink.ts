@@ -2,11 +2,11 @@
 // image's size are learnt while the bytes pass (file-facts.ts; no second read). R2 only stores an object once its put completes, so an
 // aborted sink leaves nothing behind.
 
+import type { ResumableSha256, Sha256State } from "../base/resumable-sha256";
+import type { PartLink } from "../base/running-hash";
 import type { Dimensions } from "../domain/image-dimensions";
 import { storageUnavailable } from "../http/errors";
 import { type FileFacts, watchFile } from "./file-facts";
-import type { ResumableSha256, Sha256State } from "./resumable-sha256";
-import type { PartLink } from "./running-hash";
 
 export interface StoredObject extends FileFacts {
   size: number;
@@ -209,7 +209,7 @@ export interface StoredPart {
 /**
  * One part of an upload session, of an exact length: streamed straight into R2's uploadPart
  * (retrying a part number replaces the earlier bytes), with its SHA-256 computed on the way, and
- * the whole file's running hash carried on when `running` continues it (upload/running-hash.ts).
+ * the whole file's running hash carried on when `running` continues it (base/running-hash.ts).
  */
 export function partSink(
   upload: R2MultipartUpload,

@@ -4,10 +4,10 @@
 // Durable Object writes one such row per environment to the published catalogue in D1
 // (objects/published-rows.ts); the delivery Worker reads them. Pure.
 
+import type { Publications } from "../domain/publications";
+import type { PublicationRecord } from "../domain/publishing";
+import type { AssetRecord, VersionRecord } from "../domain/records";
 import { assetView } from "./asset-view";
-import type { Publications } from "./publications";
-import type { PublicationRecord } from "./publishing";
-import type { AssetRecord, VersionRecord } from "./records";
 
 /**
  * The Content Delivery API's asset: the management API's fields for the published version, and

@@ -1,14 +1,14 @@
 // The JSON shapes of the management API (field names as in Contentstack's CMA), typed by the
 // response schemas so that a view and its documented shape cannot drift apart.
 
-import type { AssetJson, FolderJson, VersionJson } from "../http/response-schemas";
 import {
   type AssetSnapshot,
   FOLDER_CONTENT_TYPE,
   type FolderRecord,
   type VersionRecord,
-} from "./records";
-import { permanentPath, versionedPath } from "./urls";
+} from "../domain/records";
+import { permanentPath, versionedPath } from "../domain/urls";
+import type { AssetJson, FolderJson, VersionJson } from "./response-schemas";
 
 export function versionUrl(base: string, apiKey: string, uid: string, v: VersionRecord): string {
   return base + versionedPath(apiKey, uid, v.fileUid, v.safeFilename);

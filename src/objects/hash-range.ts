@@ -2,8 +2,8 @@
 // upload (objects/upload-object.ts). The range is read only while the object is still the one
 // whose etag the caller names, so a step never mixes the bytes of two objects.
 
-import { READ_BUFFER_BYTES } from "./read-raw-body";
-import type { ResumableSha256 } from "./resumable-sha256";
+import type { ResumableSha256 } from "../base/resumable-sha256";
+import { READ_BUFFER_BYTES } from "../upload/read-raw-body";
 
 export async function hashRange(
   bucket: R2Bucket,
