@@ -13,7 +13,7 @@
 // metadata cached alone (its bytes come from R2). Image variants (serve-image.ts) are entries
 // too, keyed by the versioned URL plus their canonical parameters.
 
-import type { ServedVersion } from "./headers";
+import type { ServedVersion, VariantMeta } from "./headers";
 
 // How long a location keeps an entry, whatever the answer's own Cache-Control (a year,
 // immutable, for browsers and CDNs): it bounds how long a location that missed a delete's
@@ -25,15 +25,6 @@ export interface CachedVersion {
   version: ServedVersion;
   /** The version's bytes; null when the entry holds its metadata alone (a large version). */
   body: ReadableStream | null;
-}
-
-/** What an image variant's answer needs: its own type and ETag, its source's time and name. */
-export interface VariantMeta {
-  contentType: string;
-  etag: string;
-  uploaded: Date;
-  /** The name `?dl` downloads it under (the source's, with the variant format's extension). */
-  filename: string;
 }
 
 export interface CachedVariant {

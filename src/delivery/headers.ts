@@ -1,8 +1,16 @@
 // Response headers of the public URLs (docs/CONTRACT.md, "The public URLs"). Pure: built from
 // the version's metadata, so HEAD, 304 and 206 never need the bytes to know them.
 
-import type { VariantMeta } from "./edge-cache";
 import { type ByteRange, contentRange } from "./range";
+
+/** What an image variant's answer needs: its own type and ETag, its source's time and name. */
+export interface VariantMeta {
+  contentType: string;
+  etag: string;
+  uploaded: Date;
+  /** The name `?dl` downloads it under (the source's, with the variant format's extension). */
+  filename: string;
+}
 
 export interface ServedVersion {
   contentType: string;

@@ -32,9 +32,14 @@ import {
   type ReadBytes,
   withDownload,
 } from "./answer";
-import { cachedVariant, storeVariantWhileStreaming, type VariantMeta } from "./edge-cache";
+import { cachedVariant, storeVariantWhileStreaming } from "./edge-cache";
 import { ownEntityTag } from "./entity-tags";
-import { notModifiedHeaders, type ServedVersion, variantHeaders } from "./headers";
+import {
+  notModifiedHeaders,
+  type ServedVersion,
+  type VariantMeta,
+  variantHeaders,
+} from "./headers";
 import { evaluatePreconditions } from "./preconditions";
 
 /** The largest output: per side, and in all (50 megapixels). */

@@ -2,7 +2,7 @@
 // part but the last of one size, at least 5 MiB and at most 5 GiB. Each part is one request, so
 // the part size is also bounded by the request limit (MAX_UPLOAD_BYTES). Pure.
 
-import type { FieldErrors } from "../http/errors";
+import type { FieldErrors } from "../base/field-errors";
 
 const MiB = 1024 * 1024;
 export const MIN_PART_BYTES = 5 * MiB;

@@ -2,9 +2,10 @@
 // {"error_message": "...", "error_code": N, "errors": {"field": ["why"]}}.
 // Messages are deliberately generic; details go to logs, never to clients.
 
+import type { FieldErrors } from "../base/field-errors";
 import type { ErrorJson } from "./response-schemas";
 
-export type FieldErrors = Record<string, string[]>;
+export type { FieldErrors };
 
 export class ApiError extends Error {
   constructor(

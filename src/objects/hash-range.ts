@@ -2,8 +2,8 @@
 // upload (objects/upload-object.ts). The range is read only while the object is still the one
 // whose etag the caller names, so a step never mixes the bytes of two objects.
 
+import { READ_BUFFER_BYTES } from "../base/read-buffer";
 import type { ResumableSha256 } from "../base/resumable-sha256";
-import { READ_BUFFER_BYTES } from "../upload/read-raw-body";
 
 export async function hashRange(
   bucket: R2Bucket,
@@ -16,7 +16,7 @@ export async function hashRange(
   if (!object || !("body" in object)) {
     throw new Error(`the assembled object ${key} changed or vanished while it was hashed`);
   }
-  // One reused buffer, as for uploads (read-raw-body.ts): the step allocates nothing per chunk.
+  // One reused buffer, as for uploads (base/read-buffer.ts): the step allocates nothing per chunk.
   const reader = object.body.getReader({ mode: "byob" });
   let buffer: ArrayBufferLike = new ArrayBuffer(READ_BUFFER_BYTES);
   let seen = 0;

@@ -1,12 +1,12 @@
 // After the management side commits a change the edge reads, it tells the delivery Worker
-// through the DELIVERY service binding (DeliveryControl in src/delivery-worker.ts), so the
+// through the DELIVERY service binding (DeliveryControl in src/delivery/control.ts), so the
 // isolate that answers drops its memo of the KV record: an asset's (after a route's commit), or a
 // stack's environment index or a delivery token's grant (after the stack's object has written
 // it, from a request or its alarm). Locally that is the only delivery isolate, so the next public
 // request shows the change; in production it reaches one isolate, and the others catch up within
 // the documented staleness bound (docs/HTTP.md).
 
-import type { DeliveryControl } from "../delivery-worker";
+import type { DeliveryControl } from "../delivery/control";
 import { deliveryTokenKey, environmentIndexKey } from "../domain/publishing";
 
 /** Calls the delivery Worker, bounded: a slow one must not hold up a committed change's answer. */

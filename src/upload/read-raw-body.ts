@@ -1,11 +1,9 @@
 // A raw request body (a raw upload, or one part of an upload session) streamed into a sink.
 
+import { READ_BUFFER_BYTES } from "../base/read-buffer";
 import { drainBody } from "../http/drain-body";
 import { malformedBody, tooLarge } from "../http/errors";
 import { type Sink, UploadLengthError } from "./version-sink";
-
-/** How much of the body is read at a time, into one buffer reused for the whole body. */
-export const READ_BUFFER_BYTES = 256 * 1024;
 
 /**
  * Pumps the body into the sink; each write is awaited (backpressure). The body is read with a
