@@ -62,7 +62,7 @@ function tiff(order, orientation, gap = 0) {
 }
 
 // Each fixture: its name, the size the reader must report (the stored raster, except that AVIF's
-// irot is applied; EXIF orientation never is: see src/domain/image-dimensions.ts), how to make
+// irot is applied; EXIF orientation never is: see src/images/dimension-reader.ts), how to make
 // it, and optionally the EXIF orientation sharp must read from it and the TIFF byte order its
 // EXIF must have. The reader must report that orientation for a JPEG and 1 for the other formats
 // (their EXIF lies beyond the header that settles the size).

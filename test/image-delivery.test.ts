@@ -23,7 +23,7 @@ const WIDE_PNG = fixture("png-interlaced-300x2.png");
 
 /** The size an image answer declares, read back with the project's own header reader. */
 async function sizeOf(bytes: Uint8Array) {
-  const { createDimensionReader } = await import("../src/domain/image-dimensions");
+  const { createDimensionReader } = await import("../src/images/dimension-reader");
   const reader = createDimensionReader();
   reader.write(bytes);
   return reader.dimensions;

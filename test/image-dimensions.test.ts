@@ -1,4 +1,4 @@
-// src/domain/image-dimensions.ts: real images (test/fixtures/images, made by sharp) fed whole, byte
+// src/images/dimension-reader.ts: real images (test/fixtures/images, made by sharp) fed whole, byte
 // by byte and in random chunkings; truncated files; non-images; hand-built hostile headers and
 // EXIF; the byte budget. Pure, so plain unit tests (they run in workerd like the rest).
 
@@ -9,7 +9,7 @@ import {
   DEFAULT_MAX_BYTES,
   type DimensionReader,
   MAX_DIMENSION,
-} from "../src/domain/image-dimensions";
+} from "../src/images/dimension-reader";
 import { FIXTURES, imageFixture as fixture } from "./fixtures/images/decoded";
 
 // ---- Helpers --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The records the Durable Objects keep. The asset's Durable Object is their only writer.
 
-import type { Dimensions } from "./image-dimensions";
+import type { Dimensions } from "../images/dimension-reader";
 
 /** One immutable version of an asset's bytes. */
 export interface VersionRecord {

@@ -3,7 +3,7 @@
 // of every byte (those read, replayed, then the rest): no second read, no decoding, and at most
 // the dimension reader's budget (1 MiB) held while looking.
 
-import { createDimensionReader, type Dimensions } from "../domain/image-dimensions";
+import { createDimensionReader, type Dimensions } from "./dimension-reader";
 
 export interface Peeked {
   dimensions: Dimensions | null;

@@ -1,10 +1,10 @@
 // What is learnt from a file's bytes as they stream into R2, without a second read: their
-// SHA-256, and a raster image's pixel size read from its header (domain/image-dimensions.ts;
+// SHA-256, and a raster image's pixel size read from its header (images/dimension-reader.ts;
 // nothing is decoded). The size is the one the image is shown at: a JPEG whose EXIF orientation
 // turns it a quarter (5 to 8) has its stored width and height swapped, as browsers show it.
 
 import { bytesToHex } from "../base/token-hash";
-import { createDimensionReader, type Dimensions } from "../domain/image-dimensions";
+import { createDimensionReader, type Dimensions } from "../images/dimension-reader";
 
 export interface FileFacts {
   sha256: string;
