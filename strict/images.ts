@@ -4,7 +4,8 @@
 // AVIF output at most 1,200 pixels a side, past which the output format being best-effort, the
 // engine answers in WebP. Each transformation is a subrequest. Locally the engine is sharp.
 
-import { createDimensionReader, type Dimensions } from "../src/images/dimension-reader";
+import type { Dimensions } from "../src/domain/records";
+import { createDimensionReader } from "../src/images/dimension-reader";
 import type { StrictLimits } from "./config";
 import { spend } from "./invocation";
 

@@ -5,7 +5,7 @@
 
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseImageParams } from "../src/images/params";
+import { parseImageParams } from "../src/images/parse-params";
 import { planTransform } from "../src/images/plan";
 import worker, { type BothEnv } from "./both-workers";
 import { imageFixture as fixture } from "./fixtures/images/decoded";

@@ -1,6 +1,6 @@
-// src/images/params.ts: every Image Delivery API parameter's accepted forms and refusals, the
-// width policies (IMAGE_WIDTHS), and the canonical form that keys a variant. Pure: unit tests and
-// fast-check properties.
+// src/images/parse-params.ts (with param-values.ts, normalise-params.ts and params.ts): every Image
+// Delivery API parameter's accepted forms and refusals, the width policies (IMAGE_WIDTHS), and the
+// canonical form that keys a variant. Pure: unit tests and fast-check properties.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -10,9 +10,9 @@ import {
   type ImageParams,
   MAX_SIDE,
   type ParseResult,
-  parseImageParams,
   type WidthPolicy,
 } from "../src/images/params";
+import { parseImageParams } from "../src/images/parse-params";
 
 const parse = (query: string, policy?: WidthPolicy): ParseResult =>
   parseImageParams(new URLSearchParams(query), policy);

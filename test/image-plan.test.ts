@@ -16,7 +16,8 @@ import {
   sourceFormat,
   withExtension,
 } from "../src/images/formats";
-import { type ImageParams, parseImageParams } from "../src/images/params";
+import type { ImageParams } from "../src/images/params";
+import { parseImageParams } from "../src/images/parse-params";
 import { peekImage } from "../src/images/peek";
 import {
   type Limits,

@@ -26,7 +26,8 @@ import {
   notFound,
   repeatedDownloadName,
 } from "../http/errors";
-import { type ImageParams, parseImageParams } from "../images/params";
+import type { ImageParams } from "../images/params";
+import { parseImageParams } from "../images/parse-params";
 import { answer, type Ctx, type Method, withDownload } from "./answer";
 import { PUBLIC_METHODS } from "./cors";
 import { assetCacheTag, cachedVersion, storeMetadata, storeWhileStreaming } from "./edge-cache";

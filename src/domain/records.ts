@@ -1,8 +1,12 @@
 // The records the Durable Objects keep. The asset's Durable Object is their only writer.
 
-import type { Dimensions } from "../images/dimension-reader";
-
 /** One immutable version of an asset's bytes. */
+/** An image's width and height in pixels, as its file declares them (images/dimension-reader.ts). */
+export interface Dimensions {
+  width: number;
+  height: number;
+}
+
 export interface VersionRecord {
   version: number;
   fileUid: string;

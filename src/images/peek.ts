@@ -3,7 +3,8 @@
 // of every byte (those read, replayed, then the rest): no second read, no decoding, and at most
 // the dimension reader's budget (1 MiB) held while looking.
 
-import { createDimensionReader, type Dimensions } from "./dimension-reader";
+import type { Dimensions } from "../domain/records";
+import { createDimensionReader } from "./dimension-reader";
 
 export interface Peeked {
   dimensions: Dimensions | null;

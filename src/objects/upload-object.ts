@@ -7,8 +7,8 @@ import { DurableObject } from "cloudflare:workers";
 import { ResumableSha256 } from "../base/resumable-sha256";
 import { type HashProgress, linkedProgress, type PartLink } from "../base/running-hash";
 import { config } from "../config";
+import type { Dimensions } from "../domain/records";
 import { missingParts, type PartPlan } from "../domain/upload-parts";
-import type { Dimensions } from "../images/dimension-reader";
 import { hashRange } from "./hash-range";
 
 export type UploadState = "open" | "completing" | "completed" | "aborted" | "expired" | "failed";

@@ -4,7 +4,8 @@
 // turns it a quarter (5 to 8) has its stored width and height swapped, as browsers show it.
 
 import { bytesToHex } from "../base/token-hash";
-import { createDimensionReader, type Dimensions } from "../images/dimension-reader";
+import type { Dimensions } from "../domain/records";
+import { createDimensionReader } from "../images/dimension-reader";
 
 export interface FileFacts {
   sha256: string;

@@ -4,8 +4,8 @@
 
 import type { ResumableSha256, Sha256State } from "../base/resumable-sha256";
 import type { PartLink } from "../base/running-hash";
+import type { Dimensions } from "../domain/records";
 import { storageUnavailable } from "../http/errors";
-import type { Dimensions } from "../images/dimension-reader";
 import { type FileFacts, watchFile } from "./file-facts";
 
 export interface StoredObject extends FileFacts {
