@@ -24,7 +24,7 @@ const FLOORS: string[][] = [
   ["console", "home"], // the web pages
   ["openapi"], // the API's OpenAPI document, built from the routes' schemas
   ["reference"], // the /reference page, rendered from that document
-  ["app.ts"], // the management app
+  ["management-app.ts"], // the management app
   ["management-worker.ts", "delivery-worker.ts"], // the two entry points
 ];
 
@@ -124,18 +124,27 @@ describe("the import graph of src/", () => {
     }
   });
 
+  it("names every file of src/ once: no two files share a name", () => {
+    const byName = new Map<string, string[]>();
+    for (const file of graph.keys()) {
+      const name = file.split("/").pop() ?? file;
+      byName.set(name, [...(byName.get(name) ?? []), file]);
+    }
+    expect([...byName.values()].filter((files) => files.length > 1)).toEqual([]);
+  });
+
   it("finds a planted upward import, a sideways one and a type-only circle", () => {
     const planted = new Map([
       ["domain/slug.ts", ["base/field-errors.ts", "http/errors.ts"]],
       ["auth/management-auth.ts", ["objects/stubs.ts", "upload/checksum.ts"]],
-      ["routes/stacks.ts", ["app.ts"]],
+      ["routes/stacks.ts", ["management-app.ts"]],
       ["base/a.ts", ["base/b.ts"]],
       ["base/b.ts", ["base/a.ts"]],
     ]);
     expect(wrongWayImports(planted)).toEqual([
       "domain/slug.ts -> http/errors.ts",
       "auth/management-auth.ts -> upload/checksum.ts",
-      "routes/stacks.ts -> app.ts",
+      "routes/stacks.ts -> management-app.ts",
     ]);
     expect(circles(planted)).toEqual([["base/a.ts", "base/b.ts", "base/a.ts"]]);
     // The planted edges come from the parser too: a type-only import and an import() type.

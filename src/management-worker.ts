@@ -2,9 +2,9 @@
 // static files, the Durable Object classes the runtime instantiates, and the hourly sweep. The
 // public URLs are served by the other Worker, src/delivery-worker.ts.
 
-import { app } from "./app";
 import { config } from "./config";
 import { sweepOrphans } from "./maintenance/orphan-sweep";
+import { app } from "./management-app";
 
 export { AssetObject } from "./objects/asset-object";
 export { StackObject } from "./objects/stack-object";

@@ -6,7 +6,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseImageParams } from "../src/images/parse-params";
-import { planTransform } from "../src/images/plan";
+import { planTransform } from "../src/images/transform-plan";
 import worker, { type BothEnv } from "./both-workers";
 import { imageFixture as fixture } from "./fixtures/images/decoded";
 import {

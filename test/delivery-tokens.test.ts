@@ -10,7 +10,7 @@ import {
   deliveryTokenKey,
   environmentIndexKey,
   MAX_DELIVERY_TOKENS,
-} from "../src/domain/publishing";
+} from "../src/domain/publishing-records";
 import {
   deliveryTokenCreatedSchema,
   deliveryTokenFoundSchema,

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config";
+import { decideSlug } from "../src/domain/exactly-once";
 import { checkFilename, sanitizeFilename } from "../src/domain/filename";
 import {
   isApiKey,
@@ -12,8 +13,7 @@ import {
   newFileUid,
   newManagementToken,
 } from "../src/domain/ids";
-import { decideSlug } from "../src/domain/permanent-slug";
-import { deliveryTokenKey, environmentIndexKey } from "../src/domain/publishing";
+import { deliveryTokenKey, environmentIndexKey } from "../src/domain/publishing-records";
 import { readModelKey } from "../src/domain/read-model";
 import { parsePublicPath, versionedPath, versionObjectKey } from "../src/domain/urls";
 import { chooseContentType } from "../src/upload/content-type";

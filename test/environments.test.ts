@@ -3,7 +3,7 @@
 
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { environmentIndexKey, MAX_ENVIRONMENTS } from "../src/domain/publishing";
+import { environmentIndexKey, MAX_ENVIRONMENTS } from "../src/domain/publishing-records";
 import {
   environmentCreatedSchema,
   environmentFoundSchema,

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { version } from "../package.json";
 import { openApiDocument } from "../src/openapi/document";
-import { referencePage } from "../src/reference/page";
+import { referencePage } from "../src/reference/reference-page";
 
 const doc = openApiDocument(version);
 

@@ -1,4 +1,4 @@
-// src/images/plan.ts (output size and the binding's steps, against hand-computed sizes),
+// src/images/transform-plan.ts (output size and the binding's steps, against hand-computed sizes),
 // formats.ts (negotiation, source formats, download names), variant.ts (ETags) and peek.ts (the
 // size read off a stream that is then replayed whole). Pure but for peek, which runs on workerd's
 // streams.
@@ -24,7 +24,7 @@ import {
   planTransform,
   type SourceImage,
   type TransformPlan,
-} from "../src/images/plan";
+} from "../src/images/transform-plan";
 import { variantEtag } from "../src/images/variant";
 import { FIXTURES } from "./fixtures/images/decoded";
 

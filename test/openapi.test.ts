@@ -6,10 +6,10 @@ import { type Hono, Hono as HonoApp } from "hono";
 import { inspectRoutes } from "hono/dev";
 import { describe, expect, it } from "vitest";
 import { version } from "../package.json";
-import { app } from "../src/app";
+import { app } from "../src/management-app";
 import { openApiDocument } from "../src/openapi/document";
 import type { JsonSchema, Operation } from "../src/openapi/types";
-import { referencePage } from "../src/reference/page";
+import { referencePage } from "../src/reference/reference-page";
 import { FILE_FIELD, TEXT_FIELDS } from "../src/upload/read-multipart-form";
 
 const doc = openApiDocument(version);

@@ -10,7 +10,7 @@ import {
   publishDetails,
   withoutEnvironments,
 } from "../src/domain/publications";
-import type { PublishedMetadata, ScheduledAction } from "../src/domain/publishing";
+import type { PublishedMetadata, ScheduledAction } from "../src/domain/publishing-records";
 import {
   checkScheduledAt,
   dueActions,

@@ -187,7 +187,7 @@ export async function createFolder(of: Stack, name: string, parent?: string): Pr
   return ((await res.json()) as { asset: { uid: string } }).asset.uid;
 }
 
-/** A stack's folder holds (objects/folders.ts): a refused move must leave none behind. */
+/** A stack's folder holds (objects/stack-folders.ts): a refused move must leave none behind. */
 function folderHolds(apiKey: string) {
   return runInDurableObject(stackStub(env, apiKey), (_obj: StackObject, state) =>
     state.storage.sql.exec("SELECT asset_uid, folder_uid FROM folder_holds").toArray(),

@@ -21,7 +21,7 @@ import {
 import { negotiate, outputMime, sourceFormat, withExtension } from "../images/formats";
 import { canonicalParams, type ImageParams, MAX_SIDE } from "../images/params";
 import { peekImage, peekNonEmpty } from "../images/peek";
-import { planTransform } from "../images/plan";
+import { planTransform } from "../images/transform-plan";
 import { variantEtag } from "../images/variant";
 import {
   answer,
@@ -47,7 +47,7 @@ export const OUTPUT_LIMITS = { maxSide: MAX_SIDE, maxArea: 50_000_000 };
 /** The largest source the engine is given, in pixels (Cloudflare Images' own input limit). */
 export const MAX_SOURCE_PIXELS = 100_000_000;
 /**
- * Part of every variant's cache key and ETag: changing how variants are made (src/images/plan.ts)
+ * Part of every variant's cache key and ETag: changing how variants are made (src/images/transform-plan.ts)
  * must change this, so no location or browser keeps bytes the new code would not make.
  */
 const PLAN_VERSION = "v=1";

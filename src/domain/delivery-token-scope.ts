@@ -7,7 +7,7 @@
 // one branch, so `acl` may only be {"read": true} and `branches` only ["main"]. The environments
 // are resolved to uids by the stack's object, which checks they exist. Pure.
 
-import { MAIN_BRANCH, MAX_ENVIRONMENTS } from "./publishing";
+import { MAIN_BRANCH, MAX_ENVIRONMENTS } from "./publishing-records";
 
 /** An environment as a scope names it: by uid (which wins when both are given), or by name. */
 export type EnvironmentRef = { uid: string } | { name: string };

@@ -11,7 +11,7 @@ import {
   type PublicationRecord,
   type PublishedMetadata,
   type ScheduledAction,
-} from "./publishing";
+} from "./publishing-records";
 
 /** An asset's publications by environment uid. */
 export type Publications = Record<string, PublicationRecord>;

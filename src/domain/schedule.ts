@@ -2,7 +2,7 @@
 // The asset's Durable Object keeps its actions and fires them from its alarm
 // (objects/asset-publishing.ts); this file only decides. Pure.
 
-import type { ScheduledAction } from "./publishing";
+import type { ScheduledAction } from "./publishing-records";
 
 /** How far ahead an action may be scheduled: ten years (a date beyond is surely a typo). */
 export const MAX_SCHEDULE_AHEAD_MS = 10 * 366 * 24 * 3600 * 1000;

@@ -3,7 +3,7 @@
 // is the CMA's `{"environment": {...}}`; unknown fields are refused.
 
 import * as z from "zod/mini";
-import { LOCALE_CODE, MAX_ENVIRONMENT_NAME } from "../domain/publishing";
+import { LOCALE_CODE, MAX_ENVIRONMENT_NAME } from "../domain/publishing-records";
 import { readOnly } from "./asset-schemas";
 import { validationFailed } from "./errors";
 import { text, wholeNumber } from "./schemas";

@@ -8,7 +8,7 @@
 
 import * as z from "zod/mini";
 import { BLT_ID } from "../domain/ids";
-import { MAX_ENVIRONMENT_NAME, MAX_ENVIRONMENTS, MAX_LOCALES } from "../domain/publishing";
+import { MAX_ENVIRONMENT_NAME, MAX_ENVIRONMENTS, MAX_LOCALES } from "../domain/publishing-records";
 import { wholeNumber } from "./schemas";
 
 /** The most assets one bulk request may name; each is a call to its asset's Durable Object. */

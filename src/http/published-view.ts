@@ -5,7 +5,7 @@
 // (objects/published-rows.ts); the delivery Worker reads them. Pure.
 
 import type { Publications } from "../domain/publications";
-import type { PublicationRecord } from "../domain/publishing";
+import type { PublicationRecord } from "../domain/publishing-records";
 import type { AssetRecord, VersionRecord } from "../domain/records";
 import { assetView } from "./asset-view";
 

@@ -4,7 +4,7 @@
 
 import * as z from "zod/mini";
 import { BLT_ID, TOKEN_UID } from "../domain/ids";
-import { MAIN_BRANCH } from "../domain/publishing";
+import { MAIN_BRANCH } from "../domain/publishing-records";
 
 const matching = (pattern: RegExp) => z.string().check(z.regex(pattern));
 const timestamp = z.iso.datetime();

@@ -1,8 +1,8 @@
 // Environments and delivery tokens as the API shows them (the CMA's field names), typed by their
 // response schemas so a view and its documented shape cannot drift apart.
 
-import type { DeliveryTokenRecord, EnvironmentRecord } from "../domain/publishing";
-import { MAIN_BRANCH } from "../domain/publishing";
+import type { DeliveryTokenRecord, EnvironmentRecord } from "../domain/publishing-records";
+import { MAIN_BRANCH } from "../domain/publishing-records";
 import type { DeliveryTokenJson, EnvironmentJson } from "./publishing-response-schemas";
 
 export function environmentView(env: EnvironmentRecord): EnvironmentJson {

@@ -5,7 +5,7 @@
 // set in the same turn as the backstop.
 
 import { DurableObject } from "cloudflare:workers";
-import { decideSlug } from "../domain/permanent-slug";
+import { decideSlug } from "../domain/exactly-once";
 import type { AssetRecord, AssetSnapshot, VersionRecord } from "../domain/records";
 import {
   AssetPublishing,

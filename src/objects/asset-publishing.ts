@@ -6,7 +6,11 @@
 
 import { newAssetUid } from "../domain/ids";
 import { applyPublish, applyUnpublish, withoutEnvironments } from "../domain/publications";
-import type { PublicationRecord, PublishedMetadata, ScheduledAction } from "../domain/publishing";
+import type {
+  PublicationRecord,
+  PublishedMetadata,
+  ScheduledAction,
+} from "../domain/publishing-records";
 import type { AssetRecord, AssetSnapshot, VersionRecord } from "../domain/records";
 import { dueActions, findSameAction, MAX_SCHEDULED_PER_ASSET, nextDue } from "../domain/schedule";
 import {

@@ -4,7 +4,7 @@
 // (asset-publishing.ts) and its sync (asset-sync.ts).
 
 import type { Publications } from "../domain/publications";
-import type { PublishingState, ScheduledAction } from "../domain/publishing";
+import type { PublishingState, ScheduledAction } from "../domain/publishing-records";
 import {
   type AssetRecord,
   type AssetSnapshot,

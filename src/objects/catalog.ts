@@ -9,7 +9,7 @@ import {
   type ListOrder,
 } from "../domain/asset-query-sql";
 import { listingTextTest, type TextColumns } from "../domain/listing-text";
-import type { Publication } from "../domain/publishing";
+import type { Publication } from "../domain/publishing-records";
 import { type AssetSnapshot, currentAssetShape, type FolderRecord } from "../domain/records";
 
 export type CatalogItem =

@@ -8,11 +8,15 @@ import { FailureWindow } from "../base/failure-window";
 import { hexToBytes } from "../base/token-hash";
 import type { ListFilter, ListOrder } from "../domain/asset-query-sql";
 import type { EnvironmentRef } from "../domain/delivery-token-scope";
-import type { DeliveryTokenRecord, EnvironmentRecord, PublishingState } from "../domain/publishing";
+import type {
+  DeliveryTokenRecord,
+  EnvironmentRecord,
+  PublishingState,
+} from "../domain/publishing-records";
 import type { AssetSnapshot, FolderRecord } from "../domain/records";
 import { type CatalogPage, countCatalog, listCatalog } from "./catalog";
-import type { TokenChange } from "./delivery-tokens";
 import type { Drop } from "./environment-drops";
+import type { TokenChange } from "./stack-delivery-tokens";
 import {
   type EnvironmentChange,
   type EnvironmentPage,
@@ -21,7 +25,7 @@ import {
   listEnvironments,
   type Resolution,
   resolveEnvironments,
-} from "./environments";
+} from "./stack-environments";
 import {
   createFolder,
   deleteFolder,
@@ -33,7 +37,7 @@ import {
   type UnknownFolder,
   unknownFolder,
   updateFolder,
-} from "./folders";
+} from "./stack-folders";
 import {
   catalogueAsset,
   getQueueEntry,

@@ -5,7 +5,7 @@
 // and the publish queue: every scheduled action still waiting (`publish_queue`). Functions over
 // the stack object's SQLite, run inside its transactions.
 
-import type { PublishingState, ScheduledAction } from "../domain/publishing";
+import type { PublishingState, ScheduledAction } from "../domain/publishing-records";
 import type { AssetSnapshot } from "../domain/records";
 import { putAsset, removeAsset } from "./catalog";
 

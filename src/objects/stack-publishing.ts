@@ -9,7 +9,8 @@ import {
   deliveryTokenKey,
   type EnvironmentRecord,
   environmentIndexKey,
-} from "../domain/publishing";
+} from "../domain/publishing-records";
+import type { Drop } from "./environment-drops";
 import {
   createDeliveryToken,
   deleteDeliveryToken,
@@ -20,8 +21,7 @@ import {
   type TokenPage,
   type TokenResult,
   updateDeliveryToken,
-} from "./delivery-tokens";
-import type { Drop } from "./environment-drops";
+} from "./stack-delivery-tokens";
 import {
   createEnvironment,
   deleteEnvironment,
@@ -30,7 +30,7 @@ import {
   environmentIndex,
   environmentNames,
   updateEnvironment,
-} from "./environments";
+} from "./stack-environments";
 import { StackSync } from "./stack-sync";
 
 /** A token with the current names of the environments its scope holds (for its view). */

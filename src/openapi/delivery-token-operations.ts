@@ -1,7 +1,7 @@
 // The delivery-token operations (routes/delivery-tokens.ts), as the OpenAPI document describes
 // them.
 
-import { MAX_DELIVERY_TOKENS } from "../domain/publishing";
+import { MAX_DELIVERY_TOKENS } from "../domain/publishing-records";
 import { deliveryTokenNotFound, malformedBody, tooLarge, validationFailed } from "../http/errors";
 import { MAX_JSON_BYTES } from "../http/schemas";
 import type { OperationSpec } from "./operation-spec";

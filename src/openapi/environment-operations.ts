@@ -1,6 +1,6 @@
 // The environment operations (routes/environments.ts), as the OpenAPI document describes them.
 
-import { MAX_ENVIRONMENT_NAME, MAX_ENVIRONMENTS } from "../domain/publishing";
+import { MAX_ENVIRONMENT_NAME, MAX_ENVIRONMENTS } from "../domain/publishing-records";
 import { MAX_ENVIRONMENT_URLS } from "../http/environment-schemas";
 import { environmentNotFound, malformedBody, tooLarge, validationFailed } from "../http/errors";
 import { MAX_JSON_BYTES } from "../http/schemas";

@@ -3,7 +3,7 @@
 
 import { MAX_QUERY_VALUES } from "../domain/asset-query";
 import { BLT_ID, TOKEN_UID, UPLOAD_UID } from "../domain/ids";
-import { MAX_ENVIRONMENT_NAME } from "../domain/publishing";
+import { MAX_ENVIRONMENT_NAME } from "../domain/publishing-records";
 import { MAX_REGEX_LENGTH, MAX_REGEX_RUNS } from "../domain/regex-pattern";
 import { MAX_PARTS } from "../domain/upload-parts";
 import { listQuerySchema } from "../http/asset-schemas";

@@ -1,7 +1,7 @@
 // The publishing operations (routes/publishing.ts, routes/publish-queue.ts), as the OpenAPI
 // document describes them.
 
-import { MAX_ENVIRONMENTS, MAX_LOCALES } from "../domain/publishing";
+import { MAX_ENVIRONMENTS, MAX_LOCALES } from "../domain/publishing-records";
 import { MAX_SCHEDULED_PER_ASSET } from "../domain/schedule";
 import {
   assetNotFound,

@@ -7,14 +7,14 @@
 //   DELETE /v3/stacks/delivery_tokens/{uid}  revoke: the edge refuses it within the bound
 // A token reads the published assets of the environments in its scope through the Content
 // Delivery API. The token itself is in the creating answer only; the stack's object keeps its
-// SHA-256 and writes the grant the delivery Worker checks (objects/delivery-tokens.ts).
+// SHA-256 and writes the grant the delivery Worker checks (objects/stack-delivery-tokens.ts).
 
 import { type Context, Hono } from "hono";
 import { requireManagementToken, type StackVariables } from "../auth/management-auth";
 import { sha256Hex } from "../base/token-hash";
 import { checkScope, type EnvironmentRef } from "../domain/delivery-token-scope";
 import { BLT_ID, newDeliveryToken, newDeliveryTokenUid } from "../domain/ids";
-import { MAX_DELIVERY_TOKENS } from "../domain/publishing";
+import { MAX_DELIVERY_TOKENS } from "../domain/publishing-records";
 import {
   deliveryTokenCreateSchema,
   deliveryTokenUpdateSchema,
@@ -23,7 +23,7 @@ import { nameFilter, smallListQuerySchema } from "../http/environment-schemas";
 import { deliveryTokenNotFound, validationFailed } from "../http/errors";
 import { deliveryTokenView } from "../http/publishing-views";
 import { readJson, validate } from "../http/schemas";
-import type { TokenChange } from "../objects/delivery-tokens";
+import type { TokenChange } from "../objects/stack-delivery-tokens";
 import type { TokenAnswer } from "../objects/stack-publishing";
 import { stackStub } from "../objects/stubs";
 

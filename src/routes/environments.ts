@@ -4,13 +4,13 @@
 //   GET    /v3/environments/{name}
 //   PUT    /v3/environments/{name}   rename or change urls; the uid never changes
 //   DELETE /v3/environments/{name}   stops the edge serving it at once, unpublishes in the background
-// They live in the stack's Durable Object (objects/environments.ts), which writes the edge's
+// They live in the stack's Durable Object (objects/stack-environments.ts), which writes the edge's
 // index of them to KV (objects/stack-sync.ts).
 
 import { type Context, Hono } from "hono";
 import { requireManagementToken, type StackVariables } from "../auth/management-auth";
 import { newEnvironmentUid } from "../domain/ids";
-import { MAX_ENVIRONMENTS } from "../domain/publishing";
+import { MAX_ENVIRONMENTS } from "../domain/publishing-records";
 import {
   environmentCreateSchema,
   environmentUpdateSchema,
@@ -20,7 +20,7 @@ import {
 import { environmentNotFound, validationFailed } from "../http/errors";
 import { environmentView } from "../http/publishing-views";
 import { readJson, validate } from "../http/schemas";
-import type { EnvironmentChange, EnvironmentResult } from "../objects/environments";
+import type { EnvironmentChange, EnvironmentResult } from "../objects/stack-environments";
 import { stackStub } from "../objects/stubs";
 
 type Env_ = { Bindings: Env; Variables: StackVariables };

@@ -1,5 +1,5 @@
 // Putting an asset into a folder. The asset's Durable Object commits the move, but the folder
-// lives in the stack's: so the folder is held there first (objects/folders.ts), which both checks
+// lives in the stack's: so the folder is held there first (objects/stack-folders.ts), which both checks
 // that this stack has it and keeps it from being deleted while the move is under way. The hold
 // ends here once the catalogue shows the asset in the folder (or the move did not happen); if the
 // catalogue is behind, its next update ends it, and at worst it runs out by itself.

@@ -3,7 +3,7 @@
 //   GET    /v3/assets/folders/{uid}
 //   PUT    /v3/assets/folders/{uid}    rename or move; a move into itself or below is refused
 //   DELETE /v3/assets/folders/{uid}    only when empty
-// They live in the stack's Durable Object (objects/folders.ts). Mounted under /v3/assets, whose
+// They live in the stack's Durable Object (objects/stack-folders.ts). Mounted under /v3/assets, whose
 // routes authenticate every request (routes/assets.ts).
 
 import { type Context, Hono } from "hono";
@@ -14,7 +14,7 @@ import { folderCreateSchema, folderUpdateSchema } from "../http/asset-schemas";
 import { folderView } from "../http/asset-view";
 import { folderNotEmpty, folderNotFound, notAFolder, validationFailed } from "../http/errors";
 import { readJson, validate } from "../http/schemas";
-import type { FolderChangeResult } from "../objects/folders";
+import type { FolderChangeResult } from "../objects/stack-folders";
 import { stackStub } from "../objects/stubs";
 
 type Env_ = { Bindings: Env; Variables: StackVariables };

@@ -3,8 +3,8 @@
 // (src/delivery-worker.ts); here they are unknown paths (404).
 
 import { Hono } from "hono";
-import { consoleRoutes } from "./console/routes";
-import { homeRoutes } from "./home/routes";
+import { consoleRoutes } from "./console/console-routes";
+import { homeRoutes } from "./home/home-routes";
 import { errorResponse } from "./http/error-response";
 import { notFound } from "./http/errors";
 import { adminRoutes } from "./routes/admin";

@@ -9,7 +9,7 @@ import {
   type DeliveryTokenGrant,
   type DeliveryTokenRecord,
   MAX_DELIVERY_TOKENS,
-} from "../domain/publishing";
+} from "../domain/publishing-records";
 import { recordPage } from "./record-page";
 
 /** What the record keeps as JSON: everything but the scope, which has its own table. */

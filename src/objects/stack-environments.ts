@@ -8,7 +8,7 @@ import {
   type EnvironmentRecord,
   environmentUidIn,
   MAX_ENVIRONMENTS,
-} from "../domain/publishing";
+} from "../domain/publishing-records";
 import { recordPage } from "./record-page";
 
 export type EnvironmentChange = Partial<

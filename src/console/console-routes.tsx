@@ -11,8 +11,8 @@ import { headerValue } from "../http/request-fields";
 import { AssetDetail, type VersionJson } from "./asset-detail";
 import { type AssetJson, AssetList, type FolderJson, type ListedJson } from "./asset-list";
 import type { QueuedAction } from "./asset-publishing";
+import { ConsolePage } from "./console-page";
 import { lastPageStart, PAGE_SIZE } from "./format";
-import { ConsolePage } from "./page";
 
 /** How the console reaches the management API: the app's own fetch handler. */
 export type ApiFetch = (

@@ -2,7 +2,7 @@
 
 import { Hono } from "hono";
 import { pageSecurity } from "../http/page-security";
-import { HomePage } from "./page";
+import { HomePage } from "./home-page";
 
 export const homeRoutes = new Hono<{ Bindings: Env }>();
 
