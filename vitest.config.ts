@@ -61,7 +61,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
-    setupFiles: ["./test/apply-migrations.ts"],
+    setupFiles: ["./test/apply-migrations.ts", "./test/count-assertions.ts"],
+    reporters: ["default", "./test/assertion-count-reporter.ts"],
     provide: { fuzz: { seed: FUZZ_SEED, scale: FUZZ_SCALE } },
   },
 });

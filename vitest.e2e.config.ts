@@ -8,6 +8,8 @@ export default defineConfig({
     include: ["e2e/**/*.test.ts"],
     environment: "node",
     globalSetup: ["e2e/server.setup.ts"],
+    setupFiles: ["./test/count-assertions.ts"],
+    reporters: ["default", "./test/assertion-count-reporter.ts"],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
