@@ -58,6 +58,10 @@ function planOf(
 
 const sizeOf = (plan: TransformPlan) => `${plan.width}x${plan.height}`;
 const last = (plan: TransformPlan) => plan.steps.at(-1);
+/** The binding's trim step that cuts out a region (left, top, width, height) of the source. */
+const cut = (left: number, top: number, width: number, height: number): ImageTransform => ({
+  trim: { left, top, width, height },
+});
 
 // ---- Sizes -------------------------------------------------------------------------------------
 
@@ -139,86 +143,26 @@ describe("planTransform: output sizes", () => {
 describe("planTransform: crop", () => {
   it.each<[string, SourceName, string, ImageTransform]>([
     // a size, centred by default
-    [
-      "crop=200,100",
-      "landscape",
-      "200x100",
-      { trim: { left: 100, top: 100, width: 200, height: 100 } },
-    ],
-    [
-      "crop=0.5,50p",
-      "landscape",
-      "200x150",
-      { trim: { left: 100, top: 75, width: 200, height: 150 } },
-    ],
-    [
-      "crop=200,100",
-      "EXIF 6",
-      "200x100",
-      { trim: { left: 50, top: 150, width: 200, height: 100 } },
-    ],
+    ["crop=200,100", "landscape", "200x100", cut(100, 100, 200, 100)],
+    ["crop=0.5,50p", "landscape", "200x150", cut(100, 75, 200, 150)],
+    ["crop=200,100", "EXIF 6", "200x100", cut(50, 150, 200, 100)],
     // a ratio: the largest region of that shape
-    ["crop=16:9", "landscape", "400x225", { trim: { left: 0, top: 38, width: 400, height: 225 } }],
-    ["crop=1:1", "landscape", "300x300", { trim: { left: 50, top: 0, width: 300, height: 300 } }],
-    ["crop=1:1", "portrait", "300x300", { trim: { left: 0, top: 50, width: 300, height: 300 } }],
-    ["crop=1:1", "EXIF 6", "300x300", { trim: { left: 0, top: 50, width: 300, height: 300 } }],
-    ["crop=3:1", "portrait", "300x100", { trim: { left: 0, top: 150, width: 300, height: 100 } }],
+    ["crop=16:9", "landscape", "400x225", cut(0, 38, 400, 225)],
+    ["crop=1:1", "landscape", "300x300", cut(50, 0, 300, 300)],
+    ["crop=1:1", "portrait", "300x300", cut(0, 50, 300, 300)],
+    ["crop=1:1", "EXIF 6", "300x300", cut(0, 50, 300, 300)],
+    ["crop=3:1", "portrait", "300x100", cut(0, 150, 300, 100)],
     // positions: a top-left corner, or a share of the space left over
-    [
-      "crop=200,100,x10,y20",
-      "landscape",
-      "200x100",
-      { trim: { left: 10, top: 20, width: 200, height: 100 } },
-    ],
-    [
-      "crop=200,100,x0.1,y10p",
-      "landscape",
-      "200x100",
-      { trim: { left: 40, top: 30, width: 200, height: 100 } },
-    ],
-    [
-      "crop=200,100,offset-x0,offset-y100",
-      "landscape",
-      "200x100",
-      { trim: { left: 0, top: 200, width: 200, height: 100 } },
-    ],
-    [
-      "crop=200,100,offset-x25",
-      "landscape",
-      "200x100",
-      { trim: { left: 50, top: 100, width: 200, height: 100 } },
-    ],
-    [
-      "crop=16:9,offset-y0",
-      "landscape",
-      "400x225",
-      { trim: { left: 0, top: 0, width: 400, height: 225 } },
-    ],
-    [
-      "crop=200,100,x200,y200",
-      "landscape",
-      "200x100",
-      { trim: { left: 200, top: 200, width: 200, height: 100 } },
-    ],
+    ["crop=200,100,x10,y20", "landscape", "200x100", cut(10, 20, 200, 100)],
+    ["crop=200,100,x0.1,y10p", "landscape", "200x100", cut(40, 30, 200, 100)],
+    ["crop=200,100,offset-x0,offset-y100", "landscape", "200x100", cut(0, 200, 200, 100)],
+    ["crop=200,100,offset-x25", "landscape", "200x100", cut(50, 100, 200, 100)],
+    ["crop=16:9,offset-y0", "landscape", "400x225", cut(0, 0, 400, 225)],
+    ["crop=200,100,x200,y200", "landscape", "200x100", cut(200, 200, 200, 100)],
     // safe: kept inside the image
-    [
-      "crop=500,100,safe",
-      "landscape",
-      "400x100",
-      { trim: { left: 0, top: 100, width: 400, height: 100 } },
-    ],
-    [
-      "crop=200,100,x300,safe",
-      "landscape",
-      "200x100",
-      { trim: { left: 200, top: 100, width: 200, height: 100 } },
-    ],
-    [
-      "crop=200,100,x10,y290,safe",
-      "landscape",
-      "200x100",
-      { trim: { left: 10, top: 200, width: 200, height: 100 } },
-    ],
+    ["crop=500,100,safe", "landscape", "400x100", cut(0, 100, 400, 100)],
+    ["crop=200,100,x300,safe", "landscape", "200x100", cut(200, 100, 200, 100)],
+    ["crop=200,100,x10,y290,safe", "landscape", "200x100", cut(10, 200, 200, 100)],
     // smart: the ratio's size, placed by the engine
     [
       "crop=16:9,smart",
@@ -240,10 +184,7 @@ describe("planTransform: crop", () => {
 
   it("crops before it resizes, and resizes the region", () => {
     const plan = planOf("crop=1:1&width=100");
-    expect(plan.steps).toEqual([
-      { trim: { left: 50, top: 0, width: 300, height: 300 } },
-      { width: 100, height: 100, fit: "squeeze" },
-    ]);
+    expect(plan.steps).toEqual([cut(50, 0, 300, 300), { width: 100, height: 100, fit: "squeeze" }]);
     expect(sizeOf(planOf("crop=200,100&width=50p"))).toBe("100x50");
   });
 
@@ -374,16 +315,8 @@ describe("planTransform: the final exact-size step", () => {
     ["format=webp", "EXIF 6", [squeeze(300, 400)]],
     ["blur=5", "EXIF 6", [{ blur: 5 }, squeeze(300, 400)]],
     ["trim=10&blur=5", "landscape", [trim10, { blur: 5 }, squeeze(380, 280)]],
-    [
-      "crop=200,100",
-      "landscape",
-      [{ trim: { left: 100, top: 100, width: 200, height: 100 } }, squeeze(200, 100)],
-    ],
-    [
-      "crop=1:1",
-      "EXIF 6",
-      [{ trim: { left: 0, top: 50, width: 300, height: 300 } }, squeeze(300, 300)],
-    ],
+    ["crop=200,100", "landscape", [cut(100, 100, 200, 100), squeeze(200, 100)]],
+    ["crop=1:1", "EXIF 6", [cut(0, 50, 300, 300), squeeze(300, 300)]],
     [
       "crop=1:1,smart",
       "landscape",
@@ -426,19 +359,15 @@ describe("planTransform: the final exact-size step", () => {
     ["orient=6&blur=3", "landscape", [{ rotate: 90 }, { blur: 3 }]],
     ["format=webp&quality=50", "landscape", []],
     ["trim=0", "landscape", [{ trim: { top: 0, right: 0, bottom: 0, left: 0 } }]],
-    ["crop=400,300", "landscape", [{ trim: { left: 0, top: 0, width: 400, height: 300 } }]],
-    ["crop=4:3", "landscape", [{ trim: { left: 0, top: 0, width: 400, height: 300 } }]],
+    ["crop=400,300", "landscape", [cut(0, 0, 400, 300)]],
+    ["crop=4:3", "landscape", [cut(0, 0, 400, 300)]],
     ["crop=4:3,smart", "landscape", [{ width: 400, height: 300, fit: "crop", gravity: "auto" }]],
     ["pad=0", "portrait", [{ border: { top: 0, right: 0, bottom: 0, left: 0 } }]],
     // 0.0001 of 300 pixels rounds to none
     ["pad=0,0,0,0.0001", "portrait", [{ border: { top: 0, right: 0, bottom: 0, left: 0 } }]],
     // the resize after them sets the size already
     ["trim=10&width=100", "landscape", [trim10, squeeze(100, 74)]],
-    [
-      "crop=1:1&width=100",
-      "landscape",
-      [{ trim: { left: 50, top: 0, width: 300, height: 300 } }, squeeze(100, 100)],
-    ],
+    ["crop=1:1&width=100", "landscape", [cut(50, 0, 300, 300), squeeze(100, 100)]],
   ])("adds no last resize after %s on the %s source", (query, source, steps) => {
     expect(planOf(query, SOURCES[source]).steps).toEqual(steps);
   });
