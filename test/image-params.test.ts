@@ -6,8 +6,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config";
 import {
+  type CropSpec,
   canonicalParams,
   type ImageParams,
+  type Length,
   MAX_SIDE,
   type ParseResult,
   type WidthPolicy,
@@ -32,6 +34,14 @@ function canonical(query: string, policy?: WidthPolicy): string {
 
 const px = (n: number) => ({ px: n });
 const fr = (n: number) => ({ fraction: n });
+const box = (width: Length, height: Length) => ({ kind: "size" as const, width, height });
+const ratio = (width: number, height: number) => ({ kind: "ratio" as const, width, height });
+const at = (length: Length) => ({ at: length });
+/** A crop of that size, with its positions and mode as given. */
+const cropOf = (size: CropSpec["size"], rest: Omit<CropSpec, "size"> = {}): CropSpec => ({
+  size,
+  ...rest,
+});
 
 describe("parseImageParams: accepted forms", () => {
   it.each<[string, ImageParams]>([
@@ -69,49 +79,25 @@ describe("parseImageParams: accepted forms", () => {
     ["width=400&fit=crop", { width: px(400) }],
     ["height=300&fit=bounds", { height: px(300) }],
     // crop: a size or a ratio, then positions and a mode
-    ["crop=300,200", { crop: { size: { kind: "size", width: px(300), height: px(200) } } }],
-    ["crop=0.5,50p", { crop: { size: { kind: "size", width: fr(0.5), height: fr(0.5) } } }],
-    ["crop=16:9", { crop: { size: { kind: "ratio", width: 16, height: 9 } } }],
-    ["crop=1.5:1", { crop: { size: { kind: "ratio", width: 1.5, height: 1 } } }],
+    ["crop=300,200", { crop: cropOf(box(px(300), px(200))) }],
+    ["crop=0.5,50p", { crop: cropOf(box(fr(0.5), fr(0.5))) }],
+    ["crop=16:9", { crop: cropOf(ratio(16, 9)) }],
+    ["crop=1.5:1", { crop: cropOf(ratio(1.5, 1)) }],
     [
       "crop=300,200,x10,y20",
-      {
-        crop: {
-          size: { kind: "size", width: px(300), height: px(200) },
-          x: { at: px(10) },
-          y: { at: px(20) },
-        },
-      },
+      { crop: cropOf(box(px(300), px(200)), { x: at(px(10)), y: at(px(20)) }) },
     ],
-    [
-      "crop=300,200,y0.25",
-      { crop: { size: { kind: "size", width: px(300), height: px(200) }, y: { at: fr(0.25) } } },
-    ],
+    ["crop=300,200,y0.25", { crop: cropOf(box(px(300), px(200)), { y: at(fr(0.25)) }) }],
     [
       "crop=16:9,offset-x10,offset-y90.5",
-      {
-        crop: {
-          size: { kind: "ratio", width: 16, height: 9 },
-          x: { offset: 10 },
-          y: { offset: 90.5 },
-        },
-      },
+      { crop: cropOf(ratio(16, 9), { x: { offset: 10 }, y: { offset: 90.5 } }) },
     ],
     [
       "crop=16:9,offset-y0,offset-x100",
-      {
-        crop: {
-          size: { kind: "ratio", width: 16, height: 9 },
-          x: { offset: 100 },
-          y: { offset: 0 },
-        },
-      },
+      { crop: cropOf(ratio(16, 9), { x: { offset: 100 }, y: { offset: 0 } }) },
     ],
-    [
-      "crop=300,200,safe",
-      { crop: { size: { kind: "size", width: px(300), height: px(200) }, mode: "safe" } },
-    ],
-    ["crop=1:1,smart", { crop: { size: { kind: "ratio", width: 1, height: 1 }, mode: "smart" } }],
+    ["crop=300,200,safe", { crop: cropOf(box(px(300), px(200)), { mode: "safe" }) }],
+    ["crop=1:1,smart", { crop: cropOf(ratio(1, 1), { mode: "smart" }) }],
     // format, with Contentstack's aliases
     ["format=jpg", { format: "jpg" }],
     ["format=jpeg", { format: "jpg" }],
