@@ -3,9 +3,9 @@
 // binding object, so code that keys state on a binding's identity (the delivery Worker's memo)
 // sees one object, as it does in production.
 
-import { isStrictVar, type StrictLimits } from "./config";
 import { strictImages } from "./images";
 import { spend } from "./invocation";
+import { isStrictVar, type StrictLimits } from "./limits";
 
 /** When each KV key was last written in this isolate (the writers all run in it locally). */
 const kvWrites = new Map<string, number>();

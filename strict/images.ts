@@ -6,8 +6,8 @@
 
 import type { Dimensions } from "../src/domain/records";
 import { createDimensionReader } from "../src/images/dimension-reader";
-import type { StrictLimits } from "./config";
 import { spend } from "./invocation";
+import type { StrictLimits } from "./limits";
 
 const MAX_INPUT_BYTES = 100_000_000;
 const MAX_INPUT_AREA = 100_000_000;

@@ -6,8 +6,8 @@
 
 import { strictEnv } from "./bindings";
 import { capBody, refuseOversized } from "./body-limit";
-import { isStrictVar, limitsOf } from "./config";
 import { enter } from "./invocation";
+import { isStrictVar, limitsOf } from "./limits";
 
 /** The env without this mode's variables, for the mode off. */
 function plainEnv<E extends object>(env: E): E {
