@@ -4,7 +4,7 @@
 
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { deliveryTokenKey, environmentIndexKey } from "../src/domain/publishing";
+import { deliveryTokenKey, environmentIndexKey } from "../src/domain/publishing-records";
 import { readModelKey } from "../src/domain/read-model";
 import { DELIVERY_HOST, MANAGEMENT_HOST } from "./both-workers";
 import {

@@ -1,13 +1,13 @@
 // POST {"apiKey", "rows": [{"asset", "version", "publication"}]}: writes each asset's rows of the
-// published catalogue with the asset objects' own functions (domain/published-view.ts,
+// published catalogue with the asset objects' own functions (http/published-view.ts,
 // objects/published-rows.ts), as a sync after a publish does. The Content Delivery API reads
 // only D1 (and the KV records the stack's object writes through the API), so this is all a
 // listing benchmark needs; publishing 10,000 uploads through the API would take hours at one KV
 // write a second per key.
 
-import { publishedRows } from "../../src/domain/published-view";
-import type { PublicationRecord } from "../../src/domain/publishing";
+import type { PublicationRecord } from "../../src/domain/publishing-records";
 import type { AssetRecord, VersionRecord } from "../../src/domain/records";
+import { publishedRows } from "../../src/http/published-view";
 import { writePublishedRows } from "../../src/objects/published-rows";
 
 interface Seed {

@@ -1,6 +1,6 @@
 // Who may read the Content Delivery API on the public host (GET /v3/assets, /v3/assets/{uid}): a
 // delivery token of the stack, in `access_token`, whose scope holds the `environment` asked for.
-// Both are checked against what the stack's Durable Object wrote to KV (domain/publishing.ts):
+// Both are checked against what the stack's Durable Object wrote to KV (domain/publishing-records.ts):
 // the token's grant under its SHA-256, and the stack's index of environment names. So the
 // delivery Worker holds no token and no secret, and a revoked token or a deleted environment
 // stops working within KV's propagation plus the memo (docs/PUBLISHING.md). A management token
@@ -10,7 +10,7 @@
 //   environment missing                                  -> 422 naming it
 //   environment unknown, or outside the token's scope    -> 403 (176)
 
-import { sha256Hex } from "../auth/token-hash";
+import { sha256Hex } from "../base/token-hash";
 import { isApiKey } from "../domain/ids";
 import {
   type DeliveryTokenGrant,
@@ -18,7 +18,7 @@ import {
   type EnvironmentIndex,
   environmentIndexKey,
   environmentUidIn,
-} from "../domain/publishing";
+} from "../domain/publishing-records";
 import {
   apiKeyInvalid,
   deliveryTokenInvalid,

@@ -4,7 +4,11 @@
 // two records are read in parallel, each memoised (kv-records.ts), so the parameter costs the
 // plain permanent URL's one read plus one more that runs beside it.
 
-import { type EnvironmentIndex, environmentIndexKey, environmentUidIn } from "../domain/publishing";
+import {
+  type EnvironmentIndex,
+  environmentIndexKey,
+  environmentUidIn,
+} from "../domain/publishing-records";
 import { type PublishedVersion, type ReadModel, readModelKey } from "../domain/read-model";
 import type { DeliveryEnv } from "./env";
 import { kvRecord } from "./kv-records";

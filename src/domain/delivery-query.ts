@@ -8,7 +8,7 @@
 
 import { MAX_QUERY_LENGTH, parseAssetQuery, SORT_FIELDS, type SortField } from "./asset-query";
 import type { ListFilter, ListOrder } from "./asset-query-sql";
-import { isLocaleCode } from "./publishing";
+import { isLocaleCode } from "./publishing-records";
 
 /** What both routes take. */
 export interface DeliveryOptions {
