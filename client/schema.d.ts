@@ -22,7 +22,7 @@ export interface paths {
          *     - `multipart/form-data`, as in the CMA: the file in `asset[upload]` (with a filename), and the optional text fields `asset[title]`, `asset[description]`, `asset[tags]` (comma-separated, as the official SDK sends them), `asset[parent_uid]` (a folder; empty for the root), `asset[permanent_url]` and `asset[sha256]`. Any other field, or a repeated one, is a 422.
          *     - The file's raw bytes as the body, with `?filename=` and the file's own `Content-Type`: a streaming upload. `Content-Length` is optional (without it the bytes are stored in 5 MiB parts); `Content-Digest: sha-256=:…:` is checked when sent.
          *
-         *     The SHA-256 of the bytes is computed while they stream and answered as `sha256`; a client's own digest that does not match is a 422. An upload larger than `MAX_UPLOAD_BYTES` (100 MiB by default) is a 413, before anything is stored when `Content-Length` says so; larger files go through an upload session (POST /v3/uploads). A failed or refused upload leaves nothing behind and the asset as it was.
+         *     The SHA-256 of the bytes is computed while they stream and answered as `sha256`; a client's own digest that does not match is a 422. An upload larger than `MAX_UPLOAD_BYTES` (94 MiB by default) is a 413, before anything is stored when `Content-Length` says so; larger files go through an upload session (POST /v3/uploads). A failed or refused upload leaves nothing behind and the asset as it was.
          *
          *     `asset[permanent_url]` generates the permanent URL at once, under the rules of PUT /v3/assets/{uid}. Tags are kept trimmed and NFC-normalised, each once, in the order given: at most 50 tags of 1 to 100 characters, with no comma or control character (a 422 otherwise). `parent_uid` puts the asset in one of the stack's folders (POST /v3/assets/folders), or at the root with null; a uid that is not one of the stack's folders is a 422. Moving an asset never changes any of its URLs. `created_by` and `updated_by` are the uid of the request's management token. Not idempotent: every request creates another asset with a new uid.
          */
@@ -189,10 +189,10 @@ export interface paths {
         put?: never;
         /**
          * Start an upload session
-         * @description Starts a session for a file larger than one request may carry (`MAX_UPLOAD_BYTES`, 100 MiB by default): for a new asset, or with `asset_uid` to replace that asset's file (a replacement takes no title or description). The answer's `part_size` and `part_count` say how to cut the file: every part but the last is exactly `part_size` bytes, the last one is the rest.
+         * @description Starts a session for a file larger than one request may carry (`MAX_UPLOAD_BYTES`, 94 MiB by default): for a new asset, or with `asset_uid` to replace that asset's file (a replacement takes no title or description). The answer's `part_size` and `part_count` say how to cut the file: every part but the last is exactly `part_size` bytes, the last one is the rest.
          *
          *     - `part_size` defaults to 8 MiB (more when the file would need over 10,000 parts). It must be at least 5 MiB and at most `MAX_UPLOAD_BYTES`, and the file may have at most 10,000 parts (R2's limits); otherwise a 422.
-         *     - A `file_size` over the sessions' ceiling is a 413 naming `file_size` and the ceiling: `MAX_FILE_BYTES` (5492189429760 bytes, R2's largest object, by default), or 10,000 parts of `MAX_UPLOAD_BYTES` when that is less (1048576000000 bytes with the defaults).
+         *     - A `file_size` over the sessions' ceiling is a 413 naming `file_size` and the ceiling: `MAX_FILE_BYTES` (5492189429760 bytes, R2's largest object, by default), or 10,000 parts of `MAX_UPLOAD_BYTES` when that is less (985661440000 bytes with the defaults).
          *     - `sha256` (64 hex digits), when sent, is checked against the whole file when the session completes.
          *
          *     An abandoned session is aborted, and its parts deleted from R2, 24 hours after it started (`expires_at`). Not idempotent: every request starts another session. A JSON body may hold at most 64 KiB (413 beyond), must be valid UTF-8 JSON (400 otherwise), and may name no unknown field (422).
@@ -238,7 +238,7 @@ export interface paths {
         get?: never;
         /**
          * Send one part
-         * @description Streams part `part` of the file straight into R2. `Content-Length` is required (411 without it) and must be exactly the part's size, `part_size` or the rest of the file for the last part; any other length is a 422 before a byte is read.
+         * @description Streams part `part` of the file straight into R2. `Content-Length` is required (411 without it) and must be exactly the part's size, `part_size` or the rest of the file for the last part; a length over `MAX_UPLOAD_BYTES` is a 413, any other wrong one a 422, both before a byte is read.
          *
          *     Parts may be sent in any order and in parallel. Parts sent one after another in order also carry the whole file's SHA-256 on, so completing has nothing to read back. Sending a part number again replaces its bytes, so a part whose answer was lost can simply be sent again, though never twice at the same time (docs/API-NOTES.md, "Known limits"). A part whose body breaks off is not recorded. The answer gives the part's SHA-256.
          */
@@ -1370,7 +1370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description - `error_code` 149: The upload is larger than the limit of 104857600 bytes. */
+            /** @description - `error_code` 149: The upload is larger than the limit of 98566144 bytes. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1378,7 +1378,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error_message": "The upload is larger than the limit of 104857600 bytes.",
+                     *       "error_message": "The upload is larger than the limit of 98566144 bytes.",
                      *       "error_code": 149
                      *     }
                      */
@@ -1690,7 +1690,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `error_code` 149: The upload is larger than the limit of 104857600 bytes.
+             * @description - `error_code` 149: The upload is larger than the limit of 98566144 bytes.
              *     - `error_code` 149: The upload is larger than the limit of 65536 bytes.
              */
             413: {
@@ -1700,7 +1700,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error_message": "The upload is larger than the limit of 104857600 bytes.",
+                     *       "error_message": "The upload is larger than the limit of 98566144 bytes.",
                      *       "error_code": 149
                      *     }
                      */
@@ -2859,7 +2859,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `error_code` 149: The file is larger than an upload session takes: at most 1048576000000 bytes.
+             * @description - `error_code` 149: The file is larger than an upload session takes: at most 985661440000 bytes.
              *     - `error_code` 149: The upload is larger than the limit of 65536 bytes.
              */
             413: {
@@ -2869,11 +2869,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error_message": "The file is larger than an upload session takes: at most 1048576000000 bytes.",
+                     *       "error_message": "The file is larger than an upload session takes: at most 985661440000 bytes.",
                      *       "error_code": 149,
                      *       "errors": {
                      *         "file_size": [
-                     *           "must be at most 1048576000000 bytes"
+                     *           "must be at most 985661440000 bytes"
                      *         ]
                      *       }
                      *     }
@@ -3269,6 +3269,21 @@ export interface operations {
                      * @example {
                      *       "error_message": "The api_key header is missing or is not a valid stack api_key.",
                      *       "error_code": 109
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description - `error_code` 149: The upload is larger than the limit of 98566144 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_message": "The upload is larger than the limit of 98566144 bytes.",
+                     *       "error_code": 149
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -143,10 +143,12 @@ function workerOptions(configPath, outDir, port, settings, strictVars = null) {
 }
 
 /**
- * Starts both Workers (and any extra ones) and resolves once every socket listens.
- * Returns { management, public, stop }.
+ * Starts both Workers (and any extra ones) in this process and resolves once every socket
+ * listens. Returns { management, public, extras, strict, mf, stop }; `mf` is the Miniflare
+ * instance (a benchmark triggers the cron handler through it). `handleRuntimeStdio` receives
+ * workerd's stdout and stderr (the Workers' console) instead of this process.
  */
-async function startService({
+export async function startService({
   port = 8787,
   publicPort = 8788,
   stateDir = join(ROOT, ".wrangler", "state"),
@@ -155,6 +157,7 @@ async function startService({
   logLevel = "info",
   extraWorkers = [],
   strictVars = null,
+  handleRuntimeStdio,
 } = {}) {
   Object.assign(process.env, OFFLINE_ENV); // Miniflare too would fetch cf.json at start
   const publicOrigin = `http://${HOST}:${publicPort}`;
@@ -182,6 +185,7 @@ async function startService({
       defaultPersistRoot: join(resolve(stateDir), "v3"), // the layout `wrangler dev` uses
       log: new ServiceLog(level),
       logRequests: level >= LogLevel.INFO,
+      ...(handleRuntimeStdio ? { handleRuntimeStdio } : {}),
       workers,
     });
     await mf.ready;
@@ -199,6 +203,7 @@ async function startService({
     public: publicOrigin,
     extras: extraWorkers.map((extra) => `http://${HOST}:${extra.port}`),
     strict: strictVars !== null,
+    mf,
     stop: () => mf.dispose(),
   };
 }

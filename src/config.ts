@@ -2,6 +2,7 @@
 // once per env object. Both Workers parse the same names; a Worker whose config leaves a name
 // out gets its default (the delivery Worker has no upload limits, say).
 
+import { MAX_PART_BYTES } from "./domain/upload-parts";
 import { MAX_SIDE, type WidthPolicy } from "./images/params";
 
 export interface Config {
@@ -23,6 +24,8 @@ export interface Config {
   readModelMemoMs: number;
   /** R2 objects younger than this (ms) are never taken for orphans. */
   orphanMinAgeMs: number;
+  /** Subrequests one run of the orphan sweep may make. */
+  sweepMaxSubrequests: number;
   /** Failed token checks one client may make against one stack per minute. */
   authFailuresPerMinute: number;
   /** How image widths and heights in pixels are rounded, to bound the number of variants. */
@@ -34,7 +37,10 @@ export interface Config {
 }
 
 export const DEFAULT_PERMANENT_MAX_AGE = 60;
-export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+// 94 MiB: with a form's 1 MiB of room (upload/read-multipart-form.ts), the largest request stays
+// under the Free and Pro plans' body limit of 100 MB (read as 100,000,000 bytes), past which
+// Cloudflare's edge answers with its own HTML 413 before the Worker runs.
+export const DEFAULT_MAX_UPLOAD_BYTES = 94 * 1024 * 1024;
 /** R2's largest object: 5 TiB - 5 GiB. */
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 ** 4 - 5 * 1024 ** 3;
 // The cache copy is teed from the client's stream and can run ahead of a slow client, so a
@@ -43,6 +49,9 @@ export const DEFAULT_READ_MODEL_MEMO_SECONDS = 5;
 // Longer than an upload session can live (24 h, plus a 15-minute completion lease), so no
 // session that can still complete owns an object the sweep may take.
 export const DEFAULT_ORPHAN_MIN_AGE_SECONDS = 48 * 60 * 60;
+// Half of the 1,000 subrequests a Workers Paid invocation had (older pages; newer ones say
+// 10,000): room to spare whichever holds.
+export const DEFAULT_SWEEP_MAX_SUBREQUESTS = 500;
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 20;
 export const DEFAULT_EDGE_CACHE_MAX_BYTES = 4 * 1024 * 1024;
 // About 0.4 s of CPU for the JavaScript SHA-256 (~160 MiB/s measured here): far within one
@@ -62,6 +71,7 @@ type ConfigVarName =
   | "EDGE_CACHE_MAX_BYTES"
   | "READ_MODEL_MEMO_SECONDS"
   | "ORPHAN_MIN_AGE_SECONDS"
+  | "SWEEP_MAX_SUBREQUESTS"
   | "AUTH_FAILURES_PER_MINUTE"
   | "IMAGE_WIDTHS"
   | "IMAGE_MAX_INPUT_BYTES"
@@ -90,10 +100,10 @@ export function parseConfig(vars: ConfigVars): Config {
       DEFAULT_PERMANENT_MAX_AGE,
       "PERMANENT_URL_MAX_AGE",
     ),
-    maxUploadBytes: nonNegativeInt(
-      vars.MAX_UPLOAD_BYTES,
-      DEFAULT_MAX_UPLOAD_BYTES,
-      "MAX_UPLOAD_BYTES",
+    maxUploadBytes: atMost(
+      nonNegativeInt(vars.MAX_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES, "MAX_UPLOAD_BYTES"),
+      MAX_PART_BYTES,
+      "MAX_UPLOAD_BYTES (R2's largest part and single upload, 5 GiB - 5 MiB)",
     ),
     maxFileBytes: nonNegativeInt(vars.MAX_FILE_BYTES, DEFAULT_MAX_FILE_BYTES, "MAX_FILE_BYTES"),
     permanentUrlMode: permanentUrlMode(vars.PERMANENT_URL_MODE),
@@ -115,6 +125,16 @@ export function parseConfig(vars: ConfigVars): Config {
         DEFAULT_ORPHAN_MIN_AGE_SECONDS,
         "ORPHAN_MIN_AGE_SECONDS",
       ) * 1000,
+    // Fewer than 10 would leave a run no room for a record after its list and deletes.
+    sweepMaxSubrequests: atLeast(
+      nonNegativeInt(
+        vars.SWEEP_MAX_SUBREQUESTS,
+        DEFAULT_SWEEP_MAX_SUBREQUESTS,
+        "SWEEP_MAX_SUBREQUESTS",
+      ),
+      10,
+      "SWEEP_MAX_SUBREQUESTS",
+    ),
     authFailuresPerMinute: nonNegativeInt(
       vars.AUTH_FAILURES_PER_MINUTE,
       DEFAULT_AUTH_FAILURES_PER_MINUTE,
@@ -174,6 +194,16 @@ function nonNegativeInt(value: unknown, fallback: number, name: string): number 
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0)
     throw new Error(`${name} must be a whole number: ${value}`);
+  return n;
+}
+
+function atLeast(n: number, limit: number, name: string): number {
+  if (n < limit) throw new Error(`${name} must be at least ${limit}: ${n}`);
+  return n;
+}
+
+function atMost(n: number, limit: number, name: string): number {
+  if (n > limit) throw new Error(`${name} must be at most ${limit}: ${n}`);
   return n;
 }
 

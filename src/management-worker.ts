@@ -14,7 +14,7 @@ export default {
   fetch: app.fetch,
   // The cron trigger in wrangler.toml: the orphan sweep (maintenance/orphan-sweep.ts).
   async scheduled(_controller, env, ctx) {
-    const minAge = config(env).orphanMinAgeMs;
-    ctx.waitUntil(sweepOrphans(env, new Date(Date.now() - minAge)));
+    const { orphanMinAgeMs, sweepMaxSubrequests } = config(env);
+    ctx.waitUntil(sweepOrphans(env, new Date(Date.now() - orphanMinAgeMs), sweepMaxSubrequests));
   },
 } satisfies ExportedHandler<Env>;

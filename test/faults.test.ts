@@ -1,19 +1,11 @@
 // Fault injection against the real local bindings: R2, KV and Durable Object calls fail at
 // chosen points. A failed write commits nothing, a failed push after a commit is repaired by the
-// alarm, a retry after a lost response loses nothing, and no orphan outlives the sweep.
+// alarm, and a retry after a lost response loses nothing (the orphan sweep: orphan-sweep.test.ts).
 
-import {
-  createExecutionContext,
-  createScheduledController,
-  env,
-  runDurableObjectAlarm,
-  runInDurableObject,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AssetObject } from "../src/objects/asset-object";
 import { assetStub } from "../src/objects/stubs";
-import worker, { type BothEnv } from "./both-workers";
 import {
   type AssetJson,
   auth,
@@ -190,30 +182,5 @@ describe("a retry after a lost response", () => {
     const b = await setPermanentUrl(stack, uploaded.uid, "again");
     expect(b.status).toBe(200);
     expect(await b.text()).toBe(await a.text());
-  });
-});
-
-describe("the orphan sweep", () => {
-  async function sweep(vars: Partial<BothEnv>) {
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController(), { ...env, ...vars } as Env, ctx);
-    await waitOnExecutionContext(ctx);
-  }
-
-  it("deletes objects no committed version names, and nothing else", async () => {
-    asset = await freshAsset("swept.txt", "committed", "swept");
-    const orphanInAsset = `${stack.apiKey}/${asset.uid}/${"a".repeat(24)}/orphan.txt`;
-    const orphanNoAsset = `${stack.apiKey}/blt00000000000000aa/${"b".repeat(24)}/lost.txt`;
-    await env.FILES.put(orphanInAsset, "orphan");
-    await env.FILES.put(orphanNoAsset, "orphan");
-
-    await sweep({}); // the default minimum age (6 hours) protects young objects
-    expect(await env.FILES.head(orphanInAsset)).not.toBeNull();
-
-    await sweep({ ORPHAN_MIN_AGE_SECONDS: "0" });
-    expect(await env.FILES.head(orphanInAsset)).toBeNull();
-    expect(await env.FILES.head(orphanNoAsset)).toBeNull();
-    expect((await fresh(asset.url)).text).toBe("committed");
-    expect((await fresh(asset.permanent_url)).text).toBe("committed");
   });
 });

@@ -105,7 +105,7 @@ describe("the OpenAPI document", () => {
     const replace = doc.paths["/v3/assets/{uid}"]?.put?.responses;
     // Two 413s of one error_code, with different limits: a JSON body and an upload.
     expect(replace?.["413"]?.description).toContain("limit of 65536 bytes");
-    expect(replace?.["413"]?.description).toContain("limit of 104857600 bytes");
+    expect(replace?.["413"]?.description).toContain("limit of 98566144 bytes");
     expect(replace?.["409"]?.description).toContain("`error_code` 147");
     expect(replace?.["429"]?.headers).toHaveProperty("Retry-After");
   });

@@ -5,7 +5,10 @@
 
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_MAX_UPLOAD_BYTES } from "../src/config";
+import { MAX_PART_BYTES } from "../src/domain/upload-parts";
 import type { assetStub } from "../src/objects/stubs";
+import { FORM_OVERHEAD_BYTES } from "../src/upload/read-multipart-form";
 import { strictEnv } from "../strict/bindings";
 import { imageTransformations } from "../strict/images";
 import { enter } from "../strict/invocation";
@@ -99,6 +102,49 @@ describe("the plan's body limit", () => {
     expect(res.status).toBe(413);
     expect(res.headers.get("content-type")).toBe("text/html");
     expect(res.text).toContain("<center>cloudflare</center>");
+    expect(await assetCount()).toBe(before);
+  });
+
+  it("lies above the default upload, form and part limits: each gets the API's JSON 413", async () => {
+    expect(DEFAULT_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES).toBeLessThan(
+      PRODUCTION_LIMITS.bodyBytes,
+    );
+    expect(MAX_PART_BYTES).toBe(5 * 1024 ** 3 - 5 * 1024 ** 2); // R2's largest part
+    const vars = { MAX_UPLOAD_BYTES: String(DEFAULT_MAX_UPLOAD_BYTES) } as Partial<Env>;
+    const over = (limit: number) => ({ "content-length": String(limit + 1) });
+    const started = await runWorker(
+      `${ORIGIN}/v3/uploads`,
+      {
+        method: "POST",
+        headers: auth(stack, { "content-type": "application/json" }),
+        body: JSON.stringify({ upload: { filename: "big.bin", file_size: 200 * 1024 * 1024 } }),
+      },
+      vars,
+    );
+    expect(started.status).toBe(201);
+    const session = (JSON.parse(started.text) as { upload: { uid: string } }).upload.uid;
+    const before = await assetCount();
+    for (const [path, headers] of [
+      ["/v3/assets?filename=big.bin", over(DEFAULT_MAX_UPLOAD_BYTES)],
+      [
+        "/v3/assets",
+        {
+          ...over(DEFAULT_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES),
+          "content-type": "multipart/form-data; boundary=x",
+        },
+      ],
+      [`/v3/uploads/${session}/parts/1`, over(DEFAULT_MAX_UPLOAD_BYTES)],
+    ] as const) {
+      const method = path.includes("/parts/") ? "PUT" : "POST";
+      const res = await runWorker(
+        `${ORIGIN}${path}`,
+        { method, headers: auth(stack, { "content-type": "text/plain", ...headers }), body: "x" },
+        vars,
+      );
+      expect(res.status, path).toBe(413);
+      expect(res.headers.get("content-type"), path).toMatch(/^application\/json/);
+      expect(JSON.parse(res.text), path).toMatchObject({ error_code: 149 });
+    }
     expect(await assetCount()).toBe(before);
   });
 

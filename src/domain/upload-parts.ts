@@ -1,12 +1,13 @@
 // How a multipart upload session cuts a file into parts. R2's rules: at most 10,000 parts, every
-// part but the last of one size, at least 5 MiB and at most 5 GiB. Each part is one request, so
-// the part size is also bounded by the request limit (MAX_UPLOAD_BYTES). Pure.
+// part but the last of one size, at least 5 MiB and at most 5 GiB minus 5 MiB. Each part is one
+// request, so the part size is also bounded by the request limit (MAX_UPLOAD_BYTES). Pure.
 
 import type { FieldErrors } from "../base/field-errors";
 
 const MiB = 1024 * 1024;
 export const MIN_PART_BYTES = 5 * MiB;
-export const MAX_PART_BYTES = 5 * 1024 * MiB;
+/** R2's largest part, and its largest single-request upload: 5 GiB - 5 MiB. */
+export const MAX_PART_BYTES = 5 * 1024 * MiB - 5 * MiB;
 export const MAX_PARTS = 10_000;
 export const DEFAULT_PART_BYTES = 8 * MiB;
 
@@ -23,7 +24,7 @@ const largestPart = (maxRequestBytes: number) => Math.min(MAX_PART_BYTES, maxReq
 
 /**
  * The largest file a session takes: the configured MAX_FILE_BYTES, or 10,000 parts of the largest
- * part when that is smaller (1,048,576,000,000 bytes with 100 MiB requests). One ceiling, so a
+ * part when that is smaller (985,661,440,000 bytes with 94 MiB requests). One ceiling, so a
  * larger file is told so (413) instead of being sent from one part size to another.
  */
 export function sessionCeiling(maxFileBytes: number, maxRequestBytes: number): number {

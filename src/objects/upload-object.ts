@@ -7,6 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import { ResumableSha256 } from "../base/resumable-sha256";
 import { type HashProgress, linkedProgress, type PartLink } from "../base/running-hash";
 import { config } from "../config";
+import { pendingKeyOf } from "../domain/pending-uploads";
 import type { Dimensions } from "../domain/records";
 import { missingParts, type PartPlan } from "../domain/upload-parts";
 import { hashRange } from "./hash-range";
@@ -233,8 +234,11 @@ export class UploadObject extends DurableObject<Env> {
     if (!session) return { ok: false, state: this.#session()?.state ?? null };
     try {
       await this.env.FILES.resumeMultipartUpload(session.objectKey, session.r2UploadId).abort();
+      // Nothing of it is stored now: its record of a pending upload goes too.
+      await this.env.FILES.delete(pendingKeyOf(session.objectKey));
     } catch (err) {
-      // R2 also drops incomplete multipart uploads on its own after 7 days.
+      // R2 also drops incomplete multipart uploads on its own after 7 days; a record left
+      // behind is the orphan sweep's.
       console.warn("could not abort an R2 multipart upload", session.uid, err);
     }
     await this.ctx.storage.deleteAlarm();

@@ -79,7 +79,7 @@ An abandoned session is aborted, and its parts deleted from R2, ${UPLOAD_TTL_MS 
     operationId: "putUploadPart",
     tag: "Upload sessions",
     summary: "Send one part",
-    description: `Streams part \`part\` of the file straight into R2. \`Content-Length\` is required (411 without it) and must be exactly the part's size, \`part_size\` or the rest of the file for the last part; any other length is a 422 before a byte is read.
+    description: `Streams part \`part\` of the file straight into R2. \`Content-Length\` is required (411 without it) and must be exactly the part's size, \`part_size\` or the rest of the file for the last part; a length over \`MAX_UPLOAD_BYTES\` is a 413, any other wrong one a 422, both before a byte is read.
 
 Parts may be sent in any order and in parallel. Parts sent one after another in order also carry the whole file's SHA-256 on, so completing has nothing to read back. Sending a part number again replaces its bytes, so a part whose answer was lost can simply be sent again, though never twice at the same time (docs/API-NOTES.md, "Known limits"). A part whose body breaks off is not recorded. The answer gives the part's SHA-256.`,
     access: "management",
@@ -95,6 +95,7 @@ Parts may be sent in any order and in parallel. Parts sent one after another in 
       uploadNotFound(),
       NOT_OPEN,
       lengthRequired(),
+      tooLarge(DEFAULT_MAX_UPLOAD_BYTES),
       validationFailed({ part: ["part 2 of 3 must be exactly 5242880 bytes, not 100"] }),
     ],
   },

@@ -22,6 +22,7 @@ import { answerBase } from "../http/url-base";
 import type { AssetChange, CreateResult, UpdateResult } from "../objects/asset-object";
 import { assetStub } from "../objects/stubs";
 import { tellDeliveryAssetChanged } from "../objects/tell-delivery";
+import { clearPending } from "../upload/pending-record";
 import { discardObject, isMultipart, receiveUpload } from "../upload/receive-upload";
 import { formChange, jsonChange } from "./asset-input";
 import { listAssets } from "./asset-listing";
@@ -94,6 +95,7 @@ async function createAsset(c: Ctx) {
       (created) => created.ok && !created.synced,
     );
     if (!result.ok) throw new Error(`fresh asset uid ${uid} already exists`);
+    c.executionCtx.waitUntil(clearPending(c.env.FILES, received.objectKey as string));
     // Nothing to tell the delivery Worker: no one has seen this fresh uid.
     return c.json(
       { notice: "Asset created successfully.", asset: assetView(result.snapshot, answerBase(c)) },
@@ -170,6 +172,7 @@ async function updateAsset(c: Ctx) {
       publicBase(c.env, c.req.url) + permanentPath(apiKey, uid, result.existing),
     );
   }
+  if (objectKey) c.executionCtx.waitUntil(clearPending(c.env.FILES, objectKey));
   // The delivery Worker reads only the slug and the current version (domain/read-model.ts).
   if (change.slug !== undefined || change.version) {
     await tellDeliveryAssetChanged(c.env, apiKey, uid);

@@ -22,6 +22,7 @@ import {
   lengthRequired,
   malformedBody,
   sessionTooLarge,
+  tooLarge,
   uploadNotFound,
   uploadNotOpen,
   validationFailed,
@@ -34,6 +35,7 @@ import type { PartRecord, UploadSession } from "../objects/upload-object";
 import { sha256Field } from "../upload/checksum";
 import { completeSession } from "../upload/complete-session";
 import { chooseContentType } from "../upload/content-type";
+import { recordPending } from "../upload/pending-record";
 import { pumpBody } from "../upload/read-raw-body";
 import { partSink } from "../upload/version-sink";
 
@@ -108,6 +110,8 @@ async function startUpload(c: Ctx) {
   const safeFilename = sanitizeFilename(filename);
   const contentType = chooseContentType(input.content_type ?? "", filename);
   const objectKey = versionObjectKey(apiKey, assetUid, fileUid, safeFilename);
+  // Recorded before R2 holds anything of it: a session that never commits is found by the sweep.
+  await recordPending(c.env.FILES, objectKey);
   const r2Upload = await c.env.FILES.createMultipartUpload(objectKey, {
     httpMetadata: { contentType },
     customMetadata: { filename },
@@ -163,6 +167,9 @@ async function putPart(c: Ctx) {
   const header = c.req.header("content-length");
   if (header === undefined) throw lengthRequired();
   if (!/^\d{1,16}$/.test(header)) throw malformedBody("Content-Length is not a number");
+  // No part is larger than one request may be: a longer body is refused as too large, unread.
+  const limit = config(c.env).maxUploadBytes;
+  if (Number(header) > limit) throw tooLarge(limit);
   if (Number(header) !== size) {
     throw validationFailed({
       part: [

@@ -25,6 +25,7 @@ import type { NewVersion } from "../objects/asset-object";
 import { assetStub, type uploadStub } from "../objects/stubs";
 import type { PartRecord, UploadSession } from "../objects/upload-object";
 import { verifySha256 } from "./checksum";
+import { clearPending } from "./pending-record";
 import { discardObject } from "./receive-upload";
 
 type UploadStub = ReturnType<typeof uploadStub>;
@@ -81,6 +82,7 @@ export async function completeSession(env: Env, stub: UploadStub, by: string): P
       throw assetNotFound();
     }
     await stub.endComplete("completed");
+    await clearPending(env.FILES, session.objectKey);
     return { mode: session.mode, snapshot };
   } catch (err) {
     if (failed) {

@@ -23,7 +23,7 @@ export const TEXT_FIELDS: ReadonlySet<string> = new Set([
 const MAX_FIELD_BYTES = 64 * 1024;
 const MAX_PARTS = 16;
 /** Room for boundaries, part headers and text fields on top of the file itself. */
-const FORM_OVERHEAD_BYTES = 1024 * 1024;
+export const FORM_OVERHEAD_BYTES = 1024 * 1024;
 
 export interface FileStart {
   /** Checked (domain/filename.ts). */

@@ -1,10 +1,12 @@
 // Receives an upload request (multipart form or raw body) and stores its file as a new R2
-// object, returning the version to commit and the form's text fields. Nothing is committed
-// here: the caller commits the version in the asset's Durable Object afterwards, and deletes
-// the object (discardObject) if that commit does not happen.
+// object, recorded as pending first (upload/pending-record.ts), returning the version to commit
+// and the form's text fields. Nothing is committed here: the caller commits the version in the
+// asset's Durable Object afterwards, then clears the record (clearPending), or deletes the
+// object and its record (discardObject) if that commit does not happen.
 
 import { checkFilename, sanitizeFilename } from "../domain/filename";
 import { newFileUid } from "../domain/ids";
+import { pendingKeyOf } from "../domain/pending-uploads";
 import { versionObjectKey } from "../domain/urls";
 import {
   malformedBody,
@@ -16,7 +18,8 @@ import {
 import type { NewVersion } from "../objects/asset-object";
 import { sha256Field, sha256FromContentDigest, verifySha256 } from "./checksum";
 import { chooseContentType } from "./content-type";
-import { readAssetForm } from "./read-multipart-form";
+import { recordedSink } from "./pending-record";
+import { FORM_OVERHEAD_BYTES, readAssetForm } from "./read-multipart-form";
 import { pumpBody } from "./read-raw-body";
 import { bufferedPartsSink, exactLength, fixedLengthSink, type VersionSink } from "./version-sink";
 
@@ -42,7 +45,10 @@ export const isMultipart = (contentType: string) =>
 export async function receiveUpload(request: Request, target: Target): Promise<ReceivedUpload> {
   const contentType = request.headers.get("content-type") ?? "";
   const length = declaredLength(request);
-  if (length !== null && length > target.maxBytes + (isMultipart(contentType) ? 1024 * 1024 : 0)) {
+  if (
+    length !== null &&
+    length > target.maxBytes + (isMultipart(contentType) ? FORM_OVERHEAD_BYTES : 0)
+  ) {
     throw tooLarge(target.maxBytes);
   }
   const body = request.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
@@ -117,10 +123,11 @@ function openVersion(
   const contentType = chooseContentType(declaredType, display);
   const key = versionObjectKey(target.apiKey, target.assetUid, fileUid, safeFilename);
   const meta = { contentType, filename: display };
-  const sink: VersionSink =
+  const sink: VersionSink = recordedSink(target.bucket, key, () =>
     length === null
       ? bufferedPartsSink(target.bucket, key, meta)
-      : fixedLengthSink(target.bucket, key, length, meta);
+      : fixedLengthSink(target.bucket, key, length, meta),
+  );
   return { key, sink, version: { fileUid, filename: display, safeFilename, contentType } };
 }
 
@@ -131,13 +138,13 @@ function declaredLength(request: Request): number | null {
   return Number(header);
 }
 
-/** Best-effort removal of an object whose version was never committed. */
+/** Best-effort removal of an object whose version was never committed, and of its record. */
 export async function discardObject(bucket: R2Bucket, key: string | null): Promise<void> {
   if (key === null) return;
   try {
-    await bucket.delete(key);
+    await bucket.delete([key, pendingKeyOf(key)]);
   } catch (err) {
-    // Left for the orphan sweep: the object is unreachable, since no version names it.
+    // Left for the orphan sweep, which finds it by its record: no version names the object.
     console.error("could not discard an uncommitted upload", key, err);
   }
 }
