@@ -6,7 +6,8 @@
 // never serve an old variant, and a deleted version's variants are never reached: the versioned
 // URL checks its version exists (the edge cache or R2) before it looks for a variant.
 // A hit reads neither R2 nor the binding. Anything that is not a raster image the engine reads,
-// or is over the input limits, is answered with its own bytes, untouched.
+// or is over the engine's input limits (checked before calling it), or that the engine refuses for
+// its size or its quota, is answered with its own bytes, untouched, and X-Image-Transform says why.
 
 import { config } from "../config";
 import {
@@ -18,7 +19,19 @@ import {
   storageUnavailable,
   tooManyImageTransforms,
 } from "../http/errors";
-import { negotiate, outputMime, sourceFormat, withExtension } from "../images/formats";
+import {
+  ENGINE_INPUT,
+  engineFormat,
+  originalOnError,
+  sourceRefusal,
+} from "../images/engine-limits";
+import {
+  negotiate,
+  type OutputFormat,
+  outputMime,
+  sourceFormat,
+  withExtension,
+} from "../images/formats";
 import { canonicalParams, type ImageParams, MAX_SIDE } from "../images/params";
 import { peekImage, peekNonEmpty } from "../images/peek";
 import { planTransform } from "../images/transform-plan";
@@ -44,8 +57,6 @@ import { evaluatePreconditions } from "./preconditions";
 
 /** The largest output: per side, and in all (50 megapixels). */
 export const OUTPUT_LIMITS = { maxSide: MAX_SIDE, maxArea: 50_000_000 };
-/** The largest source the engine is given, in pixels (Cloudflare Images' own input limit). */
-export const MAX_SOURCE_PIXELS = 100_000_000;
 /**
  * Part of every variant's cache key and ETag: changing how variants are made (src/images/transform-plan.ts)
  * must change this, so no location or browser keeps bytes the new code would not make.
@@ -53,6 +64,8 @@ export const MAX_SOURCE_PIXELS = 100_000_000;
 const PLAN_VERSION = "v=1";
 /** Told on an original served instead of a variant. */
 const SKIPPED = "X-Image-Transform";
+/** An original served for a reason that passes (a spent quota): kept briefly, not for a year. */
+const PASSING_CACHE_CONTROL = "public, max-age=60";
 
 /** The version the URL selected, with a way to its bytes (opened only when they are needed). */
 export interface Source {
@@ -89,8 +102,16 @@ export async function serveImage(
   const extra = new Headers(req.extra);
   // Which format `auto` picks depends on Accept, so every answer it shapes varies on it.
   if (req.params.auto) extra.set("Vary", "Accept");
-  const original = (reason: string | null, body: ReadableStream | null = null) =>
-    answerOriginal(c, method, req, source, extra, reason, body);
+  const original = (reason: string | null, body: ReadableStream | null = null, brief = false) =>
+    answerOriginal(
+      c,
+      method,
+      brief ? { ...req, cacheControl: PASSING_CACHE_CONTROL, immutable: false } : req,
+      source,
+      extra,
+      reason,
+      body,
+    );
   // Nothing left to do (`auto` with no format the client accepts, and nothing else): the
   // original is that variant.
   if (canonical === "") return original(null);
@@ -102,16 +123,18 @@ export async function serveImage(
 
   const from = sourceFormat(source.version.contentType);
   if (!from) return original(null); // not a raster image: its own bytes, whatever the query says
-  if (source.version.size > settings.imageMaxInputBytes) {
-    return original(`source over ${settings.imageMaxInputBytes} bytes`);
-  }
-  const to = format ?? from;
-  const meta: VariantMeta = {
+  const maxBytes = Math.min(settings.imageMaxInputBytes, ENGINE_INPUT.maxBytes);
+  if (source.version.size > maxBytes) return original(`source over ${maxBytes} bytes`);
+  const etag = variantEtag(source.version.etag, `${PLAN_VERSION}&${canonical}`);
+  // The type the request asks for; the pixels may change it (AVIF past its size), and the
+  // engine has the last word (the answer is labelled with what it made).
+  const labelled = (to: OutputFormat): VariantMeta => ({
     contentType: outputMime(to),
-    etag: variantEtag(source.version.etag, `${PLAN_VERSION}&${canonical}`),
+    etag,
     uploaded: source.version.uploaded,
     filename: withExtension(source.version.filename, to),
-  };
+  });
+  let meta = labelled(format ?? from);
   // Revalidation and HEAD need no pixels: the ETag and the type are known before any byte is
   // read. (An If-Match is judged on the answer itself, which may turn out to be the original.)
   if (preconditions(c, meta) === "not-modified" || method === "HEAD") {
@@ -127,9 +150,8 @@ export async function serveImage(
   });
   const size = peeked.dimensions;
   if (!size) return original("unreadable image", peeked.body);
-  if (size.width * size.height > MAX_SOURCE_PIXELS) {
-    return original(`source over ${MAX_SOURCE_PIXELS} pixels`, peeked.body);
-  }
+  const refusal = sourceRefusal(size, from);
+  if (refusal) return original(refusal, peeked.body);
   const plan = planTransform(
     req.params,
     { ...size, orientation: peeked.orientation, format: from },
@@ -154,12 +176,22 @@ export async function serveImage(
     await release();
     throw allowed ? tooManyImageTransforms() : imageEngineUnavailable();
   }
+  const asked = engineFormat(plan.plan.format, plan.plan);
   let made: ReadableStream | null;
   try {
     let transformer = c.env.IMAGES.input(peeked.body);
     for (const step of plan.plan.steps) transformer = transformer.transform(step);
-    made = await peekNonEmpty((await transformer.output(plan.plan.output)).image());
+    const output = { ...plan.plan.output, format: outputMime(asked) };
+    const result = await transformer.output(output as ImageOutputOptions);
+    meta = labelled(sourceFormat(result.contentType()) ?? asked);
+    made = await peekNonEmpty(result.image());
   } catch (err) {
+    // A quota or a size the engine refuses: the page gets the original rather than no image.
+    const fallback = originalOnError((err as { code?: unknown })?.code);
+    if (fallback) {
+      console.warn("image transform refused; serving the original", fallback.reason);
+      return original(fallback.reason, null, !fallback.lasting);
+    }
     throw engineError(err);
   }
   // An engine that gives no bytes (a file cut short after a valid header, say) failed.
