@@ -9,7 +9,7 @@
 //          between storing and committing leaves them
 //      100 uploads in flight: bytes and record, younger than the grace period
 // (50,000 objects; the committed assets have no Durable Object at all, so any call to one
-// would show.) Once the grace period (ORPHAN_MIN_AGE_SECONDS, 20 s here) has passed for the
+// would show.) Once the grace period (ORPHAN_MIN_AGE_SECONDS, 180 s here) has passed for the
 // orphans and not for the uploads in flight, the cron handler runs until a run finds nothing
 // old. For each run: the sweep's own count of subrequests (its log line), the strict mode's
 // verdict (a run over 1,000 would throw), and workerd's peak resident memory during the run
@@ -19,7 +19,7 @@
 // (ceil(1,000 / per-run capacity) + 1), nothing else is touched, the only assets asked are the
 // 250 with orphans (one split by a run's budget is asked by the next run too), and every run
 // made at most SWEEP_MAX_SUBREQUESTS (500) calls.
-// Writes docs/sweep-results.json ("--out -" writes nothing). Run it on a quiet machine:
+// Writes its results as JSON into docs/ ("--out -" writes nothing). Run it on a quiet machine:
 //   flock -x /work/test.lock npm run bench:sweep
 // `npm run bench:sweep -- --small --out -` checks the script itself with 4,780 committed objects.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -43,7 +43,10 @@ const VERSIONS = 10;
 const ORPHAN_ASSETS = 250;
 const ORPHANS_EACH = 4;
 const IN_FLIGHT = 100;
-const GRACE_S = 20;
+// Long enough that every run below ends before the uploads in flight (seeded once the orphans'
+// grace has passed) age past it, even on a loaded machine; the committed objects are seeded
+// while the orphans age.
+const GRACE_S = 180;
 const CAP = 1_000;
 const BUDGET = 500; // SWEEP_MAX_SUBREQUESTS's default
 const PENDING = "_pending/";
@@ -119,11 +122,11 @@ try {
     objectKey(COMMITTED_ASSETS + ORPHAN_ASSETS + i, 0),
   );
   let started = Date.now();
-  await pool(committed.map((key) => () => bucket.put(key, "v")));
   await pool(
     orphans.flatMap((key) => [() => bucket.put(recordKey(key), ""), () => bucket.put(key, "o")]),
   );
   const orphansRecorded = Date.now();
+  await pool(committed.map((key) => () => bucket.put(key, "v")));
   log(`seeded ${committed.length + orphans.length * 2} objects in ${Date.now() - started} ms`);
   // The orphans' grace passes; then the uploads in flight start, young through every run below.
   await new Promise((r) =>
@@ -147,8 +150,10 @@ try {
     const logged = new Promise((r) => {
       waiting = r;
     });
+    const runStarted = Date.now();
     const outcome = await management.scheduled({ cron: "23 * * * *" });
     await logged;
+    const ms = Date.now() - runStarted;
     const line = sweepLines.at(-1);
     const { peakKiB } = memoryOf(workerd);
     runs.push({
@@ -157,9 +162,10 @@ try {
       ...line,
       peakRssMiB: +(peakKiB / 1024).toFixed(1),
       growthMiB: +((peakKiB - before) / 1024).toFixed(1),
+      ms,
     });
     log(
-      `run ${run}: ${outcome.outcome}, ${line.subrequests} subrequests, listed ${line.listed}, old ${line.old}, assets asked ${line.assetsAsked}, deleted ${line.deleted}, peak RSS ${(peakKiB / 1024).toFixed(1)} MiB (+${((peakKiB - before) / 1024).toFixed(1)})`,
+      `run ${run}: ${outcome.outcome}, ${line.subrequests} subrequests, listed ${line.listed}, old ${line.old}, assets asked ${line.assetsAsked}, deleted ${line.deleted}, peak RSS ${(peakKiB / 1024).toFixed(1)} MiB (+${((peakKiB - before) / 1024).toFixed(1)}), ${ms} ms`,
     );
     if (line.old === 0) break;
   }
