@@ -134,6 +134,13 @@ describe("the import graph of src/", () => {
     expect([...byName.values()].filter((files) => files.length > 1)).toEqual([]);
   });
 
+  it("keeps every file of src/ under 300 lines", () => {
+    const long = [...graph.keys()]
+      .map((file) => [file, readFileSync(join(SRC, file), "utf8").split("\n").length - 1] as const)
+      .filter(([, lines]) => lines >= 300);
+    expect(long).toEqual([]);
+  });
+
   it("finds a planted upward import, a sideways one and a type-only circle", () => {
     const planted = new Map([
       ["domain/slug.ts", ["base/field-errors.ts", "http/errors.ts"]],

@@ -5,7 +5,6 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { FailureWindow } from "../base/failure-window";
-import { hexToBytes } from "../base/token-hash";
 import type { ListFilter, ListOrder } from "../domain/asset-query-sql";
 import type { EnvironmentRef } from "../domain/delivery-token-scope";
 import type {
@@ -49,6 +48,7 @@ import {
 } from "./stack-publications";
 import { StackPublishing } from "./stack-publishing";
 import { migrateStackSchema } from "./stack-schema";
+import { insertToken, liveTokenWithHash, revokeLiveToken } from "./stack-tokens";
 import { assetStub } from "./stubs";
 
 export interface StackRecord {
@@ -87,7 +87,7 @@ export class StackObject extends DurableObject<Env> {
         stack.name,
         stack.createdAt,
       );
-      this.#insertToken(tokenUid, tokenHash);
+      insertToken(this.ctx.storage.sql, tokenUid, tokenHash);
       return true;
     });
   }
@@ -104,25 +104,20 @@ export class StackObject extends DurableObject<Env> {
   /** Adds a token given its hash; false if the stack does not exist. */
   addToken(tokenUid: string, tokenHash: string): boolean {
     if (!this.getStack()) return false;
-    this.#insertToken(tokenUid, tokenHash);
+    insertToken(this.ctx.storage.sql, tokenUid, tokenHash);
     return true;
   }
 
   /** Revokes a token; false if there is no such live token. */
   revokeToken(tokenUid: string): boolean {
-    const cursor = this.ctx.storage.sql.exec(
-      "UPDATE tokens SET revoked_at = ? WHERE uid = ? AND revoked_at IS NULL",
-      new Date().toISOString(),
-      tokenUid,
-    );
-    return cursor.rowsWritten > 0;
+    return revokeLiveToken(this.ctx.storage.sql, tokenUid);
   }
 
   /**
    * Checks a token's SHA-256 against every live token of this stack in constant time
-   * (crypto.subtle.timingSafeEqual), looking at all of them whatever matches.
+   * (stack-tokens.ts). `client` may fail at most `failuresPerMinute` times a minute; then it is
+   * refused (429).
    */
-  /** `client` may fail at most `failuresPerMinute` times a minute; then it is refused (429). */
   authorize(tokenHash: string, client: string, failuresPerMinute: number): AuthResult {
     if (!this.getStack()) return { ok: false, reason: "unknown_stack" };
     // Checked before the token, so a refused client learns nothing about its guess.
@@ -130,16 +125,7 @@ export class StackObject extends DurableObject<Env> {
     if (!this.#failures.allows(client, now, failuresPerMinute)) {
       return { ok: false, reason: "rate_limited" };
     }
-    const presented = hexToBytes(tokenHash);
-    let match: string | null = null;
-    for (const row of this.ctx.storage.sql.exec<{ uid: string; hash: string }>(
-      "SELECT uid, hash FROM tokens WHERE revoked_at IS NULL",
-    )) {
-      const stored = hexToBytes(row.hash);
-      if (stored.length === presented.length && crypto.subtle.timingSafeEqual(stored, presented)) {
-        match = row.uid;
-      }
-    }
+    const match = liveTokenWithHash(this.ctx.storage.sql, tokenHash);
     if (match !== null) return { ok: true, tokenUid: match };
     this.#failures.fail(client, now);
     return { ok: false, reason: "bad_token" };
@@ -289,14 +275,5 @@ export class StackObject extends DurableObject<Env> {
   async #dropFromAsset(d: Drop): Promise<void> {
     const apiKey = this.getStack()?.apiKey;
     if (apiKey) await assetStub(this.env, apiKey, d.assetUid).dropEnvironment(d.environmentUid);
-  }
-
-  #insertToken(uid: string, hash: string): void {
-    this.ctx.storage.sql.exec(
-      "INSERT INTO tokens (uid, hash, created_at) VALUES (?, ?, ?)",
-      uid,
-      hash,
-      new Date().toISOString(),
-    );
   }
 }
