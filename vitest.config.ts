@@ -62,7 +62,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["./test/apply-migrations.ts", "./test/count-assertions.ts"],
-    reporters: ["default", "./test/assertion-count-reporter.ts"],
+    reporters: ["default", ["./test/assertion-count-reporter.ts", { suite: "workerd" }]],
     provide: { fuzz: { seed: FUZZ_SEED, scale: FUZZ_SCALE } },
   },
 });

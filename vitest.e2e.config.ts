@@ -9,7 +9,7 @@ export default defineConfig({
     environment: "node",
     globalSetup: ["e2e/server.setup.ts"],
     setupFiles: ["./test/count-assertions.ts"],
-    reporters: ["default", "./test/assertion-count-reporter.ts"],
+    reporters: ["default", ["./test/assertion-count-reporter.ts", { suite: "e2e" }]],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,

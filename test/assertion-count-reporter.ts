@@ -1,12 +1,15 @@
 // A vitest reporter (both suites) that prints, after a run, how many assertions its tests made
-// and in how many tests (test/count-assertions.ts records them). With ASSERTION_COUNTS=path it
-// also writes them there as JSON, per file and per test, to compare two runs. fast-check
+// and in how many tests (test/count-assertions.ts records them). With ASSERTION_COUNTS=prefix it
+// also writes them to prefix.{suite}.json, per file and per test, to compare two runs. fast-check
 // properties make a different number each run (their inputs are random); every other test the same.
 
 import { writeFileSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 
 export default class AssertionCountReporter implements Reporter {
+  /** The suite's name: the JSON goes to `${ASSERTION_COUNTS}.${suite}.json`. */
+  constructor(readonly options: { suite: string }) {}
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const files: Record<
       string,
@@ -29,6 +32,10 @@ export default class AssertionCountReporter implements Reporter {
     }
     console.log(`Assertions: ${assertions} in ${tests} tests`);
     const out = process.env.ASSERTION_COUNTS;
-    if (out) writeFileSync(out, `${JSON.stringify({ tests, assertions, files }, null, 2)}\n`);
+    if (out)
+      writeFileSync(
+        `${out}.${this.options.suite}.json`,
+        `${JSON.stringify({ tests, assertions, files }, null, 2)}\n`,
+      );
   }
 }
