@@ -109,5 +109,16 @@ export function numberValue(edges: number[]): fc.Arbitrary<unknown> {
 export const wellFormed = (s: string): string =>
   s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 
+/**
+ * A multipart filename as the service reads it when workerd's FormData wrote it: a lone
+ * surrogate goes out as its three WTF-8 bytes (ED A0..BF xx), which are not UTF-8, and the
+ * part's headers are decoded as browsers decode text, one U+FFFD for each of those bytes.
+ */
+export const formFilename = (s: string): string =>
+  s.replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    "\ufffd\ufffd\ufffd",
+  );
+
 /** The stored form of a one-line text field as the API documents it: trimmed, NFC. */
 export const storedLine = (s: string): string => s.trim().normalize("NFC");
