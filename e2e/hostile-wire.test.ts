@@ -5,16 +5,16 @@
 import http from "node:http";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HOSTILE_CASES, type HostileCase } from "../test/hostile-inputs.table";
-import { baseUrl, newStack } from "./api";
+import { baseUrl, newStack, publicBaseUrl } from "./api";
 
 const WIRE_CASES = HOSTILE_CASES.filter((c) => c.wire);
 
 let stack: { apiKey: string; token: string };
 
-/** One GET with these exact header values; the status and the body. */
-function get(path: string, headers: Record<string, string>) {
+/** One GET with these exact header values (to `base`, the management host's by default). */
+function get(path: string, headers: Record<string, string>, base = baseUrl) {
   return new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-    const request = http.request(new URL(path, baseUrl), { headers }, (res) => {
+    const request = http.request(new URL(path, base), { headers }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
@@ -69,5 +69,30 @@ describe("hostile cases sent over HTTP", () => {
     for (let i = 0; i < 25; i++) expect((await get("/v3/assets?limit=1", padded)).status).toBe(200);
     const plain = { api_key: fresh.apiKey, authorization: fresh.token };
     expect((await get("/v3/assets?limit=1", plain)).status).toBe(200);
+  });
+
+  it("the Content Delivery API takes api_key and access_token with whitespace around them", async () => {
+    const fresh = await newStack("Whitespace on the public host");
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(new URL(path, baseUrl), {
+        method: "POST",
+        headers: {
+          api_key: fresh.apiKey,
+          authorization: fresh.token,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, await res.clone().text()).toBeLessThan(300);
+      return (await res.json()) as { token?: { token: string } };
+    };
+    await post("/v3/environments", { environment: { name: "production" } });
+    const scope = [{ module: "environment", environments: ["production"], acl: { read: true } }];
+    const { token } = await post("/v3/stacks/delivery_tokens", { token: { name: "Site", scope } });
+    const padded = { api_key: ` ${fresh.apiKey}\t`, access_token: `${token?.token} ` };
+    // A 412 (api_key) and a 401 (access_token) before: the spaces were read as part of them.
+    const res = await get("/v3/assets?environment=production", padded, publicBaseUrl);
+    expect(res.status, res.body).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ assets: [] });
   });
 });

@@ -8,27 +8,14 @@ import fc from "fast-check";
 import { expect } from "vitest";
 import { numberText, numberValue, storedLine, text, wellFormed } from "./fuzz-inputs";
 import { type FuzzContext, type Outcome, surface } from "./fuzz-surface";
-import { auth, ORIGIN } from "./helpers";
+import { auth, fillPlaceholders, fillPlaceholdersDeep, ORIGIN } from "./helpers";
 import type { Fixture } from "./stored-state";
-
-const fill = (value: string, f: Fixture) =>
-  value.replace(/\{(\w+)\}/g, (_, n: string) => f.values[n] ?? n);
-
-/** A JSON value with its placeholders ("{env_uid}"...) filled, at any depth. */
-function fillDeep(value: unknown, f: Fixture): unknown {
-  if (typeof value === "string") return fill(value, f);
-  if (Array.isArray(value)) return value.map((v) => fillDeep(v, f));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillDeep(v, f)]));
-  }
-  return value;
-}
 
 const send = (f: Fixture, method: string, path: string, value?: unknown) =>
   new Request(`${ORIGIN}${path}`, {
     method,
     headers: auth(f.stack, { "content-type": "application/json" }),
-    ...(value === undefined ? {} : { body: JSON.stringify(fillDeep(value, f)) }),
+    ...(value === undefined ? {} : { body: JSON.stringify(fillPlaceholdersDeep(value, f.values)) }),
   });
 
 async function expectStatus(ctx: FuzzContext, request: Request, status: number) {
@@ -137,7 +124,7 @@ const environmentPaths = surface<[string, boolean]>({
     fc.boolean(),
   ),
   request: ([name, update], f) => {
-    const path = `/v3/environments/${encodeURIComponent(fill(name, f))}`;
+    const path = `/v3/environments/${encodeURIComponent(fillPlaceholders(name, f.values))}`;
     return update
       ? send(f, "PUT", path, { environment: { deploy_content: false } })
       : send(f, "GET", path);
@@ -273,7 +260,12 @@ const publications = surface<PublishInput>({
     body: publishBody,
   }),
   request: (input, f) =>
-    send(f, "POST", `/v3/assets/${fill(input.asset, f)}/${input.action}`, input.body),
+    send(
+      f,
+      "POST",
+      `/v3/assets/${fillPlaceholders(input.asset, f.values)}/${input.action}`,
+      input.body,
+    ),
   fields: PUBLISH_FIELDS,
   statuses: [404],
   async accepted(input, answer, ctx) {
@@ -371,7 +363,9 @@ const bulk = surface<{ action: string; body: unknown }>({
   async accepted({ body }, answer, ctx) {
     const { assets } = body as { assets: { uid: string }[] };
     const { assets: results } = answer.body as { assets: { uid: string }[] };
-    expect(results.map((r) => r.uid)).toEqual(assets.map((a) => fill(a.uid, ctx.fixture)));
+    expect(results.map((r) => r.uid)).toEqual(
+      assets.map((a) => fillPlaceholders(a.uid, ctx.fixture.values)),
+    );
     return "changed";
   },
 });

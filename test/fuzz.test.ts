@@ -17,6 +17,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import worker, { type BothEnv } from "./both-workers";
 import { DELIVERY_SURFACES } from "./fuzz-delivery-surfaces";
+import { EDGE_SURFACES } from "./fuzz-edge-surfaces";
 import { publishingState, seedPublishing } from "./fuzz-publishing-state";
 import { PUBLISHING_SURFACES } from "./fuzz-publishing-surfaces";
 import type { Answer, FuzzContext, Surface } from "./fuzz-surface";
@@ -24,7 +25,12 @@ import { MANAGEMENT_SURFACES } from "./fuzz-surfaces";
 import { type Fixture, type State, seedFixture, snapshot } from "./stored-state";
 
 const { seed, scale } = inject("fuzz");
-const SURFACES = [...MANAGEMENT_SURFACES, ...PUBLISHING_SURFACES, ...DELIVERY_SURFACES];
+const SURFACES = [
+  ...MANAGEMENT_SURFACES,
+  ...PUBLISHING_SURFACES,
+  ...DELIVERY_SURFACES,
+  ...EDGE_SURFACES,
+];
 
 // The fuzzer sends many more requests than a stack's real budgets allow (1,000 management
 // requests and 600 new image variants a minute, 1,000 failed token checks here): its requests,
@@ -78,7 +84,7 @@ beforeAll(async () => {
 afterAll(() => {
   const rows = [...tried].map(([name, { inputs, statuses }]) => {
     const counts = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`);
-    return `${name.padEnd(44)} ${String(inputs).padStart(6)}   ${counts.join(", ")}`;
+    return `${name.padEnd(56)} ${String(inputs).padStart(6)}   ${counts.join(", ")}`;
   });
   const total = [...tried.values()].reduce((sum, t) => sum + t.inputs, 0);
   console.log(`fuzz: seed ${seed}, scale ${scale}, ${total} inputs\n${rows.join("\n")}`);

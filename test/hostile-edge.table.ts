@@ -94,11 +94,27 @@ export const EDGE_CASES: EdgeCase[] = [
   cda("constructor as environment", "/v3/assets/{uid}?environment=constructor", outOfScope),
   cda("10,000 characters of environment", "/v3/assets?environment={long}", outOfScope),
   cda("the name in other case", "/v3/assets?environment=Production", outOfScope),
+  // Found by the fuzzer (issue 20): a second environment was ignored, the first read; a repeated
+  // parameter is a 422 naming it, as on the management host.
   cda(
     "a second environment after a refused one",
     "/v3/assets?environment=staging&environment=production",
-    outOfScope,
+    invalid("environment"),
   ),
+  cda(
+    "the environment twice",
+    "/v3/assets/{uid}?environment=production&environment=production",
+    invalid("environment"),
+  ),
+  listing("skip twice", "skip=0&skip=1", "skip"),
+  listing("a parameter the CDA ignores, twice", "colour=1&colour=2", "colour"),
+  // Found by the fuzzer (issue 20): numbers Number() reads but no client means; digits only, as
+  // on the management host.
+  listing("skip=1e3", "skip=1e3", "skip"),
+  listing("limit=0x10", "limit=0x10", "limit"),
+  listing("limit=%201", "limit=%201", "limit"),
+  listing("limit=01", "limit=01", "limit"),
+  cda("version=1.0", "/v3/assets/{uid}?environment=production&version=1.0", invalid("version")),
   // One asset.
   cda("another stack's published asset", "/v3/assets/{other_uid}?environment=production", notFound),
   cda("not an asset uid", "/v3/assets/not-a-uid?environment=production", notFound),
@@ -179,6 +195,22 @@ export const EDGE_CASES: EdgeCase[] = [
   ),
   file("a version the environment does not hold", "{v2}?environment=production"),
   file("a versioned URL with the environment of nothing", "{v1}?environment=staging"),
+  // Found by the fuzzer (issue 20): the first environment was served; now a 400 naming it, as a
+  // repeated image parameter or ?dl is.
+  file(
+    "the permanent URL with the environment twice",
+    "/v3/assets/{api_key}/{uid}/hero?environment=production&environment=staging",
+    { status: 400, errorCode: 174, field: "environment" },
+  ),
+  file(
+    "a versioned URL with the environment twice",
+    "{v1}?environment=staging&environment=production",
+    {
+      status: 400,
+      errorCode: 174,
+      field: "environment",
+    },
+  ),
   file(
     "an environment with a bad image parameter",
     "/v3/assets/{api_key}/{uid}/hero?environment=production&width=-5",

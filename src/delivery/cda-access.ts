@@ -25,15 +25,17 @@ import {
   environmentNotInScope,
   validationFailed,
 } from "../http/errors";
+import { headerValue } from "../http/request-fields";
 import type { DeliveryEnv } from "./env";
 import { kvRecord } from "./kv-records";
 import type { PublishedScope } from "./published-reads";
 
 /** The stack and environment a Content Delivery API request may read, or the error why not. */
 export async function deliveryScope(env: DeliveryEnv, request: Request): Promise<PublishedScope> {
-  const apiKey = request.headers.get("api_key") ?? "";
+  // Without the spaces and tabs around them, as on the management host (http/request-fields.ts).
+  const apiKey = headerValue(request, "api_key") ?? "";
   if (!isApiKey(apiKey)) throw apiKeyInvalid();
-  const token = request.headers.get("access_token");
+  const token = headerValue(request, "access_token");
   if (!token) throw deliveryTokenInvalid();
   const name = new URL(request.url).searchParams.get("environment");
   if (!name) throw validationFailed({ environment: ["is required"] });

@@ -19,6 +19,7 @@ import {
   storageUnavailable,
   validationFailed,
 } from "../http/errors";
+import { refuseRepeatedParameters } from "../http/request-fields";
 import { deliveryScope } from "./cda-access";
 import { CDA_REQUEST_HEADERS, PUBLIC_METHODS, preflight, withCors } from "./cors";
 import type { DeliveryApp } from "./env";
@@ -70,6 +71,8 @@ async function cda(
     if (request.method !== "GET" && request.method !== "HEAD") {
       throw methodNotAllowed(PUBLIC_METHODS.join(", "));
     }
+    // Before the scope: a second `environment` must not be read as the first (nor any parameter).
+    refuseRepeatedParameters(request.url);
     const scope = await deliveryScope(c.env, request);
     // Any read replica may answer: the catalogue lags its writers as KV does (published-reads.ts).
     const db = c.env.PUBLISHED.withSession("first-unconstrained");

@@ -24,7 +24,7 @@ import {
   invalidImageParameter,
   methodNotAllowed,
   notFound,
-  repeatedDownloadName,
+  repeatedParameter,
 } from "../http/errors";
 import type { ImageParams } from "../images/params";
 import { parseImageParams } from "../images/parse-params";
@@ -63,7 +63,9 @@ async function route(c: Ctx, path: PublicPath): Promise<Response> {
   if (method !== "GET" && method !== "HEAD") throw methodNotAllowed(PUBLIC_METHODS.join(", "));
   if (!isApiKey(path.apiKey) || !isAssetUid(path.assetUid)) throw notFound();
   // A repeated parameter is refused, never read as its first value (as image parameters are).
-  if (c.url.searchParams.getAll("dl").length > 1) throw repeatedDownloadName();
+  for (const name of ["dl", "environment"]) {
+    if (c.url.searchParams.getAll(name).length > 1) throw repeatedParameter(name);
+  }
   const plain = c.url.search === "";
   const image = plain ? null : imageParams(c, c.url.searchParams);
   // Never an image parameter, nor part of a variant's key: it only selects the version.

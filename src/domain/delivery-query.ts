@@ -9,6 +9,7 @@
 import { MAX_QUERY_LENGTH, parseAssetQuery, SORT_FIELDS, type SortField } from "./asset-query";
 import type { ListFilter, ListOrder } from "./asset-query-sql";
 import { isLocaleCode } from "./publishing-records";
+import { WHOLE_NUMBER } from "./text";
 
 /** What both routes take. */
 export interface DeliveryOptions {
@@ -46,9 +47,14 @@ class Refused extends Error {
 function whole(params: URLSearchParams, name: string, min: number, max: number): number | null {
   const text = params.get(name);
   if (text === null || text === "") return null;
+  // Digits only, as on the management host: 1e3, 0x10, " 1" and 01 are not what a client meant.
+  if (!WHOLE_NUMBER.test(text)) {
+    throw new Refused(
+      name,
+      "must be a whole number written in digits (no sign, exponent or spaces)",
+    );
+  }
   const n = Number(text);
-  if (Number.isNaN(n)) throw new Refused(name, "must be a number");
-  if (!Number.isInteger(n)) throw new Refused(name, "must be a whole number");
   if (n < min) throw new Refused(name, `must be at least ${min}`);
   if (n > max) throw new Refused(name, `must be at most ${max}`);
   return n;

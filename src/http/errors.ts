@@ -87,10 +87,13 @@ export const tooManyRequests = () =>
   });
 export const invalidImageParameter = (param: string, why: string) =>
   new ApiError(400, 170, `The image parameter ${param} is not valid: ${why}.`, { [param]: [why] });
-/** A public URL's `?dl` given more than once (image parameters say so as invalidImageParameter). */
-export const repeatedDownloadName = () =>
-  new ApiError(400, 174, "The query parameter dl is given more than once.", {
-    dl: ["is given more than once"],
+/**
+ * A public URL's `?dl` or `?environment=` given more than once (image parameters say so as
+ * invalidImageParameter): either value would answer a question the client did not ask.
+ */
+export const repeatedParameter = (name: string) =>
+  new ApiError(400, 174, `The query parameter ${name} is given more than once.`, {
+    [name]: ["is given more than once"],
   });
 export const imageEngineFailed = (engineCode: number, detail: string) =>
   new ApiError(
