@@ -58,6 +58,7 @@ describe("the listing's parameters", () => {
     ["skip=0x10", "skip", "must be a whole number written in digits"],
     ["skip=%201", "skip", "must be a whole number written in digits"],
     ["limit=01", "limit", "must be a whole number written in digits"],
+    ["skip=", "skip", "must be a whole number written in digits"],
     ["skip=1000001", "skip", "must be at most 1000000"],
     ["asc=uid", "asc", "must be created_at, updated_at, title or file_size"],
     ["asc=title&desc=title", "asc", "give asc or desc, not both"],

@@ -114,6 +114,7 @@ export const EDGE_CASES: EdgeCase[] = [
   listing("limit=0x10", "limit=0x10", "limit"),
   listing("limit=%201", "limit=%201", "limit"),
   listing("limit=01", "limit=01", "limit"),
+  listing("an empty skip", "skip=", "skip"),
   cda("version=1.0", "/v3/assets/{uid}?environment=production&version=1.0", invalid("version")),
   // One asset.
   cda("another stack's published asset", "/v3/assets/{other_uid}?environment=production", notFound),

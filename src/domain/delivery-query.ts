@@ -46,8 +46,8 @@ class Refused extends Error {
 
 function whole(params: URLSearchParams, name: string, min: number, max: number): number | null {
   const text = params.get(name);
-  if (text === null || text === "") return null;
-  // Digits only, as on the management host: 1e3, 0x10, " 1" and 01 are not what a client meant.
+  if (text === null) return null;
+  // Digits only, as on the management host: 1e3, 0x10, " 1", 01 and "" are not what a client meant.
   if (!WHOLE_NUMBER.test(text)) {
     throw new Refused(
       name,
