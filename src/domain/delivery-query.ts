@@ -49,10 +49,7 @@ function whole(params: URLSearchParams, name: string, min: number, max: number):
   if (text === null) return null;
   // Digits only, as on the management host: 1e3, 0x10, " 1", 01 and "" are not what a client meant.
   if (!WHOLE_NUMBER.test(text)) {
-    throw new Refused(
-      name,
-      "must be a whole number written in digits (no sign, exponent or spaces)",
-    );
+    throw new Refused(name, "must be a whole number in digits");
   }
   const n = Number(text);
   if (n < min) throw new Refused(name, `must be at least ${min}`);
