@@ -5,7 +5,7 @@
 
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { memoized } from "../src/delivery/read-model-memo";
+import { memoized } from "../src/delivery/kv-memo";
 import {
   deliveryTokenKey,
   environmentIndexKey,

@@ -4,7 +4,7 @@
 
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { readModelKey } from "../src/domain/read-model";
+import { readModelKey } from "../src/domain/kv-records";
 import type { FolderJson } from "../src/http/response-schemas";
 import type { StackObject } from "../src/objects/stack-object";
 import { stackStub } from "../src/objects/stubs";

@@ -5,7 +5,7 @@
 
 import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readModelKey } from "../src/domain/read-model";
+import { readModelKey } from "../src/domain/kv-records";
 import type { AssetObject } from "../src/objects/asset-object";
 import { assetStub } from "../src/objects/stubs";
 import {

@@ -6,7 +6,7 @@
 
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readModelKey } from "../src/domain/read-model";
+import { readModelKey } from "../src/domain/kv-records";
 import type { AssetObject } from "../src/objects/asset-object";
 import { KvWriter } from "../src/objects/kv-writer";
 import { assetStub } from "../src/objects/stubs";

@@ -4,7 +4,7 @@
 
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readModelKey } from "../src/domain/read-model";
+import { readModelKey } from "../src/domain/kv-records";
 import { MANAGEMENT_HOST } from "./both-workers";
 import {
   type AssetJson,

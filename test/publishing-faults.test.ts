@@ -6,7 +6,7 @@
 
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type ReadModel, readModelKey } from "../src/domain/read-model";
+import { type ReadModel, readModelKey } from "../src/domain/kv-records";
 import type { VersionRecord } from "../src/domain/records";
 import type { AssetObject } from "../src/objects/asset-object";
 import { assetStub } from "../src/objects/stubs";

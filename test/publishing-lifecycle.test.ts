@@ -5,7 +5,7 @@
 
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { type ReadModel, readModelKey } from "../src/domain/read-model";
+import { type ReadModel, readModelKey } from "../src/domain/kv-records";
 import { MAX_SCHEDULED_PER_ASSET } from "../src/domain/schedule";
 import { bulkPublishedSchema, publishQueueSchema } from "../src/http/publish-response-schemas";
 import { MAX_BULK_ASSETS } from "../src/http/publish-schemas";

@@ -5,7 +5,7 @@
 
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ReadModel, readModelKey } from "../src/domain/read-model";
+import { type ReadModel, readModelKey } from "../src/domain/kv-records";
 import { publishDetailSchema, publishedSchema } from "../src/http/publish-response-schemas";
 import type { AssetObject } from "../src/objects/asset-object";
 import { assetStub } from "../src/objects/stubs";

@@ -2,8 +2,8 @@
 // remembered too, the oldest entries leave first past MEMO_MAX_ENTRIES, and forgetAsset drops one.
 
 import { describe, expect, it } from "vitest";
-import { forgetAsset, MEMO_MAX_ENTRIES, memoized } from "../src/delivery/read-model-memo";
-import type { ReadModel } from "../src/domain/read-model";
+import { forgetAsset, MEMO_MAX_ENTRIES, memoized } from "../src/delivery/kv-memo";
+import type { ReadModel } from "../src/domain/kv-records";
 
 const record = (revision: number) => ({ revision }) as unknown as ReadModel;
 

@@ -3,7 +3,7 @@
 
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { readModelKey, toReadModel } from "../src/domain/read-model";
+import { readModelKey, toReadModel } from "../src/domain/kv-records";
 import type { AssetRecord, VersionRecord } from "../src/domain/records";
 import type { AssetObject } from "../src/objects/asset-object";
 import { assetStub } from "../src/objects/stubs";

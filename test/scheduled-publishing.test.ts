@@ -5,7 +5,7 @@
 
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type ReadModel, readModelKey } from "../src/domain/read-model";
+import { type ReadModel, readModelKey } from "../src/domain/kv-records";
 import {
   publishedSchema,
   publishQueueItemFoundSchema,

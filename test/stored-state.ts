@@ -16,7 +16,7 @@ import {
 } from "cloudflare:test";
 import { expect } from "vitest";
 import type { ListFilter, ListOrder } from "../src/domain/asset-query-sql";
-import { readModelKey } from "../src/domain/read-model";
+import { readModelKey } from "../src/domain/kv-records";
 import type { StackObject } from "../src/objects/stack-object";
 import { assetStub, stackStub, uploadStub } from "../src/objects/stubs";
 import worker, { type BothEnv } from "./both-workers";

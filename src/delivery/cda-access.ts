@@ -27,7 +27,7 @@ import {
 } from "../http/errors";
 import { headerValue } from "../http/request-fields";
 import type { DeliveryEnv } from "./env";
-import { kvRecord } from "./kv-records";
+import { kvRecord } from "./kv-reads";
 import type { PublishedScope } from "./published-reads";
 
 /** The stack and environment a Content Delivery API request may read, or the error why not. */

@@ -6,7 +6,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { deliveryTokenKey, environmentIndexKey } from "../domain/publishing-records";
 import type { DeliveryEnv } from "./env";
-import { forgetAsset, forgetKey } from "./read-model-memo";
+import { forgetAsset, forgetKey } from "./kv-memo";
 
 /**
  * Called by the management side (service binding DELIVERY, never from the internet) after it

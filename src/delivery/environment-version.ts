@@ -1,17 +1,17 @@
 // `?environment={name}` on both public URL kinds: the version an environment holds. The asset's KV
 // record carries each environment's published version beside the current one
-// (domain/read-model.ts), and the stack's environment index turns the name into its uid: the
-// two records are read in parallel, each memoised (kv-records.ts), so the parameter costs the
+// (domain/kv-records.ts), and the stack's environment index turns the name into its uid: the
+// two records are read in parallel, each memoised (kv-reads.ts), so the parameter costs the
 // plain permanent URL's one read plus one more that runs beside it.
 
+import { type PublishedVersion, type ReadModel, readModelKey } from "../domain/kv-records";
 import {
   type EnvironmentIndex,
   environmentIndexKey,
   environmentUidIn,
 } from "../domain/publishing-records";
-import { type PublishedVersion, type ReadModel, readModelKey } from "../domain/read-model";
 import type { DeliveryEnv } from "./env";
-import { kvRecord } from "./kv-records";
+import { kvRecord } from "./kv-reads";
 
 export interface EnvironmentView {
   /** The asset's record (its slug is the permanent URL's, whatever the environment). */

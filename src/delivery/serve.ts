@@ -17,7 +17,7 @@
 
 import { config, publicBase } from "../config";
 import { isApiKey, isAssetUid, isFileUid } from "../domain/ids";
-import { type EdgeVersion, type ReadModel, readModelKey } from "../domain/read-model";
+import { type EdgeVersion, type ReadModel, readModelKey } from "../domain/kv-records";
 import { type PublicPath, versionedPath, versionObjectKey } from "../domain/urls";
 import {
   ApiError,
@@ -40,7 +40,7 @@ import {
   type ServedVersion,
   servedVersion,
 } from "./headers";
-import { kvRecord } from "./kv-records";
+import { kvRecord } from "./kv-reads";
 import { isPlainRequest } from "./plan";
 import { readR2, versionOfObject, withRetry } from "./r2-reads";
 import { serveImage } from "./serve-image";

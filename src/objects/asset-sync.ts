@@ -5,7 +5,7 @@
 // own transaction and sets a backstop alarm in the same turn; push() then does the rest and
 // re-arms the alarm for whatever is left, so every copy converges even if the instance dies.
 
-import { readModelKey, toReadModel } from "../domain/read-model";
+import { readModelKey, toReadModel } from "../domain/kv-records";
 import type { AssetRecord, VersionRecord } from "../domain/records";
 import { assetObjectPrefix } from "../domain/urls";
 import { type PublishedRow, publishedRows } from "../http/published-view";

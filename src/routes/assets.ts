@@ -173,7 +173,7 @@ async function updateAsset(c: Ctx) {
     );
   }
   if (objectKey) c.executionCtx.waitUntil(clearPending(c.env.FILES, objectKey));
-  // The delivery Worker reads only the slug and the current version (domain/read-model.ts).
+  // The delivery Worker reads only the slug and the current version (domain/kv-records.ts).
   if (change.slug !== undefined || change.version) {
     await tellDeliveryAssetChanged(c.env, apiKey, uid);
   }

@@ -1,5 +1,5 @@
 // The KV records the public host reads (an asset's read model, a stack's environment index, a
-// delivery token's grant), each through the isolate's memo (read-model-memo.ts): at most one KV
+// delivery token's grant), each through the isolate's memo (kv-memo.ts): at most one KV
 // read per record and isolate every READ_MODEL_MEMO_SECONDS. KV is eventually consistent, so a
 // record can lag its writer by KV's propagation plus that memo (docs/HTTP.md). A KV failure is a
 // 503, never a 500: a CDN retries it or serves what it had.
@@ -7,7 +7,7 @@
 import { config } from "../config";
 import { storageUnavailable } from "../http/errors";
 import type { DeliveryEnv } from "./env";
-import { memoized } from "./read-model-memo";
+import { memoized } from "./kv-memo";
 
 /** KV `key`'s JSON record, of the type its key prefix holds; null when there is none. */
 export function kvRecord<T>(env: DeliveryEnv, key: string): Promise<T | null> {

@@ -9,7 +9,7 @@
 // unknown asset costs one KV read per interval. At most MEMO_MAX_ENTRIES are kept (oldest
 // first out), so random asset ids cannot grow it without bound.
 
-import { readModelKey } from "../domain/read-model";
+import { readModelKey } from "../domain/kv-records";
 
 export const MEMO_MAX_ENTRIES = 10_000;
 
