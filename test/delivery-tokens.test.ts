@@ -6,11 +6,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { memoized } from "../src/delivery/kv-memo";
-import {
-  deliveryTokenKey,
-  environmentIndexKey,
-  MAX_DELIVERY_TOKENS,
-} from "../src/domain/publishing-records";
+import { deliveryTokenKey, environmentIndexKey } from "../src/domain/kv-records";
+import { MAX_DELIVERY_TOKENS } from "../src/domain/publishing-records";
 import {
   deliveryTokenCreatedSchema,
   deliveryTokenFoundSchema,

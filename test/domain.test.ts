@@ -13,8 +13,7 @@ import {
   newFileUid,
   newManagementToken,
 } from "../src/domain/ids";
-import { readModelKey } from "../src/domain/kv-records";
-import { deliveryTokenKey, environmentIndexKey } from "../src/domain/publishing-records";
+import { deliveryTokenKey, environmentIndexKey, readModelKey } from "../src/domain/kv-records";
 import { parsePublicPath, versionedPath, versionObjectKey } from "../src/domain/urls";
 import { chooseContentType } from "../src/upload/content-type";
 

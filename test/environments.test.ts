@@ -3,7 +3,8 @@
 
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { environmentIndexKey, MAX_ENVIRONMENTS } from "../src/domain/publishing-records";
+import { environmentIndexKey } from "../src/domain/kv-records";
+import { MAX_ENVIRONMENTS } from "../src/domain/publishing-records";
 import {
   environmentCreatedSchema,
   environmentFoundSchema,

@@ -5,7 +5,7 @@
 
 import { env, runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
-import { deliveryTokenKey, environmentIndexKey } from "../src/domain/publishing-records";
+import { deliveryTokenKey, environmentIndexKey } from "../src/domain/kv-records";
 import type { StackObject } from "../src/objects/stack-object";
 import { assetStub, stackStub } from "../src/objects/stubs";
 import { auth, call, createEnvironment, type Stack, sha256Hex } from "./helpers";

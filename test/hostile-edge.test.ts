@@ -4,8 +4,7 @@
 
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readModelKey } from "../src/domain/kv-records";
-import { deliveryTokenKey, environmentIndexKey } from "../src/domain/publishing-records";
+import { deliveryTokenKey, environmentIndexKey, readModelKey } from "../src/domain/kv-records";
 import { DELIVERY_HOST, MANAGEMENT_HOST } from "./both-workers";
 import {
   auth,

@@ -10,7 +10,7 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { deliveryTokenKey, environmentIndexKey } from "../src/domain/publishing-records";
+import { deliveryTokenKey, environmentIndexKey } from "../src/domain/kv-records";
 import type { StackObject } from "../src/objects/stack-object";
 import { stackStub } from "../src/objects/stubs";
 import worker, { type BothEnv } from "./both-workers";

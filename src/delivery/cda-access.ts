@@ -1,6 +1,6 @@
 // Who may read the Content Delivery API on the public host (GET /v3/assets, /v3/assets/{uid}): a
 // delivery token of the stack, in `access_token`, whose scope holds the `environment` asked for.
-// Both are checked against what the stack's Durable Object wrote to KV (domain/publishing-records.ts):
+// Both are checked against what the stack's Durable Object wrote to KV (domain/kv-records.ts):
 // the token's grant under its SHA-256, and the stack's index of environment names. So the
 // delivery Worker holds no token and no secret, and a revoked token or a deleted environment
 // stops working within KV's propagation plus the memo (docs/PUBLISHING.md). A management token
@@ -18,7 +18,7 @@ import {
   type EnvironmentIndex,
   environmentIndexKey,
   environmentUidIn,
-} from "../domain/publishing-records";
+} from "../domain/kv-records";
 import {
   apiKeyInvalid,
   deliveryTokenInvalid,

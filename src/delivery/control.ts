@@ -4,7 +4,7 @@
 // type without importing an entry point.
 
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { deliveryTokenKey, environmentIndexKey } from "../domain/publishing-records";
+import { deliveryTokenKey, environmentIndexKey } from "../domain/kv-records";
 import type { DeliveryEnv } from "./env";
 import { forgetAsset, forgetKey } from "./kv-memo";
 

@@ -4,12 +4,14 @@
 // two records are read in parallel, each memoised (kv-reads.ts), so the parameter costs the
 // plain permanent URL's one read plus one more that runs beside it.
 
-import { type PublishedVersion, type ReadModel, readModelKey } from "../domain/kv-records";
 import {
   type EnvironmentIndex,
   environmentIndexKey,
   environmentUidIn,
-} from "../domain/publishing-records";
+  type PublishedVersion,
+  type ReadModel,
+  readModelKey,
+} from "../domain/kv-records";
 import type { DeliveryEnv } from "./env";
 import { kvRecord } from "./kv-reads";
 

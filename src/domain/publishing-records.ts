@@ -1,4 +1,4 @@
-// Publishing's records and where the edge reads them (docs/PUBLISHING.md). An environment
+// Publishing's records (docs/PUBLISHING.md); what the edge reads of them in KV is in kv-records.ts. An environment
 // (production, staging, ...) holds at most one published version of each asset; the asset's
 // Durable Object is the one writer of its publications, the stack's Durable Object the one writer
 // of environments and delivery tokens. The delivery Worker reads what they write to KV (and the
@@ -53,41 +53,6 @@ export interface DeliveryTokenRecord {
   createdBy: string;
   updatedBy: string;
 }
-
-/**
- * KV `environments:{api_key}`: every live environment of the stack, name -> uid. Written by the
- * stack's object after each environment change (at most once a second per key); the delivery
- * Worker resolves `?environment={name}` through it, so a deleted or renamed environment stops
- * answering at the edge within the freshness bound, before its publications are cleaned up.
- */
-export type EnvironmentIndex = Record<string, string>;
-
-export const environmentIndexKey = (apiKey: string): string => `environments:${apiKey}`;
-
-/**
- * The uid an index gives a name, compared in NFC as names are stored. Own keys only: a parsed
- * index is a plain object, and "constructor" must not find Object's.
- */
-export function environmentUidIn(index: EnvironmentIndex, name: string): string | undefined {
-  const key = name.normalize("NFC");
-  return Object.hasOwn(index, key) ? index[key] : undefined;
-}
-
-/**
- * KV `delivery_token:{sha256 hex of the token}`: what a delivery token may read. Written by the
- * stack's object on create and update, deleted on revoke (a revoke is bounded by KV's
- * propagation and the delivery Worker's memo, docs/PUBLISHING.md).
- */
-export interface DeliveryTokenGrant {
-  apiKey: string;
-  /** The token's uid (not the token). */
-  uid: string;
-  /** The uids of the environments the token's scope may read. */
-  environments: string[];
-}
-
-export const deliveryTokenKey = (tokenSha256Hex: string): string =>
-  `delivery_token:${tokenSha256Hex}`;
 
 /** One environment's publication of an asset, as the asset's object keeps it. */
 export interface Publication {

@@ -5,11 +5,8 @@
 // statement (environments.ts).
 
 import type { EnvironmentRef } from "../domain/delivery-token-scope";
-import {
-  type DeliveryTokenGrant,
-  type DeliveryTokenRecord,
-  MAX_DELIVERY_TOKENS,
-} from "../domain/publishing-records";
+import type { DeliveryTokenGrant } from "../domain/kv-records";
+import { type DeliveryTokenRecord, MAX_DELIVERY_TOKENS } from "../domain/publishing-records";
 import { recordPage } from "./record-page";
 
 /** What the record keeps as JSON: everything but the scope, which has its own table. */

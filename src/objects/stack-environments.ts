@@ -3,12 +3,8 @@
 // transaction as the write), and a rename changes the name alone, never the uid that
 // publications, delivery tokens and the edge's index refer to.
 
-import {
-  type EnvironmentIndex,
-  type EnvironmentRecord,
-  environmentUidIn,
-  MAX_ENVIRONMENTS,
-} from "../domain/publishing-records";
+import { type EnvironmentIndex, environmentUidIn } from "../domain/kv-records";
+import { type EnvironmentRecord, MAX_ENVIRONMENTS } from "../domain/publishing-records";
 import { recordPage } from "./record-page";
 
 export type EnvironmentChange = Partial<

@@ -4,12 +4,8 @@
 // methods over RPC; they live here to keep each file small.
 
 import type { EnvironmentRef } from "../domain/delivery-token-scope";
-import {
-  type DeliveryTokenRecord,
-  deliveryTokenKey,
-  type EnvironmentRecord,
-  environmentIndexKey,
-} from "../domain/publishing-records";
+import { deliveryTokenKey, environmentIndexKey } from "../domain/kv-records";
+import type { DeliveryTokenRecord, EnvironmentRecord } from "../domain/publishing-records";
 import type { Drop } from "./environment-drops";
 import {
   createDeliveryToken,

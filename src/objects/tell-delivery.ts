@@ -7,7 +7,7 @@
 // the documented staleness bound (docs/HTTP.md).
 
 import type { DeliveryControl } from "../delivery/control";
-import { deliveryTokenKey, environmentIndexKey } from "../domain/publishing-records";
+import { deliveryTokenKey, environmentIndexKey } from "../domain/kv-records";
 
 /** Calls the delivery Worker, bounded: a slow one must not hold up a committed change's answer. */
 async function tell(env: Env, what: (control: Service<DeliveryControl>) => Promise<void>) {
