@@ -25,7 +25,8 @@ const workDirs = new Set();
  * and ADMIN_TOKEN set to `adminToken`. Resolves with the child and the base URLs (management,
  * public, and one per extra Worker) once the service has printed that every Worker answers;
  * rejects if it exits first, or is not ready within READY_TIMEOUT_MS. Ports are picked free, and
- * picked again if another process takes one before the service binds it.
+ * picked again if another process takes one before the service binds it. `inspector: true` opens
+ * workerd's inspector on one more free port (`inspectorPort`) and bundles without minifying.
  */
 export async function startService({ adminToken, ...options }) {
   const work = mkdtempSync(join(tmpdir(), "pau-service-"));
@@ -36,6 +37,7 @@ export async function startService({ adminToken, ...options }) {
     for (let attempt = 1; ; attempt++) {
       try {
         const extraWorkers = options.extraWorkers ?? [];
+        const inspectorPort = options.inspector ? await freePort() : undefined;
         const service = await spawnService({
           ...options,
           stateDir: join(work, "state"),
@@ -43,8 +45,9 @@ export async function startService({ adminToken, ...options }) {
           port: await freePort(),
           publicPort: await freePort(),
           extraPorts: await Promise.all(extraWorkers.map(() => freePort())),
+          inspectorPort,
         });
-        return { ...service, work };
+        return { ...service, work, inspectorPort };
       } catch (err) {
         if (!(err.addressInUse && attempt < 5)) throw err;
       }
@@ -70,9 +73,11 @@ function spawnService({
   extraWorkers = [],
   extraPorts,
   strict = false,
+  inspectorPort,
   log = (line) => process.stdout.write(`${line}\n`),
 }) {
   const args = ["--log-level", logLevel, "--env-file", envFile];
+  if (inspectorPort !== undefined) args.push("--inspector-port", String(inspectorPort));
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   for (const [i, w] of extraWorkers.entries()) {
     args.push("--extra-worker", `${w.configPath}@${extraPorts[i]}`);

@@ -6,7 +6,7 @@
 // asset router on the public port).
 //
 //   node scripts/serve.mjs [--env-file F] [--var NAME:VALUE]... [--log-level info|warn|...]
-//                          [--extra-worker CONFIG@PORT]...
+//                          [--extra-worker CONFIG@PORT]... [--inspector-port PORT]
 //   PORT (default 8787)          the management Worker: the address a CMS calls
 //   PUBLIC_PORT (default 8788)   the delivery Worker: the host of every URL the API returns
 //   STATE_DIR (default .wrangler/state)
@@ -15,7 +15,9 @@
 //                                production's limits (STRICT_* variables tune them; README)
 //
 // --extra-worker adds a Worker from another config in the same runtime (the benchmark's bare R2
-// Worker reads the same bucket this way). Prints one JSON line {"management", "public"} once
+// Worker reads the same bucket this way). --inspector-port opens workerd's V8 inspector (Chrome
+// DevTools protocol) there and bundles without minifying, so a CPU profile names the project's
+// own functions (scripts/profile-delivery.mjs). Prints one JSON line {"management", "public"} once
 // both answer; SIGTERM or SIGINT stops everything.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -53,12 +55,14 @@ const HOST = "127.0.0.1";
 
 /**
  * Bundles one Worker as `wrangler deploy` would, into outDir; returns the module's path and what
- * wrangler printed (its bindings table). `strict`: from its strict/ entry instead.
+ * wrangler printed (its bindings table). `strict`: from its strict/ entry instead; `minify: false`
+ * keeps the config's names (a CPU profile's).
  */
-export function bundle(configPath, outDir, strict = false) {
+export function bundle(configPath, outDir, { strict = false, minify = true } = {}) {
   const wrangler = join(ROOT, "node_modules", ".bin", "wrangler");
   const args = ["deploy", "--dry-run", "--outdir", outDir, "-c", configPath];
   if (strict) args.push(STRICT_ENTRIES[configPath], "--compatibility-flags", ...STRICT_FLAGS);
+  if (!minify) args.push("--minify=false"); // else the config's own setting
   const result = spawnSync(wrangler, args, {
     cwd: ROOT,
     env: { ...process.env, ...OFFLINE_ENV },
@@ -128,7 +132,7 @@ function withEnv(settings, fn) {
  */
 function workerOptions(configPath, outDir, port, settings, strictVars = null) {
   const strict = strictVars !== null && configPath in STRICT_ENTRIES;
-  const script = bundle(configPath, outDir, strict).path;
+  const script = bundle(configPath, outDir, { strict, minify: settings.minify }).path;
   const options = localWorkerOptions(configPath, settings);
   if (strict) {
     options.bindings = { ...options.bindings, ...strictVars };
@@ -158,12 +162,13 @@ export async function startService({
   extraWorkers = [],
   strictVars = null,
   handleRuntimeStdio,
+  inspectorPort,
 } = {}) {
   Object.assign(process.env, OFFLINE_ENV); // Miniflare too would fetch cf.json at start
   const publicOrigin = `http://${HOST}:${publicPort}`;
   const allVars = { PUBLIC_BASE_URL: publicOrigin, ...vars };
   const build = mkdtempSync(join(tmpdir(), "pau-build-"));
-  const options = { envFile, vars: allVars };
+  const options = { envFile, vars: allVars, minify: inspectorPort === undefined };
   let mf;
   try {
     const workers = [
@@ -186,6 +191,7 @@ export async function startService({
       log: new ServiceLog(level),
       logRequests: level >= LogLevel.INFO,
       ...(handleRuntimeStdio ? { handleRuntimeStdio } : {}),
+      ...(inspectorPort === undefined ? {} : { inspectorPort, inspectorHost: HOST }),
       workers,
     });
     await mf.ready;
@@ -217,6 +223,7 @@ export async function main(args = process.argv.slice(2)) {
       var: { type: "string", multiple: true, default: [] },
       "log-level": { type: "string", default: "info" },
       "extra-worker": { type: "string", multiple: true, default: [] },
+      "inspector-port": { type: "string" },
     },
   });
   const vars = {};
@@ -238,6 +245,7 @@ export async function main(args = process.argv.slice(2)) {
     logLevel: values["log-level"],
     extraWorkers,
     strictVars: strictVarsOf(process.env),
+    inspectorPort: values["inspector-port"] ? Number(values["inspector-port"]) : undefined,
   });
   let stopping = false;
   const stop = async () => {
