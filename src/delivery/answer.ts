@@ -107,7 +107,9 @@ export function withDownload(
   status: 200 | 206,
   variant = false,
 ): Response {
-  const asked = downloadName(c.url.searchParams.get("dl"), filename);
+  // Most requests have no query: then no URLSearchParams is made for it.
+  const dl = c.url.search === "" ? null : c.url.searchParams.get("dl");
+  const asked = downloadName(dl, filename);
   const name = asked !== null && variant ? withVariantExtension(asked, filename) : asked;
   if (name !== null) headers.set("Content-Disposition", attachmentDisposition(name));
   return new Response(body, { status, headers });

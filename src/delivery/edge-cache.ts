@@ -48,17 +48,55 @@ export const assetCacheTag = (apiKey: string, assetUid: string): string => `${ap
 export async function cachedVersion(key: string): Promise<CachedVersion | null> {
   const hit = await cached(key);
   if (!hit) return null;
-  const meta = metaOf(hit.headers);
-  const size = Number(hit.headers.get(SIZE));
-  const held = hit.headers.get(BYTES);
+  const h = hit.headers;
+  const held = h.get(BYTES);
+  const version = versionOf(key, h.get("ETag"), h.get(UPLOADED), h.get(FILENAME), h.get(SIZE), h);
   // An entry without the metadata (written by an older release) counts as a miss and is refilled.
-  if (!meta || !Number.isSafeInteger(size) || (held !== "held" && held !== "none")) {
+  if (!version || (held !== "held" && held !== "none")) {
     await hit.body?.cancel();
     return null;
   }
   const body = held === "held" ? (hit.body ?? emptyBody()) : null;
   if (!body) await hit.body?.cancel();
-  return { version: { ...meta, size }, body };
+  return { version, body };
+}
+
+/**
+ * The version's bytes when its entry holds them, else null: for the permanent URL, which knows
+ * the version from KV and needs none of the entry's metadata.
+ */
+export async function cachedBytes(key: string): Promise<ReadableStream | null> {
+  const hit = await cached(key);
+  if (hit?.headers.get(BYTES) === "held") return hit.body ?? emptyBody();
+  await hit?.body?.cancel();
+  return null;
+}
+
+// The versions parsed from entries lately, by cache key. An entry's metadata never changes (its
+// key is a versioned URL), so a hit whose raw values match reuses the parsed version, and with it
+// the answer's header values (headers.ts), instead of parsing a date and a name per request.
+const parsed = new Map<string, { raw: string; version: ServedVersion }>();
+const PARSED_MAX = 1000;
+
+function versionOf(
+  key: string,
+  etag: string | null,
+  uploaded: string | null,
+  filename: string | null,
+  sizeText: string | null,
+  headers: Headers,
+): ServedVersion | null {
+  const raw = `${etag}\n${uploaded}\n${filename}\n${sizeText}\n${headers.get("Content-Type")}`;
+  const known = parsed.get(key);
+  if (known?.raw === raw) return known.version;
+  const meta = metaOf(headers);
+  const size = Number(sizeText);
+  if (!meta || !Number.isSafeInteger(size)) return null;
+  const version = { ...meta, size };
+  parsed.delete(key); // re-inserted last, so the oldest leave first
+  parsed.set(key, { raw, version });
+  if (parsed.size > PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
+  return version;
 }
 
 /** A variant made before, or null (its length is not known: the engine streams it). */

@@ -47,16 +47,38 @@ export const permanentCacheControl = (maxAge: number) => `public, max-age=${maxA
 // sandboxed.
 const ACTIVE_TYPES = /html|xml|xsl|script/i;
 
+type Pairs = [string, string][];
+
+// A version's header values, worked out once per version object rather than per request: the
+// read-model memo (through prepared-version.ts) and the edge cache's metadata memo hand out the
+// same object for as long as they keep it, and nothing changes one once made. Each answer still
+// gets Headers of its own, which the steps after it (a range, ?dl, CORS) change.
+interface Built {
+  cacheControl: string;
+  notModified: Pairs;
+  full: Pairs | null;
+}
+const built = new WeakMap<object, Built>();
+
+function builtFor(v: Pick<ServedVersion, "etag" | "uploaded">, cacheControl: string): Built {
+  const known = built.get(v);
+  if (known && known.cacheControl === cacheControl) return known;
+  const notModified: Pairs = [
+    ["ETag", v.etag],
+    ["Last-Modified", v.uploaded.toUTCString()],
+    ["Cache-Control", cacheControl],
+  ];
+  const entry: Built = { cacheControl, notModified, full: null };
+  built.set(v, entry);
+  return entry;
+}
+
 /** Headers every 304 carries (RFC 9110 §15.4.5): the validators and the caching policy. */
 export function notModifiedHeaders(
   v: Pick<ServedVersion, "etag" | "uploaded">,
   cacheControl: string,
 ): Headers {
-  return new Headers({
-    ETag: v.etag,
-    "Last-Modified": v.uploaded.toUTCString(),
-    "Cache-Control": cacheControl,
-  });
+  return new Headers(builtFor(v, cacheControl).notModified);
 }
 
 /** Headers of a 200 (no range) or a 206 (one range) of this version. */
@@ -65,16 +87,21 @@ export function contentHeaders(
   cacheControl: string,
   range: ByteRange | null,
 ): Headers {
-  const headers = notModifiedHeaders(v, cacheControl);
-  headers.set("Content-Type", v.contentType);
-  headers.set("Accept-Ranges", "bytes");
-  headers.set("X-Content-Type-Options", "nosniff");
-  if (ACTIVE_TYPES.test(v.contentType)) headers.set("Content-Security-Policy", "sandbox");
+  const entry = builtFor(v, cacheControl);
+  entry.full ??= [
+    ...entry.notModified,
+    ["Content-Type", v.contentType],
+    ["Accept-Ranges", "bytes"],
+    ["X-Content-Type-Options", "nosniff"],
+    ...(ACTIVE_TYPES.test(v.contentType)
+      ? [["Content-Security-Policy", "sandbox"] as Pairs[0]]
+      : []),
+    ["Content-Length", String(v.size)],
+  ];
+  const headers = new Headers(entry.full);
   if (range) {
     headers.set("Content-Range", contentRange(range, v.size));
     headers.set("Content-Length", String(range.end - range.start + 1));
-  } else {
-    headers.set("Content-Length", String(v.size));
   }
   return headers;
 }

@@ -27,10 +27,15 @@ import {
   repeatedParameter,
 } from "../http/errors";
 import type { ImageParams } from "../images/params";
-import { parseImageParams } from "../images/parse-params";
 import { answer, type Ctx, type Method, withDownload } from "./answer";
 import { PUBLIC_METHODS } from "./cors";
-import { assetCacheTag, cachedVersion, storeMetadata, storeWhileStreaming } from "./edge-cache";
+import {
+  assetCacheTag,
+  cachedBytes,
+  cachedVersion,
+  storeMetadata,
+  storeWhileStreaming,
+} from "./edge-cache";
 import type { DeliveryEnv } from "./env";
 import { environmentVersion } from "./environment-version";
 import {
@@ -38,10 +43,11 @@ import {
   IMMUTABLE_CACHE_CONTROL,
   permanentCacheControl,
   type ServedVersion,
-  servedVersion,
 } from "./headers";
+import { imageQuery } from "./image-query";
 import { kvRecord } from "./kv-reads";
 import { isPlainRequest } from "./plan";
+import { preparedVersion } from "./prepared-version";
 import { readR2, versionOfObject, withRetry } from "./r2-reads";
 import { serveImage } from "./serve-image";
 
@@ -62,12 +68,15 @@ async function route(c: Ctx, path: PublicPath): Promise<Response> {
   const method = c.request.method;
   if (method !== "GET" && method !== "HEAD") throw methodNotAllowed(PUBLIC_METHODS.join(", "));
   if (!isApiKey(path.apiKey) || !isAssetUid(path.assetUid)) throw notFound();
-  // A repeated parameter is refused, never read as its first value (as image parameters are).
-  for (const name of ["dl", "environment"]) {
-    if (c.url.searchParams.getAll(name).length > 1) throw repeatedParameter(name);
-  }
+  // Most requests have no query: then no URLSearchParams is made for it.
   const plain = c.url.search === "";
-  const image = plain ? null : imageParams(c, c.url.searchParams);
+  // A repeated parameter is refused, never read as its first value (as image parameters are).
+  if (!plain) {
+    for (const name of ["dl", "environment"]) {
+      if (c.url.searchParams.getAll(name).length > 1) throw repeatedParameter(name);
+    }
+  }
+  const image = plain ? null : imageParams(c);
   // Never an image parameter, nor part of a variant's key: it only selects the version.
   const environment = plain ? null : c.url.searchParams.get("environment");
   return path.kind === "versioned"
@@ -76,8 +85,8 @@ async function route(c: Ctx, path: PublicPath): Promise<Response> {
 }
 
 /** The query's image parameters (null: none); a bad value of one is a 400 naming it. */
-function imageParams(c: Ctx, query: URLSearchParams): ImageParams | null {
-  const parsed = parseImageParams(query, config(c.env).imageWidths);
+function imageParams(c: Ctx): ImageParams | null {
+  const parsed = imageQuery(c.url, config(c.env).imageWidths);
   if (!parsed.ok) throw invalidImageParameter(parsed.param, parsed.reason);
   return parsed.params;
 }
@@ -99,7 +108,13 @@ async function serveVersioned(
   }
   const key = versionObjectKey(path.apiKey, path.assetUid, path.fileUid, path.filename);
   // R2 keys are at most 1,024 bytes: a longer one names nothing (and R2 would refuse it).
-  if (new TextEncoder().encode(key).byteLength > MAX_R2_KEY_BYTES) throw notFound();
+  // (A UTF-16 code unit is at most 3 bytes of UTF-8: a short key needs no encoding to know.)
+  if (
+    key.length * 3 > MAX_R2_KEY_BYTES &&
+    new TextEncoder().encode(key).byteLength > MAX_R2_KEY_BYTES
+  ) {
+    throw notFound();
+  }
   const bucket = c.env.FILES;
   const caching = config(c.env).edgeCacheMaxBytes > 0;
   const cacheKey = `${publicBase(c.env, c.request.url)}${versionedPath(path.apiKey, path.assetUid, path.fileUid, path.filename)}`;
@@ -180,7 +195,13 @@ async function servePermanent(
   }
   if (!model || !served || model.slug === null || model.slug !== path.slug) throw notFound();
   const cacheControl = permanentCacheControl(settings.permanentMaxAge);
-  const versioned = `${publicBase(c.env, c.request.url)}${versionedPath(path.apiKey, path.assetUid, served.fileUid, served.safeFilename)}`;
+  const base = publicBase(c.env, c.request.url);
+  const {
+    version,
+    objectKey,
+    versionedUrl: versioned,
+    extra,
+  } = preparedVersion(base, path.apiKey, path.assetUid, served);
 
   if (settings.permanentUrlMode === "redirect") {
     // The versioned URL takes the same query (?dl, image parameters), so it answers the same;
@@ -194,14 +215,6 @@ async function servePermanent(
     });
   }
 
-  const objectKey = versionObjectKey(
-    path.apiKey,
-    path.assetUid,
-    served.fileUid,
-    served.safeFilename,
-  );
-  const version = servedVersion(served);
-  const extra = new Headers({ Link: `<${versioned}>; rel="canonical"` });
   const at: Stored = {
     objectKey,
     cacheKey: versioned,
@@ -210,8 +223,7 @@ async function servePermanent(
   const readRange = (range: Parameters<typeof readR2>[2]) => readR2(c.env.FILES, objectKey, range);
   // The version comes from KV; the cache only saves reading its bytes.
   const readAll = async () =>
-    (keepsBytes(c, version) && (await cachedVersion(versioned))?.body) ||
-    readAndKeep(c, at, version);
+    (keepsBytes(c, version) && (await cachedBytes(versioned))) || readAndKeep(c, at, version);
 
   if (image) {
     return serveImage(
