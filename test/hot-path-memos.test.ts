@@ -12,7 +12,7 @@ import {
 } from "../src/delivery/headers";
 import { imageQuery } from "../src/delivery/image-query";
 import { preparedVersion } from "../src/delivery/prepared-version";
-import type { ReadModel } from "../src/domain/read-model";
+import type { ReadModel } from "../src/domain/kv-records";
 import type { WidthPolicy } from "../src/images/params";
 
 const record = (fileUid: string, safeFilename = "a b.png"): ReadModel => ({

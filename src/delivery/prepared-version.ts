@@ -5,7 +5,7 @@
 // seconds; docs/PERFORMANCE.md has the profile that asked for it. With the memo off every read
 // is a new object and this runs per request, as before.
 
-import type { EdgeVersion } from "../domain/read-model";
+import type { EdgeVersion } from "../domain/kv-records";
 import { versionedPath, versionObjectKey } from "../domain/urls";
 import { type ServedVersion, servedVersion } from "./headers";
 
