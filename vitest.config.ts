@@ -33,10 +33,15 @@ export default defineConfig({
       // The auth matrix makes dozens of failed token checks from one client: the failure limit
       // is raised here, and test/rate-limits.test.ts checks the real one.
       miniflare: {
-        // The management Worker's binding to the delivery Worker's control entrypoint, which
-        // test/both-workers.ts exports itself.
-        serviceBindings: { DELIVERY: { name: kCurrentWorker, entrypoint: "DeliveryControl" } },
-        // The delivery Worker's own bindings (wrangler.delivery.toml) that wrangler.toml lacks.
+        // The management Worker's bindings to the control entrypoints and the delivery Worker's
+        // to the content delivery Worker, each an entrypoint test/both-workers.ts exports itself.
+        serviceBindings: {
+          DELIVERY: { name: kCurrentWorker, entrypoint: "DeliveryControl" },
+          CONTENT_CONTROL: { name: kCurrentWorker, entrypoint: "ContentControl" },
+          CONTENT: { name: kCurrentWorker, entrypoint: "ContentDelivery" },
+        },
+        // The delivery Worker's own bindings (wrangler.delivery.toml) that wrangler.toml lacks
+        // (the content delivery Worker's are all in it).
         images: { binding: "IMAGES" },
         ratelimits: {
           IMAGE_TRANSFORMS: { simple: { limit: 600, period: 60 } },

@@ -18,6 +18,7 @@ const FLOORS: string[][] = [
   ["config.ts"], // [vars] parsed once
   ["http"], // errors, schemas and JSON views shared by both Workers
   ["delivery"], // the public URLs' HTTP logic and I/O
+  ["content-delivery"], // the Content Delivery API: its routes, access checks and D1 reads
   ["objects"], // the Durable Objects: where every write happens
   ["auth", "upload"], // credentials; streaming uploads
   ["routes", "maintenance"], // the management API's routes; the hourly sweep
@@ -25,7 +26,7 @@ const FLOORS: string[][] = [
   ["openapi"], // the API's OpenAPI document, built from the routes' schemas
   ["reference"], // the /reference page, rendered from that document
   ["management-app.ts"], // the management app
-  ["management-worker.ts", "delivery-worker.ts"], // the two entry points
+  ["management-worker.ts", "delivery-worker.ts", "content-delivery-worker.ts"], // the entry points
 ];
 
 const SRC = join(ROOT, "src");

@@ -1,6 +1,8 @@
-// Runs the whole service locally: both Workers in one workerd (Miniflare), each on its own port,
-// sharing one KV, R2, Durable Object and cache state under STATE_DIR, so what one writes the
-// other reads, as in production. Each Worker is first bundled by `wrangler deploy --dry-run`
+// Runs the whole service locally: its three Workers in one workerd (Miniflare), sharing one KV,
+// R2, D1, Durable Object and cache state under STATE_DIR, so what one writes the others read, as
+// in production. The management and delivery Workers each have a port of their own; the content
+// delivery Worker has none: the delivery Worker's CONTENT service binding reaches it, as in
+// production. Each Worker is first bundled by `wrangler deploy --dry-run`
 // (the bundle production would get) and gets the bindings its wrangler config declares, through
 // wrangler's own config reader; nothing stands between a port and its Worker (no proxy, no
 // asset router on the public port).
@@ -18,7 +20,7 @@
 // Worker reads the same bucket this way). --inspector-port opens workerd's V8 inspector (Chrome
 // DevTools protocol) there and bundles without minifying, so a CPU profile names the project's
 // own functions (scripts/profile-delivery.mjs). Prints one JSON line {"management", "public"} once
-// both answer; SIGTERM or SIGINT stops everything.
+// both ports answer; SIGTERM or SIGINT stops everything.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,17 +34,23 @@ import { applyMigrations } from "./d1-migrations.mjs";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MANAGEMENT_CONFIG = join(ROOT, "wrangler.toml");
 const DELIVERY_CONFIG = join(ROOT, "wrangler.delivery.toml");
+const CONTENT_CONFIG = join(ROOT, "wrangler.content.toml");
 /** The strict local mode's entry for each Worker (strict/wrap.ts wraps the same code). */
 const STRICT_ENTRIES = {
   [MANAGEMENT_CONFIG]: join(ROOT, "strict", "management.ts"),
   [DELIVERY_CONFIG]: join(ROOT, "strict", "delivery.ts"),
+  [CONTENT_CONFIG]: join(ROOT, "strict", "content.ts"),
 };
 /**
  * Each Worker's secrets, the only names an env file (.dev.vars, --env-file) gives it. Declared here,
  * not in a [secrets] table, which wrangler calls experimental and warns about on every start; the
- * delivery Worker has none, so the admin token never reaches it.
+ * delivery and content delivery Workers have none, so the admin token never reaches them.
  */
-const SECRETS = { [MANAGEMENT_CONFIG]: ["ADMIN_TOKEN"], [DELIVERY_CONFIG]: [] };
+const SECRETS = {
+  [MANAGEMENT_CONFIG]: ["ADMIN_TOKEN"],
+  [DELIVERY_CONFIG]: [],
+  [CONTENT_CONFIG]: [],
+};
 /** What the strict wrappers need of the runtime: AsyncLocalStorage, to count per invocation. */
 const STRICT_FLAGS = ["nodejs_als"];
 /** Keeps wrangler and Miniflare from calling home: CI and this machine have no internet. */
@@ -127,7 +135,8 @@ function withEnv(settings, fn) {
 }
 
 /**
- * Miniflare's options for one Worker: its bindings, its bundle, its own socket; in the strict
+ * Miniflare's options for one Worker: its bindings, its bundle, its own socket (none when `port`
+ * is null: only service bindings reach it); in the strict
  * mode (a Worker with a strict/ entry, `strictVars` set), that entry and the mode's variables.
  */
 function workerOptions(configPath, outDir, port, settings, strictVars = null) {
@@ -142,12 +151,12 @@ function workerOptions(configPath, outDir, port, settings, strictVars = null) {
     ...options,
     modulesRoot: dirname(script),
     modules: [{ type: "ESModule", path: script }],
-    unsafeDirectSockets: [{ host: HOST, port }],
+    ...(port === null ? {} : { unsafeDirectSockets: [{ host: HOST, port }] }),
   };
 }
 
 /**
- * Starts both Workers (and any extra ones) in this process and resolves once every socket
+ * Starts the three Workers (and any extra ones) in this process and resolves once every socket
  * listens. Returns { management, public, extras, strict, mf, stop }; `mf` is the Miniflare
  * instance (a benchmark triggers the cron handler through it). `handleRuntimeStdio` receives
  * workerd's stdout and stderr (the Workers' console) instead of this process.
@@ -174,6 +183,7 @@ export async function startService({
     const workers = [
       workerOptions(MANAGEMENT_CONFIG, join(build, "management"), port, options, strictVars),
       workerOptions(DELIVERY_CONFIG, join(build, "delivery"), publicPort, options, strictVars),
+      workerOptions(CONTENT_CONFIG, join(build, "content"), null, options, strictVars),
       ...extraWorkers.map((extra, i) =>
         workerOptions(resolve(extra.configPath), join(build, `extra-${i}`), extra.port, options),
       ),

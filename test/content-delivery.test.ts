@@ -1,8 +1,9 @@
-// The Content Delivery API's asset routes on the public host (delivery/cda-routes.ts): what an
-// environment has published, as it was published (from the published catalogue in D1), one
-// asset or a listing with the CMA's filters; who may read (a delivery token of the stack whose
-// scope holds the environment, checked against the KV records the stack's object writes); the
-// CDA's error shapes, CORS and methods; changes shown on the next request.
+// The Content Delivery API's asset routes on the public host (content-delivery/cda-routes.ts,
+// reached through the delivery Worker's forwarding): what an environment has published, as it
+// was published (from the published catalogue in D1), one asset or a listing with the CMA's
+// filters; who may read (a delivery token of the stack whose scope holds the environment,
+// checked against the KV records the stack's object writes); the CDA's error shapes, CORS and
+// methods; changes shown on the next request.
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { DELIVERY_HOST } from "./both-workers";

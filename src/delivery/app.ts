@@ -4,10 +4,10 @@
 // answers every method itself (GET, HEAD, its CORS preflight, 405 for the rest), so no request
 // runs a middleware chain. A new public route is a line here and a handler in its own file.
 
+import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { config } from "../config";
 import { errorResponse } from "../http/error-response";
-import { deliveryAssetRoute, deliveryAssetsRoute } from "./cda-routes";
 import { withCors } from "./cors";
 import type { DeliveryApp } from "./env";
 import { fileRoute, missing } from "./file-route";
@@ -21,9 +21,14 @@ app.get("/health", () => new Response("ok"));
 app.all("/v3/assets/:api_key/:asset_uid/:slug", fileRoute);
 app.all("/v3/assets/:api_key/:asset_uid/:file_uid/:filename", fileRoute);
 
-// The Content Delivery API's assets (0 or 1 segment after /v3/assets: never a file URL).
-app.all("/v3/assets", deliveryAssetsRoute);
-app.all("/v3/assets/:uid", deliveryAssetRoute);
+// The Content Delivery API's assets (0 or 1 segment after /v3/assets: never a file URL) run in
+// the content delivery Worker (src/content-delivery-worker.ts), so none of its code is in this
+// bundle: the request goes there as it came, through the CONTENT service binding, and its answer
+// comes back as it is. Production routes cannot split these paths from the file URLs' by segment
+// count, hence a binding rather than a route (docs/DEPLOY.md).
+const toContent = (c: Context<DeliveryApp>) => c.env.CONTENT.fetch(c.req.raw);
+app.all("/v3/assets", toContent);
+app.all("/v3/assets/:uid", toContent);
 
 // Any other path: a 404 that no cache keeps, with CORS so that a script can read why.
 app.notFound((c) =>

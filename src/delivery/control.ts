@@ -4,15 +4,14 @@
 // type without importing an entry point.
 
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { deliveryTokenKey, environmentIndexKey } from "../domain/kv-records";
+import { environmentIndexKey } from "../domain/kv-records";
 import type { DeliveryEnv } from "./env";
 import { forgetAsset, forgetKey } from "./kv-memo";
 
 /**
  * Called by the management side (service binding DELIVERY, never from the internet) after it
- * commits a change the edge reads: drops this isolate's memo of that KV record (an asset's, a
- * stack's environment index, a delivery token's grant), so the next request here shows the
- * change. Other isolates keep theirs for at most their memo's lifetime (docs/HTTP.md: how stale
+ * commits a change the file URLs read: drops this isolate's memo of that KV record (an asset's,
+ * or a stack's environment index), so the next request here shows the change. Other isolates keep theirs for at most their memo's lifetime (docs/HTTP.md: how stale
  * a permanent URL can be; docs/PUBLISHING.md).
  */
 export class DeliveryControl extends WorkerEntrypoint<DeliveryEnv> {
@@ -20,13 +19,8 @@ export class DeliveryControl extends WorkerEntrypoint<DeliveryEnv> {
     forgetAsset(this.env.ASSET_INDEX, apiKey, assetUid);
   }
 
-  /** After the stack's object wrote its environment index (an environment changed). */
+  /** After the stack's object wrote its environment index (read by `?environment=`). */
   forgetEnvironments(apiKey: string): void {
     forgetKey(this.env.ASSET_INDEX, environmentIndexKey(apiKey));
-  }
-
-  /** After the stack's object wrote or deleted a delivery token's grant. */
-  forgetDeliveryToken(tokenSha256Hex: string): void {
-    forgetKey(this.env.ASSET_INDEX, deliveryTokenKey(tokenSha256Hex));
   }
 }

@@ -15,10 +15,10 @@ export interface DeliveryEnv extends ConfigVars {
   /** New image variants made per stack (rate-limiting binding, keyed by api_key). */
   IMAGE_TRANSFORMS: RateLimit;
   /**
-   * The published catalogue (D1), written only by the assets' Durable Objects: the Content
-   * Delivery API opens a session any read replica may answer (delivery/published-reads.ts).
+   * The content delivery Worker (src/content-delivery-worker.ts): the Content Delivery API's
+   * routes are forwarded to it as they came (delivery/app.ts).
    */
-  PUBLISHED: Pick<D1Database, "withSession">;
+  CONTENT: Pick<Fetcher, "fetch">;
 }
 
 /** The Hono app's environment (delivery/app.ts). */

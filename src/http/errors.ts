@@ -126,7 +126,7 @@ export const deliveryTokenNotFound = () => new ApiError(404, 163, "Delivery toke
 /** A publish queue uid that names no waiting action: unknown, fired or cancelled. */
 export const publishQueueItemNotFound = () =>
   new ApiError(404, 164, "Publish queue item was not found, or has fired or been cancelled.");
-/** The Content Delivery API's credentials (delivery/cda-access.ts). */
+/** The Content Delivery API's credentials (content-delivery/cda-access.ts). */
 export const deliveryTokenInvalid = () =>
   new ApiError(
     401,

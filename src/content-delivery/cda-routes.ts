@@ -1,13 +1,15 @@
 // The Content Delivery API's asset routes on the public host, what a website reads with the
 // official delivery SDK: GET/HEAD /v3/assets (a page of an environment's published assets) and
 // /v3/assets/{uid} (one of them), answering only what is published (the published catalogue in
-// D1, delivery/published-reads.ts), for a delivery token whose scope holds the environment
+// D1, published-reads.ts), for a delivery token whose scope holds the environment
 // (cda-access.ts). With 0 or 1 segment after /v3/assets they never meet the file URLs (3 or 4).
 // JSON answers in the CDA's shapes, errors included, with CORS for pages and a preflight that
 // allows the SDK's headers. Answers depend on the request's credentials, so no cache keeps them.
+// They run in the content delivery Worker (content-app.ts), which the public host forwards to.
 
 import type { Context } from "hono";
 import { config, publicBase } from "../config";
+import { CDA_REQUEST_HEADERS, PUBLIC_METHODS, preflight, withCors } from "../delivery/cors";
 import { parseDeliveryFetch, parseDeliveryListing } from "../domain/delivery-query";
 import { deliveryAsset } from "../domain/delivery-view";
 import { isAssetUid } from "../domain/ids";
@@ -21,8 +23,7 @@ import {
 } from "../http/errors";
 import { refuseRepeatedParameters } from "../http/request-fields";
 import { deliveryScope } from "./cda-access";
-import { CDA_REQUEST_HEADERS, PUBLIC_METHODS, preflight, withCors } from "./cors";
-import type { DeliveryApp } from "./env";
+import type { ContentApp } from "./content-env";
 import {
   listPublished,
   type PublishedScope,
@@ -30,7 +31,7 @@ import {
   readPublished,
 } from "./published-reads";
 
-type Ctx = Context<DeliveryApp>;
+type Ctx = Context<ContentApp>;
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
