@@ -16,7 +16,7 @@ const FLOORS: string[][] = [
   ["domain"], // the rules, pure
   ["images"], // the Image Delivery API, pure
   ["config.ts"], // [vars] parsed once
-  ["http"], // errors, schemas and JSON views shared by both Workers
+  ["http"], // errors, schemas and JSON views shared by the Workers
   ["delivery"], // the public URLs' HTTP logic and I/O
   ["content-delivery"], // the Content Delivery API: its routes, access checks and D1 reads
   ["objects"], // the Durable Objects: where every write happens

@@ -1,7 +1,7 @@
-// Global setup of the end-to-end project: the whole local service (both Workers in one workerd,
-// with local KV, R2 and Durable Objects, fresh state; scripts/serve.mjs) on free loopback ports
-// for every e2e test file, stopped by pid when the run ends. It runs in the strict local mode
-// (production's limits on the local bindings) unless STRICT_LIMITS=0.
+// Global setup of the end-to-end project: the whole local service (its three Workers in one
+// workerd, with local KV, R2, D1 and Durable Objects, fresh state; scripts/serve.mjs) on free
+// loopback ports for every e2e test file, stopped by pid when the run ends. It runs in the strict
+// local mode (production's limits on the local bindings) unless STRICT_LIMITS=0.
 import type { TestProject } from "vitest/node";
 import { startService, stop } from "../scripts/local-service.mjs";
 

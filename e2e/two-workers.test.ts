@@ -1,7 +1,8 @@
-// The two Workers as a client sees them, side by side on their own ports: the delivery Worker
-// answers the public URLs and nothing of the management side, the management Worker answers
-// everything else and no public URL (the permanent URL's path only as the CMA's download, with a
-// token), and a change made through one shows on the other at once.
+// The Workers as a client sees them, side by side on their own ports: the delivery Worker answers
+// the public URLs (and, through the content delivery Worker behind it, the Content Delivery API)
+// and nothing of the management side, the management Worker answers everything else and no
+// public URL (the permanent URL's path only as the CMA's download, with a token), and a change
+// made through one shows on the other at once.
 import { beforeAll, describe, expect, it } from "vitest";
 import { formBody, rawBody } from "../client/index";
 import { baseUrl, newStack, publicBaseUrl } from "./api";

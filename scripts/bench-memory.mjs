@@ -2,7 +2,7 @@
 // go up and down through the service, against the platform's floor doing the same in the same
 // process: the bare R2 Worker of scripts/floor-worker/, started beside the service.
 //
-// One local service (both Workers and the floor Worker in one workerd, scripts/serve.mjs, fresh
+// One local service (its Workers and the floor Worker in one workerd, scripts/serve.mjs, fresh
 // state), started and stopped by pid. After a warm-up of every path with small files, each round
 // measures these transfers one at a time, the service's and the floor's side by side:
 //   up    95 MB  raw POST /v3/assets?filename= (and a multipart form)  | the floor's R2 put

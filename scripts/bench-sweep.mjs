@@ -1,7 +1,7 @@
 // `npm run bench:sweep`: the hourly orphan sweep on 50,000 R2 objects, in the strict local mode
 // with the subrequest cap at 1,000 (STRICT_SUBREQUESTS), run through the real cron handler.
 //
-// One local service (both Workers in one workerd, scripts/serve.mjs, in this process, fresh
+// One local service (its Workers in one workerd, scripts/serve.mjs, in this process, fresh
 // state). The bucket is seeded through Miniflare with:
 //   47,800 objects of committed versions (4,780 assets x 10), with no record: as a clean commit
 //          leaves them

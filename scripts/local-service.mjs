@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-/** Bundling both Workers and starting workerd takes seconds; this long means it is stuck. */
+/** Bundling the Workers and starting workerd takes seconds; this long means it is stuck. */
 const READY_TIMEOUT_MS = 180_000;
 
 /** Every service started and not yet stopped: its process group dies with this process. */

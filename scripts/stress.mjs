@@ -1,4 +1,4 @@
-// Stress run against the real local service (both Workers, scripts/serve.mjs) on loopback:
+// Stress run against the real local service (its Workers, scripts/serve.mjs) on loopback:
 // `npm run stress`. Bounded in time and requests; the service is started and stopped by pid. Three phases:
 //   1. 500 concurrent generate-permanent-URL requests on one asset (random slugs, and 50 repeats
 //      of one slug): exactly one winner, every other answer a 409 or an idempotent 200, and the

@@ -8,7 +8,7 @@
 // - a stack's environment index and a delivery token's grant, written by the stack's Durable
 //   Object (objects/stack-sync.ts).
 // All are read only by the delivery Worker (delivery/kv-reads.ts), which accepts KV's eventual
-// consistency (see docs/STORAGE.md for the bound). Pure: shared by both Workers.
+// consistency (see docs/STORAGE.md for the bound). Pure: shared by the Workers.
 
 import type { AssetSnapshot, VersionRecord } from "./records";
 

@@ -2,7 +2,7 @@
 // (production, staging, ...) holds at most one published version of each asset; the asset's
 // Durable Object is the one writer of its publications, the stack's Durable Object the one writer
 // of environments and delivery tokens. The delivery Worker reads what they write to KV (and the
-// published catalogue), never the objects. Pure: shared by both Workers.
+// published catalogue), never the objects. Pure: shared by the Workers.
 
 /** How many environments a stack may have (the KV index holds them all in one record). */
 export const MAX_ENVIRONMENTS = 100;

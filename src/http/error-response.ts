@@ -1,4 +1,4 @@
-// The one place an error becomes an answer, for both Workers' apps (their onError): an ApiError
+// The one place an error becomes an answer, for every Worker's apps (their onError): an ApiError
 // is answered as it says; anything else is logged and answered 500, or 503 when the runtime
 // marks it retryable (an overloaded or reset Durable Object). Never a stack trace.
 
