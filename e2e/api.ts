@@ -8,6 +8,8 @@ import { createAssetClient } from "../client/index";
 export const baseUrl = inject("baseUrl");
 /** The delivery Worker: the host of every public URL the API returns. */
 export const publicBaseUrl = inject("publicBaseUrl");
+/** The content delivery Worker on a host of its own (it also answers on the public host). */
+export const contentBaseUrl = inject("contentBaseUrl");
 export const admin = createAssetClient({ baseUrl, token: inject("adminToken") });
 
 /** A new stack, and a client holding its first management token. */

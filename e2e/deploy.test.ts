@@ -183,7 +183,7 @@ describe("wrangler deploy --dry-run", () => {
       const home = await fetch(`http://127.0.0.1:${port}/`);
       expect(home.status).toBe(200);
     } finally {
-      await stop({ child, work: state, management: "", public: "", extras: [] });
+      await stop({ child, work: state, management: "", public: "", content: null, extras: [] });
     }
     expect(output).toContain("Management API:");
     expect(output).not.toMatch(/WARNING|experimental|Using secrets defined/i);

@@ -9,7 +9,7 @@ import contentstack, { QueryOperation } from "@contentstack/delivery-sdk";
 import type { Asset, Stack } from "@contentstack/management";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { baseUrl, newStack, publicBaseUrl } from "./api";
+import { baseUrl, contentBaseUrl, newStack, publicBaseUrl } from "./api";
 import { sdkStack } from "./sdk";
 
 let cms: Stack;
@@ -142,6 +142,32 @@ describe("a website reads what is published", () => {
       .limit(1)
       .find();
     expect(paged.assets).toEqual([]);
+  });
+
+  it("reads the same from the content delivery Worker's own host, as an operator may give it one", async () => {
+    const own = contentstack.stack({
+      apiKey,
+      deliveryToken: secrets.production,
+      environment: "production",
+      endpoint: `${contentBaseUrl}/v3`,
+    });
+    expect(contentBaseUrl).not.toBe(publicBaseUrl);
+    const [there, here] = await Promise.all([
+      own.asset(hero.uid).fetch<{ _version: number; url: string }>(),
+      website("production").asset(hero.uid).fetch<{ _version: number; url: string }>(),
+    ]);
+    expect(there).toEqual(here);
+    expect(there.url.startsWith(`${publicBaseUrl}/`)).toBe(true);
+    const listed = await own.asset().includeCount().find<{ uid: string }>();
+    expect(listed.assets?.map((a) => a.uid)).toEqual([hero.uid]);
+    expect(listed.count).toBe(1);
+    // The same checks there: a management token is refused (over plain HTTP: the SDK reports a
+    // 401 as its own status 0, below).
+    const refused = await text(`${contentBaseUrl}/v3/assets/${hero.uid}?environment=production`, {
+      headers: { api_key: apiKey, access_token: managementToken },
+    });
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.body)).toMatchObject({ error_code: 175 });
   });
 });
 

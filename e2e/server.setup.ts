@@ -13,15 +13,18 @@ declare module "vitest" {
     baseUrl: string;
     /** The delivery Worker: the host of every public URL the API returns. */
     publicBaseUrl: string;
+    /** The content delivery Worker on a port of its own, as an operator may give it a hostname. */
+    contentBaseUrl: string;
     adminToken: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const strict = process.env.STRICT_LIMITS !== "0";
-  const service = await startService({ adminToken: ADMIN_TOKEN, strict });
+  const service = await startService({ adminToken: ADMIN_TOKEN, strict, contentPort: true });
   project.provide("baseUrl", service.management);
   project.provide("publicBaseUrl", service.public);
+  project.provide("contentBaseUrl", service.content ?? "");
   project.provide("adminToken", ADMIN_TOKEN);
   return () => stop(service);
 }

@@ -9,7 +9,10 @@
 // 1. Throughput (wrk from this process, rounds interleaved, the order rotating): the permanent URL
 //    with and without ?environment= at each size against the bare R2 Worker reading the same
 //    bytes, and the Content Delivery API's single-asset fetch against the bare D1 Worker reading
-//    the same row, each a median of per-round ratios to its floor in the same round.
+//    the same row, each a median of per-round ratios to its floor in the same round. The fetch
+//    is measured twice: on the public host (the delivery Worker forwards it through its CONTENT
+//    binding) and on the content delivery Worker's own port, so the ratio of the two is what the
+//    forwarding hop costs.
 // 2. Latency (one request at a time from this process): Content Delivery API listings of the
 //    PUBLISHED assets, p50 and p99, against the bare D1 Worker's page query in the same run.
 // Prints the figures; writes nothing.
@@ -24,6 +27,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SAMPLES = Number(process.env.BENCH_LISTING_SAMPLES ?? 100);
+const DIRECT_CDA = "Content Delivery API: one asset, on its own Worker's port";
 const WARM_UP = 5;
 const ADMIN = "bench-admin-token";
 const SIZES = { "1KB": 1024, "100KB": 100 * 1024, "1MB": 1024 * 1024 };
@@ -239,6 +243,12 @@ function throughputRoutes(service, ctx) {
       headers: cda,
       floor: "bare D1 Worker: one published row",
     },
+    {
+      name: DIRECT_CDA,
+      url: `${service.content}/v3/assets/${one}?environment=production`,
+      headers: cda,
+      floor: "bare D1 Worker: one published row",
+    },
   ];
 }
 
@@ -280,7 +290,9 @@ async function measureThroughput(routes, log) {
       summary(perRound(`permanent ${s} ?environment=production`, `permanent ${s}`)),
     ]),
   );
-  return { rows, environmentVsPlain };
+  // What the public host's forwarding (the delivery Worker, then its CONTENT binding) costs.
+  const forwardedVsDirect = summary(perRound("Content Delivery API: one asset", DIRECT_CDA));
+  return { rows, environmentVsPlain, forwardedVsDirect };
 }
 
 /** The listings measured: a name and the query string (JSON values are encoded here). */
@@ -348,6 +360,7 @@ export async function benchPublishing({ log = console.log } = {}) {
     adminToken: ADMIN,
     logLevel: "warn",
     extraWorkers: [{ configPath: FLOOR_CONFIG }, { configPath: SEED_CONFIG }],
+    contentPort: true,
     log: () => undefined,
   });
   try {

@@ -482,6 +482,10 @@ ${rows}
 | --- | --- |
 ${env}
 
+The Content Delivery API on the public host (the delivery Worker forwards it through its
+\`CONTENT\` service binding) / on the content delivery Worker's own port, the forwarding hop's
+cost (median of per-round req/s ratios): ${vs(p.throughput.forwardedVsDirect)}.
+
 Content Delivery API listings of the ${p.published} published assets (\`GET /v3/assets?environment=production\`
 on the public host, one request at a time), p50 and p99 in ms and as ratios to the bare D1
 Worker's page query (the newest 100 rows' bodies, p50 ${p.listing.floor.p50} ms, p99

@@ -8,6 +8,8 @@ export interface RunningService {
   management: string;
   /** The delivery Worker's base URL (the host of every URL the API returns). */
   public: string;
+  /** The content delivery Worker's own port, when `contentPort` asked for one; else null. */
+  content: string | null;
   /** The base URL of each extra Worker, in the order given. */
   extras: string[];
   /** The temporary folder of its state, removed by stop(). */
@@ -19,6 +21,8 @@ export function startService(options: {
   vars?: Record<string, string>;
   logLevel?: string;
   extraWorkers?: { configPath: string }[];
+  /** Give the content delivery Worker a port of its own (it has none by default). */
+  contentPort?: boolean;
   /** The strict local mode (STRICT_LIMITS=1: production's limits on the local bindings). */
   strict?: boolean;
   log?: (line: string) => void;
@@ -29,5 +33,11 @@ export function freePort(): Promise<number>;
 export function spawnScript(
   script: string,
   args: string[],
-  settings: { port: number; publicPort: number; stateDir: string; strict?: boolean },
+  settings: {
+    port: number;
+    publicPort: number;
+    contentPort?: number | null;
+    stateDir: string;
+    strict?: boolean;
+  },
 ): ChildProcess;

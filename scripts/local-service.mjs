@@ -23,7 +23,8 @@ const workDirs = new Set();
 /**
  * Spawns `node scripts/serve.mjs` with fresh state in a temporary folder (removed by stop()),
  * and ADMIN_TOKEN set to `adminToken`. Resolves with the child and the base URLs (management,
- * public, and one per extra Worker) once the service has printed that every Worker answers;
+ * public, `content` when `contentPort: true` gives the content delivery Worker a port of its
+ * own, else null, and one per extra Worker) once the service has printed that every Worker answers;
  * rejects if it exits first, or is not ready within READY_TIMEOUT_MS. Ports are picked free, and
  * picked again if another process takes one before the service binds it. `inspector: true` opens
  * workerd's inspector on one more free port (`inspectorPort`) and bundles without minifying.
@@ -44,6 +45,7 @@ export async function startService({ adminToken, ...options }) {
           envFile,
           port: await freePort(),
           publicPort: await freePort(),
+          contentPort: options.contentPort ? await freePort() : null,
           extraPorts: await Promise.all(extraWorkers.map(() => freePort())),
           inspectorPort,
         });
@@ -66,6 +68,7 @@ function removeWork(work) {
 function spawnService({
   port,
   publicPort,
+  contentPort,
   stateDir,
   envFile,
   vars = {},
@@ -82,7 +85,8 @@ function spawnService({
   for (const [i, w] of extraWorkers.entries()) {
     args.push("--extra-worker", `${w.configPath}@${extraPorts[i]}`);
   }
-  const child = spawnScript("scripts/serve.mjs", args, { port, publicPort, stateDir, strict });
+  const ports = { port, publicPort, contentPort };
+  const child = spawnScript("scripts/serve.mjs", args, { ...ports, stateDir, strict });
   let addressInUse = false;
   createInterface({ input: child.stderr }).on("line", (line) => {
     if (/address already in use/i.test(line)) addressInUse = true;
@@ -100,7 +104,8 @@ function spawnService({
         ready = true;
         clearTimeout(timer);
         const urls = JSON.parse(line);
-        resolve({ child, management: urls.management, public: urls.public, extras: urls.extras });
+        const { management, content, extras } = urls;
+        resolve({ child, management, public: urls.public, content, extras });
       } else {
         log(line);
       }
@@ -120,7 +125,11 @@ function spawnService({
  * leading its own process group, with the ports and state folder in its environment; stop() and
  * an exit of this process stop it.
  */
-export function spawnScript(script, args, { port, publicPort, stateDir, strict = false }) {
+export function spawnScript(
+  script,
+  args,
+  { port, publicPort, contentPort = null, stateDir, strict = false },
+) {
   const child = spawn(process.execPath, [join(ROOT, script), ...args], {
     cwd: ROOT,
     detached: true,
@@ -129,6 +138,7 @@ export function spawnScript(script, args, { port, publicPort, stateDir, strict =
       ...process.env,
       PORT: String(port),
       PUBLIC_PORT: String(publicPort),
+      ...(contentPort === null ? {} : { CONTENT_PORT: String(contentPort) }),
       STATE_DIR: stateDir,
       // Said either way, so a STRICT_LIMITS in the caller's environment does not decide it.
       STRICT_LIMITS: strict ? "1" : "0",

@@ -1,8 +1,8 @@
 // Runs the whole service locally: its three Workers in one workerd (Miniflare), sharing one KV,
 // R2, D1, Durable Object and cache state under STATE_DIR, so what one writes the others read, as
 // in production. The management and delivery Workers each have a port of their own; the content
-// delivery Worker has none: the delivery Worker's CONTENT service binding reaches it, as in
-// production. Each Worker is first bundled by `wrangler deploy --dry-run`
+// delivery Worker has none unless CONTENT_PORT gives it one (as an operator may give it a
+// hostname): the delivery Worker's CONTENT service binding reaches it, as in production. Each Worker is first bundled by `wrangler deploy --dry-run`
 // (the bundle production would get) and gets the bindings its wrangler config declares, through
 // wrangler's own config reader; nothing stands between a port and its Worker (no proxy, no
 // asset router on the public port).
@@ -11,6 +11,8 @@
 //                          [--extra-worker CONFIG@PORT]... [--inspector-port PORT]
 //   PORT (default 8787)          the management Worker: the address a CMS calls
 //   PUBLIC_PORT (default 8788)   the delivery Worker: the host of every URL the API returns
+//   CONTENT_PORT (default none)  the content delivery Worker's own port (the benchmark measures
+//                                the delivery Worker's forwarding hop against it)
 //   STATE_DIR (default .wrangler/state)
 //   STRICT_LIMITS=1              the strict local mode: each Worker is bundled from its strict/
 //                                entry, whose wrappers make the local bindings enforce
@@ -19,7 +21,8 @@
 // --extra-worker adds a Worker from another config in the same runtime (the benchmark's bare R2
 // Worker reads the same bucket this way). --inspector-port opens workerd's V8 inspector (Chrome
 // DevTools protocol) there and bundles without minifying, so a CPU profile names the project's
-// own functions (scripts/profile-delivery.mjs). Prints one JSON line {"management", "public"} once
+// own functions (scripts/profile-delivery.mjs). Prints one JSON line {"management", "public",
+// "content", "extras"} once
 // both ports answer; SIGTERM or SIGINT stops everything.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -157,13 +160,15 @@ function workerOptions(configPath, outDir, port, settings, strictVars = null) {
 
 /**
  * Starts the three Workers (and any extra ones) in this process and resolves once every socket
- * listens. Returns { management, public, extras, strict, mf, stop }; `mf` is the Miniflare
+ * listens. Returns { management, public, content, extras, strict, mf, stop } (`content`: null
+ * without a `contentPort`); `mf` is the Miniflare
  * instance (a benchmark triggers the cron handler through it). `handleRuntimeStdio` receives
  * workerd's stdout and stderr (the Workers' console) instead of this process.
  */
 export async function startService({
   port = 8787,
   publicPort = 8788,
+  contentPort = null,
   stateDir = join(ROOT, ".wrangler", "state"),
   envFile,
   vars = {},
@@ -183,7 +188,7 @@ export async function startService({
     const workers = [
       workerOptions(MANAGEMENT_CONFIG, join(build, "management"), port, options, strictVars),
       workerOptions(DELIVERY_CONFIG, join(build, "delivery"), publicPort, options, strictVars),
-      workerOptions(CONTENT_CONFIG, join(build, "content"), null, options, strictVars),
+      workerOptions(CONTENT_CONFIG, join(build, "content"), contentPort, options, strictVars),
       ...extraWorkers.map((extra, i) =>
         workerOptions(resolve(extra.configPath), join(build, `extra-${i}`), extra.port, options),
       ),
@@ -217,6 +222,7 @@ export async function startService({
   return {
     management: `http://${HOST}:${port}`,
     public: publicOrigin,
+    content: contentPort === null ? null : `http://${HOST}:${contentPort}`,
     extras: extraWorkers.map((extra) => `http://${HOST}:${extra.port}`),
     strict: strictVars !== null,
     mf,
@@ -249,6 +255,7 @@ export async function main(args = process.argv.slice(2)) {
   const service = await startService({
     port: Number(process.env.PORT ?? 8787),
     publicPort: Number(process.env.PUBLIC_PORT ?? 8788),
+    contentPort: process.env.CONTENT_PORT ? Number(process.env.CONTENT_PORT) : null,
     stateDir: process.env.STATE_DIR ?? join(ROOT, ".wrangler", "state"),
     envFile: values["env-file"],
     vars,
@@ -267,10 +274,13 @@ export async function main(args = process.argv.slice(2)) {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   // One JSON line for the scripts that start this (scripts/local-service.mjs waits for it).
-  const { management, public: publicUrl, extras } = service;
-  if (!process.stdout.isTTY) console.log(JSON.stringify({ management, public: publicUrl, extras }));
+  const { management, public: publicUrl, content, extras } = service;
+  if (!process.stdout.isTTY) {
+    console.log(JSON.stringify({ management, public: publicUrl, content, extras }));
+  }
   console.log(`Management API: ${service.management} (console at ${service.management}/console)`);
   console.log(`Public URLs:    ${service.public}`);
+  if (content) console.log(`Content Delivery API, on its own port: ${content}`);
   if (service.strict) console.log("Strict limits:  on (STRICT_LIMITS=1)");
 }
 
