@@ -3,7 +3,14 @@
 // changed entry or another setting.
 
 import { describe, expect, it } from "vitest";
-import { cachedBytes, cachedVersion } from "../src/delivery/edge-cache";
+import fc from "fast-check";
+import {
+  cachedBytes,
+  cachedVersion,
+  storeMetadata,
+  storeWhileStreaming,
+} from "../src/delivery/edge-cache";
+import { pathOf } from "../src/delivery/file-route";
 import {
   contentHeaders,
   IMMUTABLE_CACHE_CONTROL,
@@ -33,7 +40,7 @@ describe("preparedVersion", () => {
     expect(preparedVersion("https://a.example", "blt1", "blt2", first)).toBe(a);
     expect(a.versionedUrl).toBe("https://a.example/v3/assets/blt1/blt2/bltf1/a%20b.png");
     expect(a.objectKey).toBe("blt1/blt2/bltf1/a b.png");
-    expect(a.extra.get("Link")).toBe(`<${a.versionedUrl}>; rel="canonical"`);
+    expect(a.extra).toEqual([["Link", `<${a.versionedUrl}>; rel="canonical"`]]);
     expect(a.version).toEqual({
       contentType: "image/png",
       size: 10,
@@ -64,9 +71,14 @@ describe("contentHeaders and notModifiedHeaders", () => {
 
   it("give each answer Headers of its own, right for its cache policy and range", () => {
     const first = contentHeaders(version, IMMUTABLE_CACHE_CONTROL, null);
-    first.set("Content-Disposition", "attachment");
-    first.set("Access-Control-Allow-Origin", "*");
+    // A 200's Headers are shared: the Response they are given to holds a copy, which CORS changes.
+    const answered = new Response("x", { headers: first });
+    answered.headers.set("Access-Control-Allow-Origin", "*");
+    answered.headers.set("Content-Length", "1");
+    const ranged0 = contentHeaders(version, IMMUTABLE_CACHE_CONTROL, { start: 0, end: 0 });
+    ranged0.set("Content-Disposition", "attachment");
     const second = contentHeaders(version, IMMUTABLE_CACHE_CONTROL, null);
+    expect(second).toBe(first);
     expect([...second]).toEqual(
       [
         ["accept-ranges", "bytes"],
@@ -127,32 +139,83 @@ describe("imageQuery", () => {
 });
 
 describe("cachedVersion and cachedBytes", () => {
-  const entry = (etag: string, bytes: "held" | "none", body: string | null) =>
-    new Response(body, {
-      headers: {
-        "Content-Type": "text/plain",
-        ETag: etag,
-        "Cache-Control": "public, max-age=600",
-        "X-Version-Uploaded": "2026-01-02T03:04:05.000Z",
-        "X-Version-Filename": encodeURIComponent("a b.txt"),
-        "X-Version-Size": "5",
-        "X-Version-Bytes": bytes,
-      },
-    });
+  const pending: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p) };
+  const version = (etag: string, filename = "a b.txt"): ServedVersion => ({
+    contentType: "text/plain; charset=utf-8",
+    etag,
+    uploaded: new Date("2026-01-02T03:04:05.000Z"),
+    filename,
+    size: 5,
+  });
+  /** An entry as the delivery Worker writes it: the bytes held, or the metadata alone. */
+  async function store(key: string, v: ServedVersion, held: boolean) {
+    const stillThere = async () => true;
+    if (held) {
+      const body = new Response("hello").body as ReadableStream;
+      await new Response(storeWhileStreaming(ctx, key, "blt1/blt2", body, v, stillThere)).text();
+    } else storeMetadata(ctx, key, "blt1/blt2", v, stillThere);
+    await Promise.all(pending.splice(0));
+  }
 
   it("read a changed entry as it is now, never as it was parsed before", async () => {
     const key = "https://memo.example/v3/assets/blt1/blt2/bltf1/a%20b.txt";
-    await caches.default.put(key, entry('"one"', "held", "hello"));
+    await store(key, version('"one"'), true);
     const first = await cachedVersion(key);
-    expect(first?.version.etag).toBe('"one"');
+    expect(first?.version).toEqual(version('"one"'));
     expect(await new Response(first?.body).text()).toBe("hello");
-    await caches.default.put(key, entry('"two"', "none", null));
+    await store(key, version('"two"', "ü %20 ;\"x\".txt"), false);
     const second = await cachedVersion(key);
-    expect(second?.version).toMatchObject({ etag: '"two"', size: 5, filename: "a b.txt" });
+    expect(second?.version).toEqual(version('"two"', "ü %20 ;\"x\".txt"));
     expect(second?.body).toBeNull();
     expect(await cachedBytes(key)).toBeNull();
-    await caches.default.put(key, entry('"two"', "held", "hello"));
+    await store(key, version('"two"'), true);
     expect(await new Response(await cachedBytes(key)).text()).toBe("hello");
     expect(await cachedBytes(`${key}-missing`)).toBeNull();
+  });
+
+  it("keeps an entry to four headers, the version's metadata in one", async () => {
+    const key = "https://memo.example/v3/assets/blt1/blt2/bltf2/a.txt";
+    await store(key, version('"one"'), true);
+    const hit = await caches.default.match(key);
+    await hit?.body?.cancel();
+    const own = [...(hit?.headers.keys() ?? [])].filter(
+      // What the cache itself adds to a hit, locally and in production.
+      (name) => !["age", "date", "cf-cache-status"].includes(name),
+    );
+    expect(own.sort()).toEqual(["cache-control", "cache-tag", "content-length", "x-version"]);
+  });
+
+  it("counts an entry of an older release, or one it cannot read, as a miss", async () => {
+    const key = "https://memo.example/v3/assets/blt1/blt2/bltf3/a.txt";
+    const headers = (h: Record<string, string>) => ({ headers: { "Cache-Control": "max-age=60", ...h } });
+    const unreadable: Record<string, string>[] = [
+      { "X-Version-Uploaded": "2026-01-02T03:04:05.000Z", "X-Version-Size": "5", ETag: '"e"' },
+      { "X-Version": "held 5 2026-01-02T03:04:05.000Z %22e%22 text%2Fplain" },
+      { "X-Version": "kept 5 2026-01-02T03:04:05.000Z %22e%22 text%2Fplain a.txt" },
+      { "X-Version": "held -1 2026-01-02T03:04:05.000Z %22e%22 text%2Fplain a.txt" },
+      { "X-Version": "held 5 yesterday %22e%22 text%2Fplain a.txt" },
+      { "X-Version": "held 5 2026-01-02T03:04:05.000Z %22e%22 text%2Fplain %E0%A4%A" },
+    ];
+    for (const h of unreadable) {
+      await caches.default.put(key, new Response("hello", headers(h)));
+      expect(await cachedVersion(key), JSON.stringify(h)).toBeNull();
+    }
+  });
+});
+
+describe("pathOf", () => {
+  it("gives the path new URL() gives, with or without the parser", () => {
+    const char = fc.constantFrom(..."aZ09-._~%!$&'()*+,;=:@/?#[]{}|\\^` \"<>\u00e9\u4e2d2eE".split(""));
+    const text = fc.array(char, { maxLength: 40 }).map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(text, (rest) => {
+        const href = `https://assets.example/v3/assets/${rest}`;
+        const serialised = new URL(href).href;
+        expect(pathOf(href)).toBe(new URL(href).pathname);
+        expect(pathOf(serialised)).toBe(new URL(serialised).pathname);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

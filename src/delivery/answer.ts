@@ -6,21 +6,29 @@ import { notFound, preconditionFailed, rangeNotSatisfiable } from "../http/error
 import { attachmentDisposition, downloadName, withVariantExtension } from "./content-disposition";
 import { ownEntityTag } from "./entity-tags";
 import type { DeliveryEnv } from "./env";
-import { contentHeaders, notModifiedHeaders, type ServedVersion } from "./headers";
-import { planDelivery } from "./plan";
+import {
+  contentHeaders,
+  type HeaderPairs,
+  notModifiedHeaders,
+  type ServedVersion,
+} from "./headers";
+import { type DeliveryPlan, isPlainRequest, planDelivery } from "./plan";
 import { isRangeNotSatisfiable } from "./r2-reads";
 import { type ByteRange, unsatisfiedRange } from "./range";
 
 /** One public request, as every step of its answer sees it. */
 export interface Ctx {
   request: Request;
-  url: URL;
+  /** The request's URL, parsed when first asked for: a request without a query needs none. */
+  readonly url: URL;
+  /** Whether the URL has a query (most have none: then nothing reads one). */
+  hasQuery: boolean;
   env: DeliveryEnv;
   ctx: { waitUntil(promise: Promise<unknown>): void };
 }
 export type Method = "GET" | "HEAD";
 /** What answering needs of the request (the management host's download has no DeliveryEnv). */
-export type AnswerCtx = Pick<Ctx, "request" | "url">;
+export type AnswerCtx = Pick<Ctx, "request" | "url" | "hasQuery">;
 
 /** Fetches the bytes of the selected version (a range of them, or all); null when missing. */
 export type ReadBytes = (range: ByteRange | null) => Promise<ReadableStream | null>;
@@ -32,26 +40,30 @@ export async function answer(
   version: ServedVersion,
   cacheControl: string,
   immutable: boolean,
-  extra: Headers,
+  extra: HeaderPairs | null,
   read: ReadBytes,
 ): Promise<Response> {
-  const etag = ownEntityTag(version.etag);
-  const plan = planDelivery(method, c.request.headers, {
-    etag,
-    lastModified: version.uploaded.getTime(),
-    size: version.size,
-    immutable,
-  });
+  const requestHeaders = c.request.headers;
+  // Most requests are a plain GET: nothing to plan, the whole file (what the plan would say).
+  const plan: DeliveryPlan =
+    method === "GET" && isPlainRequest(requestHeaders)
+      ? FULL
+      : planDelivery(method, requestHeaders, {
+          etag: ownEntityTag(version.etag),
+          lastModified: version.uploaded.getTime(),
+          size: version.size,
+          immutable,
+        });
   if (plan.status === 304) {
     return new Response(null, {
       status: 304,
-      headers: merge(notModifiedHeaders(version, cacheControl), extra),
+      headers: notModifiedHeaders(version, cacheControl, extra),
     });
   }
   if (plan.status === 412) throw preconditionFailed();
   if (plan.status === 416) throw rangeNotSatisfiable(unsatisfiedRange(version.size));
   const range = plan.status === 206 ? plan.range : null;
-  const headers = merge(contentHeaders(version, cacheControl, range), extra);
+  const headers = contentHeaders(version, cacheControl, range, extra);
   let body: ReadableStream | null = null;
   if (method === "GET") {
     try {
@@ -80,7 +92,7 @@ export async function answerWithBody(
   held: { version: ServedVersion; body: ReadableStream },
   cacheControl: string,
   immutable: boolean,
-  extra: Headers,
+  extra: HeaderPairs | null,
   readRange: ReadBytes,
 ): Promise<Response> {
   let sent = false;
@@ -97,7 +109,8 @@ export async function answerWithBody(
 
 /**
  * The response, with Content-Disposition when `?dl` asks for a download. For a `variant`,
- * `filename` has the variant's extension, and so does a name `?dl` gives.
+ * `filename` has the variant's extension, and so does a name `?dl` gives. `headers` are never
+ * changed here (they may be a version's shared ones, headers.ts): a download gets a copy.
  */
 export function withDownload(
   c: AnswerCtx,
@@ -108,12 +121,16 @@ export function withDownload(
   variant = false,
 ): Response {
   // Most requests have no query: then no URLSearchParams is made for it.
-  const dl = c.url.search === "" ? null : c.url.searchParams.get("dl");
+  const dl = c.hasQuery ? c.url.searchParams.get("dl") : null;
   const asked = downloadName(dl, filename);
   const name = asked !== null && variant ? withVariantExtension(asked, filename) : asked;
-  if (name !== null) headers.set("Content-Disposition", attachmentDisposition(name));
-  return new Response(body, { status, headers });
+  if (name === null) return new Response(body, { status, headers });
+  const own = new Headers(headers);
+  own.set("Content-Disposition", attachmentDisposition(name));
+  return new Response(body, { status, headers: own });
 }
+
+const FULL: DeliveryPlan = { status: 200 };
 
 export function merge(headers: Headers, extra: Headers): Headers {
   for (const [name, value] of extra) headers.set(name, value);

@@ -34,13 +34,13 @@ export interface CachedVariant {
 
 type Ctx = { waitUntil(promise: Promise<unknown>): void };
 
-// Private headers of a cache entry; a client never sees them (answers are built from
-// ServedVersion and VariantMeta by headers.ts).
-const UPLOADED = "X-Version-Uploaded";
-const FILENAME = "X-Version-Filename";
-const SIZE = "X-Version-Size";
-const BYTES = "X-Version-Bytes"; // "held", or "none" for metadata alone
-
+// An entry's one private header: what an answer needs of the version or variant, its fields
+// percent-encoded and separated by spaces (bytes held or not, size, stored at, ETag, type, name).
+// One header, not one per field: a match hands every header of the entry over to the Worker
+// (locally Miniflare's cache parses each one in JavaScript), so an entry with the floor's few
+// headers is as cheap to read as the floor's (docs/PERFORMANCE.md). A client never sees it:
+// answers are built from ServedVersion and VariantMeta by headers.ts.
+const VERSION = "X-Version";
 /** The Cache-Tag of every entry of one asset: a purge by this tag drops all its versions. */
 export const assetCacheTag = (apiKey: string, assetUid: string): string => `${apiKey}/${assetUid}`;
 
@@ -48,17 +48,15 @@ export const assetCacheTag = (apiKey: string, assetUid: string): string => `${ap
 export async function cachedVersion(key: string): Promise<CachedVersion | null> {
   const hit = await cached(key);
   if (!hit) return null;
-  const h = hit.headers;
-  const held = h.get(BYTES);
-  const version = versionOf(key, h.get("ETag"), h.get(UPLOADED), h.get(FILENAME), h.get(SIZE), h);
+  const entry = entryOf(key, hit.headers.get(VERSION));
   // An entry without the metadata (written by an older release) counts as a miss and is refilled.
-  if (!version || (held !== "held" && held !== "none")) {
+  if (!entry?.version) {
     await hit.body?.cancel();
     return null;
   }
-  const body = held === "held" ? (hit.body ?? emptyBody()) : null;
-  if (!body) await hit.body?.cancel();
-  return { version, body };
+  if (entry.held) return { version: entry.version, body: hit.body ?? emptyBody() };
+  await hit.body?.cancel();
+  return { version: entry.version, body: null };
 }
 
 /**
@@ -67,48 +65,67 @@ export async function cachedVersion(key: string): Promise<CachedVersion | null> 
  */
 export async function cachedBytes(key: string): Promise<ReadableStream | null> {
   const hit = await cached(key);
-  if (hit?.headers.get(BYTES) === "held") return hit.body ?? emptyBody();
+  if (hit?.headers.get(VERSION)?.startsWith(HELD)) return hit.body ?? emptyBody();
   await hit?.body?.cancel();
   return null;
 }
 
-// The versions parsed from entries lately, by cache key. An entry's metadata never changes (its
-// key is a versioned URL), so a hit whose raw values match reuses the parsed version, and with it
-// the answer's header values (headers.ts), instead of parsing a date and a name per request.
-const parsed = new Map<string, { raw: string; version: ServedVersion }>();
+interface Entry {
+  held: boolean;
+  meta: VariantMeta;
+  /** For a version's entry (it has a size); undefined for a variant's. */
+  version?: ServedVersion;
+}
+
+const HELD = "held ";
+
+// The entries parsed lately, by cache key. An entry's metadata never changes (its key is a
+// versioned URL), so a hit whose header is the same text reuses what was parsed, and with it the
+// answer's header values (headers.ts), instead of parsing a date and a name per request.
+const parsed = new Map<string, { raw: string; entry: Entry }>();
 const PARSED_MAX = 1000;
 
-function versionOf(
-  key: string,
-  etag: string | null,
-  uploaded: string | null,
-  filename: string | null,
-  sizeText: string | null,
-  headers: Headers,
-): ServedVersion | null {
-  const raw = `${etag}\n${uploaded}\n${filename}\n${sizeText}\n${headers.get("Content-Type")}`;
+function entryOf(key: string, raw: string | null): Entry | null {
+  if (raw === null) return null;
   const known = parsed.get(key);
-  if (known?.raw === raw) return known.version;
-  const meta = metaOf(headers);
-  const size = Number(sizeText);
-  if (!meta || !Number.isSafeInteger(size)) return null;
-  const version = { ...meta, size };
+  if (known?.raw === raw) return known.entry;
+  const entry = parseEntry(raw);
+  if (!entry) return null;
   parsed.delete(key); // re-inserted last, so the oldest leave first
-  parsed.set(key, { raw, version });
+  parsed.set(key, { raw, entry });
   if (parsed.size > PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
-  return version;
+  return entry;
+}
+
+function parseEntry(raw: string): Entry | null {
+  const fields = raw.split(" ");
+  if (fields.length !== 6) return null;
+  try {
+    const [bytes, sizeText, uploadedText, etag, contentType, filename] = fields.map((field) =>
+      decodeURIComponent(field),
+    ) as [string, string, string, string, string, string];
+    const uploaded = new Date(uploadedText);
+    if ((bytes !== "held" && bytes !== "none") || Number.isNaN(uploaded.getTime())) return null;
+    const meta: VariantMeta = { contentType, etag, uploaded, filename };
+    const size = Number(sizeText);
+    const sized = sizeText !== "-" && Number.isSafeInteger(size) && size >= 0;
+    if (sizeText !== "-" && !sized) return null;
+    return { held: bytes === "held", meta, ...(sized ? { version: { ...meta, size } } : {}) };
+  } catch {
+    return null; // a field that does not decode: not an entry this code wrote
+  }
 }
 
 /** A variant made before, or null (its length is not known: the engine streams it). */
 export async function cachedVariant(key: string): Promise<CachedVariant | null> {
   const hit = await cached(key);
   if (!hit) return null;
-  const meta = metaOf(hit.headers);
-  if (!meta) {
+  const entry = entryOf(key, hit.headers.get(VERSION));
+  if (!entry?.held) {
     await hit.body?.cancel();
     return null;
   }
-  return { meta, body: hit.body ?? emptyBody() };
+  return { meta: entry.meta, body: hit.body ?? emptyBody() };
 }
 
 /**
@@ -196,15 +213,11 @@ function entryHeaders(
   size: number | null,
   bytes: "held" | "none",
 ): Record<string, string> {
+  const fields = [bytes, size ?? "-", v.uploaded.toISOString(), v.etag, v.contentType, v.filename];
   return {
-    "Content-Type": v.contentType,
-    ETag: v.etag,
     "Cache-Control": `public, max-age=${EDGE_ENTRY_MAX_AGE}`,
     "Cache-Tag": tag,
-    [UPLOADED]: v.uploaded.toISOString(),
-    [FILENAME]: encodeURIComponent(v.filename),
-    [BYTES]: bytes,
-    ...(size === null ? {} : { [SIZE]: String(size) }),
+    [VERSION]: fields.map((field) => encodeURIComponent(field)).join(" "),
     ...(size !== null && bytes === "held" ? { "Content-Length": String(size) } : {}),
   };
 }
@@ -229,20 +242,3 @@ function atMost(body: ReadableStream<Uint8Array>, max: number): ReadableStream<U
 }
 
 const emptyBody = () => new Response("").body as ReadableStream;
-
-function metaOf(headers: Headers): VariantMeta | null {
-  const uploaded = headers.get(UPLOADED);
-  const filename = headers.get(FILENAME);
-  const etag = headers.get("ETag");
-  if (uploaded === null || filename === null || etag === null) return null;
-  try {
-    return {
-      contentType: headers.get("Content-Type") ?? "application/octet-stream",
-      etag,
-      uploaded: new Date(uploaded),
-      filename: decodeURIComponent(filename),
-    };
-  } catch {
-    return null; // a filename that does not decode: not an entry this code wrote
-  }
-}

@@ -48,27 +48,39 @@ export const permanentCacheControl = (maxAge: number) => `public, max-age=${maxA
 const ACTIVE_TYPES = /html|xml|xsl|script/i;
 
 type Pairs = [string, string][];
+/** Headers some answers add to a version's own (a permanent URL's Link); read, never changed. */
+export type HeaderPairs = readonly (readonly [string, string])[];
 
-// A version's header values, worked out once per version object rather than per request: the
+// A version's headers, worked out once per version object rather than per request: the
 // read-model memo (through prepared-version.ts) and the edge cache's metadata memo hand out the
-// same object for as long as they keep it, and nothing changes one once made. Each answer still
-// gets Headers of its own, which the steps after it (a range, ?dl, CORS) change.
+// same object for as long as they keep it, and nothing changes one once made. A full answer's
+// Headers object itself is built once and shared: a Response copies the Headers it is given (in
+// the runtime, without converting every name and value from JavaScript again, which was a fifth
+// of the Worker's time on a hit), and whatever changes headers (a range, ?dl, CORS) changes a
+// copy. `extra` is the same array for as long as the version object is (prepared-version.ts), so
+// it keys the memo too.
 interface Built {
   cacheControl: string;
+  extra: HeaderPairs | null;
   notModified: Pairs;
-  full: Pairs | null;
+  full: Headers | null;
 }
 const built = new WeakMap<object, Built>();
 
-function builtFor(v: Pick<ServedVersion, "etag" | "uploaded">, cacheControl: string): Built {
+function builtFor(
+  v: Pick<ServedVersion, "etag" | "uploaded">,
+  cacheControl: string,
+  extra: HeaderPairs | null,
+): Built {
   const known = built.get(v);
-  if (known && known.cacheControl === cacheControl) return known;
+  if (known && known.cacheControl === cacheControl && known.extra === extra) return known;
   const notModified: Pairs = [
     ["ETag", v.etag],
     ["Last-Modified", v.uploaded.toUTCString()],
     ["Cache-Control", cacheControl],
+    ...(extra ?? []).map(([name, value]): Pairs[0] => [name, value]),
   ];
-  const entry: Built = { cacheControl, notModified, full: null };
+  const entry: Built = { cacheControl, extra, notModified, full: null };
   built.set(v, entry);
   return entry;
 }
@@ -77,18 +89,24 @@ function builtFor(v: Pick<ServedVersion, "etag" | "uploaded">, cacheControl: str
 export function notModifiedHeaders(
   v: Pick<ServedVersion, "etag" | "uploaded">,
   cacheControl: string,
+  extra: HeaderPairs | null = null,
 ): Headers {
-  return new Headers(builtFor(v, cacheControl).notModified);
+  return new Headers(builtFor(v, cacheControl, extra).notModified);
 }
 
-/** Headers of a 200 (no range) or a 206 (one range) of this version. */
+/**
+ * Headers of a 200 (no range) or a 206 (one range) of this version. A 200's are shared by every
+ * answer of this version: hand them to a Response (which copies them) or copy them before any
+ * change (answer.ts, withDownload); a 206's are its own.
+ */
 export function contentHeaders(
   v: ServedVersion,
   cacheControl: string,
   range: ByteRange | null,
+  extra: HeaderPairs | null = null,
 ): Headers {
-  const entry = builtFor(v, cacheControl);
-  entry.full ??= [
+  const entry = builtFor(v, cacheControl, extra);
+  entry.full ??= new Headers([
     ...entry.notModified,
     ["Content-Type", v.contentType],
     ["Accept-Ranges", "bytes"],
@@ -97,12 +115,11 @@ export function contentHeaders(
       ? [["Content-Security-Policy", "sandbox"] as Pairs[0]]
       : []),
     ["Content-Length", String(v.size)],
-  ];
+  ]);
+  if (!range) return entry.full;
   const headers = new Headers(entry.full);
-  if (range) {
-    headers.set("Content-Range", contentRange(range, v.size));
-    headers.set("Content-Length", String(range.end - range.start + 1));
-  }
+  headers.set("Content-Range", contentRange(range, v.size));
+  headers.set("Content-Length", String(range.end - range.start + 1));
   return headers;
 }
 

@@ -7,7 +7,7 @@
 
 import type { EdgeVersion } from "../domain/kv-records";
 import { versionedPath, versionObjectKey } from "../domain/urls";
-import { type ServedVersion, servedVersion } from "./headers";
+import { type HeaderPairs, type ServedVersion, servedVersion } from "./headers";
 
 export interface PreparedVersion {
   version: ServedVersion;
@@ -16,7 +16,7 @@ export interface PreparedVersion {
   /** Its versioned URL: the edge cache's key for it, and the canonical link. */
   versionedUrl: string;
   /** Headers every answer of the permanent URL carries (Link); read, never changed. */
-  extra: Headers;
+  extra: HeaderPairs;
 }
 
 // Keyed by the record's version object; the public origin is checked as well, since without
@@ -36,7 +36,7 @@ export function preparedVersion(
     version: servedVersion(v),
     objectKey: versionObjectKey(apiKey, assetUid, v.fileUid, v.safeFilename),
     versionedUrl,
-    extra: new Headers({ Link: `<${versionedUrl}>; rel="canonical"` }),
+    extra: [["Link", `<${versionedUrl}>; rel="canonical"`]],
   };
   prepared.set(v, { base, value });
   return value;

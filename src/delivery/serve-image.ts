@@ -48,6 +48,7 @@ import {
 import { cachedVariant, storeVariantWhileStreaming } from "./edge-cache";
 import { ownEntityTag } from "./entity-tags";
 import {
+  type HeaderPairs,
   notModifiedHeaders,
   type ServedVersion,
   type VariantMeta,
@@ -85,7 +86,7 @@ export interface ImageRequest {
   cacheControl: string;
   immutable: boolean;
   /** More headers for every answer (the permanent URL's Link). */
-  extra: Headers;
+  extra: HeaderPairs | null;
 }
 
 export async function serveImage(
@@ -99,7 +100,7 @@ export async function serveImage(
     (req.params.auto && negotiate(req.params.auto, c.request.headers.get("Accept"))) ||
     req.params.format;
   const canonical = canonicalParams(req.params, format);
-  const extra = new Headers(req.extra);
+  const extra = new Headers(req.extra ?? undefined);
   // Which format `auto` picks depends on Accept, so every answer it shapes varies on it.
   if (req.params.auto) extra.set("Vary", "Accept");
   const original = (reason: string | null, body: ReadableStream | null = null, brief = false) =>
@@ -252,8 +253,8 @@ function answerOriginal(
   reason: string | null,
   body: ReadableStream | null,
 ): Promise<Response> {
-  const extra = new Headers(variantExtra);
-  if (reason) extra.set(SKIPPED, `original; ${reason}`);
+  const extra: [string, string][] = [...variantExtra];
+  if (reason) extra.push([SKIPPED, `original; ${reason}`]);
   const { version } = source;
   return body
     ? answerWithBody(

@@ -68,8 +68,8 @@ async function route(c: Ctx, path: PublicPath): Promise<Response> {
   const method = c.request.method;
   if (method !== "GET" && method !== "HEAD") throw methodNotAllowed(PUBLIC_METHODS.join(", "));
   if (!isApiKey(path.apiKey) || !isAssetUid(path.assetUid)) throw notFound();
-  // Most requests have no query: then no URLSearchParams is made for it.
-  const plain = c.url.search === "";
+  // Most requests have no query: then no URL is parsed for it.
+  const plain = !c.hasQuery;
   // A repeated parameter is refused, never read as its first value (as image parameters are).
   if (!plain) {
     for (const name of ["dl", "environment"]) {
@@ -163,11 +163,11 @@ async function serveVersioned(
         cacheTag: at.tag,
         cacheControl,
         immutable: true,
-        extra: new Headers(),
+        extra: null,
       };
       return await serveImage(c, method, request, { version, open, readRange });
     }
-    return await answer(c, method, version, cacheControl, true, new Headers(), (range) =>
+    return await answer(c, method, version, cacheControl, true, null, (range) =>
       range ? readRange(range) : open(),
     );
   } finally {

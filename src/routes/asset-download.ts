@@ -42,14 +42,15 @@ async function downloadAsset(c: Context<Env_>): Promise<Response> {
   const { current } = snapshot;
   const key = versionObjectKey(apiKey, uid, current.fileUid, current.safeFilename);
   const method = c.req.method === "HEAD" ? "HEAD" : "GET";
-  const request = { request: c.req.raw, url: new URL(c.req.url) };
+  const url = new URL(c.req.url);
+  const request = { request: c.req.raw, url, hasQuery: url.search !== "" };
   return answer(
     request,
     method,
     servedVersion(current),
     DOWNLOAD_CACHE_CONTROL,
     false,
-    new Headers(),
+    null,
     (range) => readR2(c.env.FILES, key, range),
   );
 }
