@@ -13,8 +13,7 @@
 //   environment unknown, or outside the token's scope    -> 403 (176)
 
 import { sha256Hex } from "../base/token-hash";
-import { config } from "../config";
-import { memoized } from "../delivery/kv-memo";
+import { kvRecord } from "../delivery/kv-reads";
 import { isApiKey } from "../domain/ids";
 import {
   type DeliveryTokenGrant,
@@ -27,7 +26,6 @@ import {
   apiKeyInvalid,
   deliveryTokenInvalid,
   environmentNotInScope,
-  storageUnavailable,
   validationFailed,
 } from "../http/errors";
 import { headerValue } from "../http/request-fields";
@@ -43,24 +41,15 @@ export async function deliveryScope(env: ContentEnv, request: Request): Promise<
   if (!token) throw deliveryTokenInvalid();
   const name = new URL(request.url).searchParams.get("environment");
   if (!name) throw validationFailed({ environment: ["is required"] });
-  const kv = env.ASSET_INDEX;
-  const ttlMs = config(env).readModelMemoMs;
-  const read = <T>(key: string) =>
-    memoized<T>(kv, key, ttlMs, () => kv.get<T>(key, { type: "json" }));
+  // Both through the same memoised read as the file URLs' records (a KV failure is a 503).
   const [grant, index] = await Promise.all([
-    sha256Hex(token).then((hash) => read<DeliveryTokenGrant>(deliveryTokenKey(hash))),
-    read<EnvironmentIndex>(environmentIndexKey(apiKey)),
-  ]).catch(kvUnavailable);
+    sha256Hex(token).then((hash) => kvRecord<DeliveryTokenGrant>(env, deliveryTokenKey(hash))),
+    kvRecord<EnvironmentIndex>(env, environmentIndexKey(apiKey)),
+  ]);
   if (!grant || grant.apiKey !== apiKey) throw deliveryTokenInvalid();
   const environmentUid = index ? environmentUidIn(index, name) : undefined;
   if (!environmentUid || !grant.environments.includes(environmentUid)) {
     throw environmentNotInScope();
   }
   return { apiKey, environmentUid };
-}
-
-/** A KV failure is a 503 (a client or CDN retries it), never a 500. */
-function kvUnavailable(err: unknown): never {
-  console.error("KV read failed", err);
-  throw storageUnavailable();
 }

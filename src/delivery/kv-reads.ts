@@ -4,13 +4,16 @@
 // record can lag its writer by KV's propagation plus that memo (docs/HTTP.md). A KV failure is a
 // 503, never a 500: a CDN retries it or serves what it had.
 
-import { config } from "../config";
+import { type ConfigVars, config } from "../config";
 import { storageUnavailable } from "../http/errors";
 import type { DeliveryEnv } from "./env";
 import { memoized } from "./kv-memo";
 
 /** KV `key`'s JSON record, of the type its key prefix holds; null when there is none. */
-export function kvRecord<T>(env: DeliveryEnv, key: string): Promise<T | null> {
+export function kvRecord<T>(
+  env: Pick<DeliveryEnv, "ASSET_INDEX"> & ConfigVars,
+  key: string,
+): Promise<T | null> {
   const kv = env.ASSET_INDEX;
   return memoized<T>(kv, key, config(env).readModelMemoMs, async () => {
     try {
