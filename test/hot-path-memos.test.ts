@@ -2,8 +2,8 @@
 // each memo must give what the work it replaces gave, never an answer of another request, a
 // changed entry or another setting.
 
-import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 import {
   cachedBytes,
   cachedVersion,
@@ -164,9 +164,9 @@ describe("cachedVersion and cachedBytes", () => {
     const first = await cachedVersion(key);
     expect(first?.version).toEqual(version('"one"'));
     expect(await new Response(first?.body).text()).toBe("hello");
-    await store(key, version('"two"', "ü %20 ;\"x\".txt"), false);
+    await store(key, version('"two"', 'ü %20 ;"x".txt'), false);
     const second = await cachedVersion(key);
-    expect(second?.version).toEqual(version('"two"', "ü %20 ;\"x\".txt"));
+    expect(second?.version).toEqual(version('"two"', 'ü %20 ;"x".txt'));
     expect(second?.body).toBeNull();
     expect(await cachedBytes(key)).toBeNull();
     await store(key, version('"two"'), true);
@@ -188,7 +188,9 @@ describe("cachedVersion and cachedBytes", () => {
 
   it("counts an entry of an older release, or one it cannot read, as a miss", async () => {
     const key = "https://memo.example/v3/assets/blt1/blt2/bltf3/a.txt";
-    const headers = (h: Record<string, string>) => ({ headers: { "Cache-Control": "max-age=60", ...h } });
+    const headers = (h: Record<string, string>) => ({
+      headers: { "Cache-Control": "max-age=60", ...h },
+    });
     const unreadable: Record<string, string>[] = [
       { "X-Version-Uploaded": "2026-01-02T03:04:05.000Z", "X-Version-Size": "5", ETag: '"e"' },
       { "X-Version": "held 5 2026-01-02T03:04:05.000Z %22e%22 text%2Fplain" },
@@ -206,7 +208,9 @@ describe("cachedVersion and cachedBytes", () => {
 
 describe("pathOf", () => {
   it("gives the path new URL() gives, with or without the parser", () => {
-    const char = fc.constantFrom(..."aZ09-._~%!$&'()*+,;=:@/?#[]{}|\\^` \"<>\u00e9\u4e2d2eE".split(""));
+    const char = fc.constantFrom(
+      ..."aZ09-._~%!$&'()*+,;=:@/?#[]{}|\\^` \"<>\u00e9\u4e2d2eE".split(""),
+    );
     const text = fc.array(char, { maxLength: 40 }).map((cs) => cs.join(""));
     fc.assert(
       fc.property(text, (rest) => {
