@@ -2,7 +2,9 @@
 // Starts the local service (scripts/serve.mjs) four times on loopback, without request logs:
 // the default configuration, with the two floor Workers beside it in the same workerd (the bare
 // R2 Worker, scripts/floor-worker/, and the cache floor, scripts/cache-floor-worker/: the edge
-// cache's match, else an R2 read put in the cache); redirect mode; the read-model memo off; and
+// cache's match, else an R2 read put in the cache) and the Hono hit Worker (scripts/hono-hit-worker/:
+// the least a Hono app answering the delivery Worker's cache entries with headers of its own does,
+// the bound for the delivery Worker's hits); redirect mode; the read-model memo off; and
 // the memo and the edge cache off (what the hot path costs without them). Seeds 1 KB / 100 KB /
 // 1 MB / 10 MB files and drives each route with wrk from this separate process: a warm-up, then
 // several rounds with the routes interleaved (the order rotates every round). Every route is
@@ -27,6 +29,7 @@ const ADMIN = "bench-admin-token";
 const SIZES = { "1KB": 1024, "100KB": 100 * 1024, "1MB": 1024 * 1024, "10MB": 10 * 1024 * 1024 };
 const FLOOR_CONFIG = join(ROOT, "scripts", "floor-worker", "wrangler.toml");
 const CACHE_FLOOR_CONFIG = join(ROOT, "scripts", "cache-floor-worker", "wrangler.toml");
+const HONO_HIT_CONFIG = join(ROOT, "scripts", "hono-hit-worker", "wrangler.toml");
 const WORKERS = {
   management: "wrangler.toml",
   delivery: "wrangler.delivery.toml",
@@ -127,7 +130,7 @@ function machine() {
  * The routes, each with the floor routes it is compared with: `floor`, the bare R2 Worker reading
  * the same bytes (or answering the same 304), and `cacheFloor`, the cache floor answering them.
  */
-function routesFor({ floorBase, cacheFloorBase, a, r, m, c, health, img }) {
+function routesFor({ floorBase, cacheFloorBase, honoHitBase, a, r, m, c, health, img }) {
   const bare = (label) => `bare R2 Worker ${label}`;
   const cached = (label) => `cache floor ${label}`;
   const VARIANT_SIZE = "a file of the variant's size";
@@ -144,6 +147,13 @@ function routesFor({ floorBase, cacheFloorBase, a, r, m, c, health, img }) {
     { name: "ceiling (constant /health)", url: health, ...both("1KB") },
     ...Object.keys(SIZES).map((s) => ({ name: `versioned ${s}`, url: a[s].url, ...both(s) })),
     ...Object.keys(SIZES).map((s) => ({ name: `permanent ${s}`, url: a[s].permanent, ...both(s) })),
+    // The bound for a Hono app answering a hit with headers of its own (scripts/hono-hit-worker/):
+    // the delivery Worker's own entries, filled by the versioned URL's requests above.
+    ...["1KB", "100KB", "1MB"].map((s) => ({
+      name: `Hono hit Worker ${s}`,
+      url: `${honoHitBase}${new URL(a[s].url).pathname}`,
+      ...both(s),
+    })),
     { name: "permanent redirect (302)", url: r["1KB"].permanent, ...both("1KB") },
     {
       name: "permanent 100KB If-None-Match (304)",
@@ -204,6 +214,7 @@ async function main() {
     const serve = await service({}, [
       { configPath: FLOOR_CONFIG },
       { configPath: CACHE_FLOOR_CONFIG },
+      { configPath: HONO_HIT_CONFIG },
     ]);
     const firstAnswerMs = Date.now() - started;
     const redirect = await service({ PERMANENT_URL_MODE: "redirect" });
@@ -218,6 +229,7 @@ async function main() {
     const routes = routesFor({
       floorBase: serve.extras[0],
       cacheFloorBase: serve.extras[1],
+      honoHitBase: serve.extras[2],
       a: await seed(serve.management, ADMIN, SIZES),
       r: await seed(redirect.management, ADMIN, { "1KB": 1024 }),
       m: await seed(off.management, ADMIN, SIZES),
@@ -292,6 +304,15 @@ async function main() {
       "cached image variant / a plain file of its size (permanent URLs)": ratio(
         "image variant: 400px WebP of a 2000x1500 JPEG, permanent URL (cached)",
         "permanent, a file of that variant's size",
+      ),
+      // Against the least a Hono app answering a hit with its own headers does (the bound).
+      ...Object.fromEntries(
+        ["versioned", "permanent"].flatMap((kind) =>
+          ["1KB", "100KB", "1MB"].map((s) => [
+            `${kind}/Hono hit Worker ${s}`,
+            ratio(`${kind} ${s}`, `Hono hit Worker ${s}`),
+          ]),
+        ),
       ),
     };
 
