@@ -126,15 +126,30 @@ export function contentHeaders(
 /**
  * Headers of an image variant (src/delivery/serve-image.ts): its own type and strong ETag, the
  * source's Last-Modified, the URL kind's caching. No Content-Length (the engine streams it) and
- * no ranges: a Range is answered with the whole variant.
+ * no ranges: a Range is answered with the whole variant. Shared, as a version's 200 headers are
+ * (the edge cache's memo hands out the same VariantMeta for an unchanged entry): hand them to a
+ * Response, or copy them before any change.
  */
-export function variantHeaders(v: VariantMeta, cacheControl: string): Headers {
-  return new Headers({
-    "Content-Type": v.contentType,
-    ETag: v.etag,
-    "Last-Modified": v.uploaded.toUTCString(),
-    "Cache-Control": cacheControl,
-    "Accept-Ranges": "none",
-    "X-Content-Type-Options": "nosniff",
-  });
+export function variantHeaders(
+  v: VariantMeta,
+  cacheControl: string,
+  extra: HeaderPairs | null,
+): Headers {
+  const known = builtVariants.get(v);
+  if (known && known.cacheControl === cacheControl && known.extra === extra) return known.headers;
+  const headers = new Headers([
+    ["Content-Type", v.contentType],
+    ["ETag", v.etag],
+    ["Last-Modified", v.uploaded.toUTCString()],
+    ["Cache-Control", cacheControl],
+    ["Accept-Ranges", "none"],
+    ["X-Content-Type-Options", "nosniff"],
+    ...(extra ?? []).map(([name, value]): Pairs[0] => [name, value]),
+  ]);
+  builtVariants.set(v, { cacheControl, extra, headers });
+  return headers;
 }
+const builtVariants = new WeakMap<
+  VariantMeta,
+  { cacheControl: string; extra: HeaderPairs | null; headers: Headers }
+>();

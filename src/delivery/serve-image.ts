@@ -41,7 +41,6 @@ import {
   answerWithBody,
   type Ctx,
   type Method,
-  merge,
   type ReadBytes,
   withDownload,
 } from "./answer";
@@ -100,9 +99,8 @@ export async function serveImage(
     (req.params.auto && negotiate(req.params.auto, c.request.headers.get("Accept"))) ||
     req.params.format;
   const canonical = canonicalParams(req.params, format);
-  const extra = new Headers(req.extra ?? undefined);
   // Which format `auto` picks depends on Accept, so every answer it shapes varies on it.
-  if (req.params.auto) extra.set("Vary", "Accept");
+  const extra = req.params.auto ? varyingOnAccept(req.extra) : req.extra;
   const original = (reason: string | null, body: ReadableStream | null = null, brief = false) =>
     answerOriginal(
       c,
@@ -218,7 +216,7 @@ function answerVariant(
   req: ImageRequest,
   meta: VariantMeta,
   body: ReadableStream | null,
-  extra: Headers,
+  extra: HeaderPairs | null,
 ): Response {
   const outcome = preconditions(c, meta);
   const release = () => void body?.cancel().catch(() => undefined);
@@ -228,10 +226,10 @@ function answerVariant(
   }
   if (outcome === "not-modified") {
     release();
-    const headers = merge(notModifiedHeaders(meta, req.cacheControl), extra);
+    const headers = notModifiedHeaders(meta, req.cacheControl, extra);
     return new Response(null, { status: 304, headers });
   }
-  const headers = merge(variantHeaders(meta, req.cacheControl), extra);
+  const headers = variantHeaders(meta, req.cacheControl, extra);
   if (method === "HEAD") {
     release();
     return withDownload(c, meta.filename, headers, null, 200, true);
@@ -249,12 +247,13 @@ function answerOriginal(
   method: Method,
   req: ImageRequest,
   source: Source,
-  variantExtra: Headers,
+  variantExtra: HeaderPairs | null,
   reason: string | null,
   body: ReadableStream | null,
 ): Promise<Response> {
-  const extra: [string, string][] = [...variantExtra];
-  if (reason) extra.push([SKIPPED, `original; ${reason}`]);
+  const extra: HeaderPairs | null = reason
+    ? [...(variantExtra ?? []), [SKIPPED, `original; ${reason}`]]
+    : variantExtra;
   const { version } = source;
   return body
     ? answerWithBody(
@@ -279,4 +278,18 @@ function engineError(err: unknown) {
   if (typeof code === "number" && code >= 9400 && code < 9600)
     return imageEngineFailed(code, message);
   return imageEngineUnavailable();
+}
+
+// The answer's extra headers with `Vary: Accept`, made once per array of them (a permanent URL's
+// are the same array for as long as its KV record is kept), so the variant's headers stay shared.
+const VARY_ACCEPT: HeaderPairs = [["Vary", "Accept"]];
+const withVary = new WeakMap<HeaderPairs, HeaderPairs>();
+function varyingOnAccept(extra: HeaderPairs | null): HeaderPairs {
+  if (!extra) return VARY_ACCEPT;
+  let known = withVary.get(extra);
+  if (!known) {
+    known = [...extra, ...VARY_ACCEPT];
+    withVary.set(extra, known);
+  }
+  return known;
 }
