@@ -16,6 +16,7 @@ import {
   IMMUTABLE_CACHE_CONTROL,
   notModifiedHeaders,
   type ServedVersion,
+  variantHeaders,
 } from "../src/delivery/headers";
 import { imageQuery } from "../src/delivery/image-query";
 import { preparedVersion } from "../src/delivery/prepared-version";
@@ -106,6 +107,36 @@ describe("contentHeaders and notModifiedHeaders", () => {
       ["etag", '"e1"'],
       ["last-modified", "Fri, 02 Jan 2026 03:04:05 GMT"],
     ]);
+  });
+});
+
+describe("variantHeaders", () => {
+  it("are built once per variant, policy and extra headers, and a Response changes only its copy", () => {
+    const meta = {
+      contentType: "image/webp",
+      etag: '"v1"',
+      uploaded: new Date("2026-01-02T03:04:05.000Z"),
+      filename: "a.webp",
+    };
+    const link: [string, string][] = [["Link", "<x>"]];
+    const first = variantHeaders(meta, "public, max-age=60", link);
+    expect(variantHeaders(meta, "public, max-age=60", link)).toBe(first);
+    new Response(null, { headers: first }).headers.set("Access-Control-Allow-Origin", "*");
+    expect([...first]).toEqual(
+      [
+        ["accept-ranges", "none"],
+        ["cache-control", "public, max-age=60"],
+        ["content-type", "image/webp"],
+        ["etag", '"v1"'],
+        ["last-modified", "Fri, 02 Jan 2026 03:04:05 GMT"],
+        ["link", "<x>"],
+        ["x-content-type-options", "nosniff"],
+      ].sort(),
+    );
+    const other = variantHeaders(meta, IMMUTABLE_CACHE_CONTROL, null);
+    expect(other.get("Cache-Control")).toBe(IMMUTABLE_CACHE_CONTROL);
+    expect(other.has("Link")).toBe(false);
+    expect(variantHeaders(meta, "public, max-age=60", [["Link", "<y>"]]).get("Link")).toBe("<y>");
   });
 });
 
