@@ -131,8 +131,3 @@ export function withDownload(
 }
 
 const FULL: DeliveryPlan = { status: 200 };
-
-export function merge(headers: Headers, extra: Headers): Headers {
-  for (const [name, value] of extra) headers.set(name, value);
-  return headers;
-}

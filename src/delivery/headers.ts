@@ -58,11 +58,13 @@ export type HeaderPairs = readonly (readonly [string, string])[];
 // the runtime, without converting every name and value from JavaScript again, which was a fifth
 // of the Worker's time on a hit), and whatever changes headers (a range, ?dl, CORS) changes a
 // copy. `extra` is the same array for as long as the version object is (prepared-version.ts), so
-// it keys the memo too.
+// it keys the memo too. A variant's metadata (VariantMeta) is memoised the same way; an object is
+// either a version's or a variant's, never both (edge-cache.ts makes them apart).
 interface Built {
   cacheControl: string;
   extra: HeaderPairs | null;
   notModified: Pairs;
+  /** A version's 200 headers, or a variant's. */
   full: Headers | null;
 }
 const built = new WeakMap<object, Built>();
@@ -135,21 +137,12 @@ export function variantHeaders(
   cacheControl: string,
   extra: HeaderPairs | null,
 ): Headers {
-  const known = builtVariants.get(v);
-  if (known && known.cacheControl === cacheControl && known.extra === extra) return known.headers;
-  const headers = new Headers([
+  const entry = builtFor(v, cacheControl, extra);
+  entry.full ??= new Headers([
+    ...entry.notModified,
     ["Content-Type", v.contentType],
-    ["ETag", v.etag],
-    ["Last-Modified", v.uploaded.toUTCString()],
-    ["Cache-Control", cacheControl],
     ["Accept-Ranges", "none"],
     ["X-Content-Type-Options", "nosniff"],
-    ...(extra ?? []).map(([name, value]): Pairs[0] => [name, value]),
   ]);
-  builtVariants.set(v, { cacheControl, extra, headers });
-  return headers;
+  return entry.full;
 }
-const builtVariants = new WeakMap<
-  VariantMeta,
-  { cacheControl: string; extra: HeaderPairs | null; headers: Headers }
->();
