@@ -17,12 +17,11 @@ import {
   createStack,
   fetchText,
   publishAsset,
-  replaceAsset,
   type Stack,
   sendJson,
-  setPermanentUrl,
   uploadAsset,
 } from "./helpers";
+import { assetWithVersions, createEnvironments } from "./publishing-fixtures";
 
 const CDN = `https://${DELIVERY_HOST}`;
 
@@ -45,35 +44,40 @@ const as = (token: string, of: Stack = stack) => ({ api_key: of.apiKey, access_t
 beforeAll(async () => {
   stack = await createStack("Website");
   other = await createStack("Another site");
-  productionUid = await createEnvironment(stack, "production");
-  await createEnvironment(stack, "staging");
+  [productionUid] = await createEnvironments(stack, ["production", "staging"]);
   await createEnvironment(other, "production");
   production = await createDeliveryToken(stack, ["production"]);
   staging = await createDeliveryToken(stack, ["staging"]);
   theirs = await createDeliveryToken(other, ["production"]);
 
-  const v1 = await uploadAsset(stack, "report.txt", "first version", {
-    "asset[title]": "Annual report",
-    "asset[tags]": "report,yearly",
-  });
-  expect((await setPermanentUrl(stack, v1.uid, "report")).status).toBe(200);
-  await publishAsset(stack, v1.uid, { environments: ["production"] });
-  const v2 = await replaceAsset(stack, v1.uid, "report-2.txt", "second version");
-  await publishAsset(stack, v1.uid, { environments: ["staging"] });
+  const fields = { "asset[title]": "Annual report", "asset[tags]": "report,yearly" };
+  const { versions } = await assetWithVersions(stack, "report", [
+    {
+      name: "report.txt",
+      bytes: "first version",
+      fields,
+      publish: { environments: ["production"] },
+    },
+    { name: "report-2.txt", bytes: "second version", publish: { environments: ["staging"] } },
+  ]);
+  const [v1, v2] = versions;
   // Edited after publishing: the environments keep showing what was published.
   const edited = await sendJson(stack, "PUT", `/v3/assets/${v1.uid}`, {
     asset: { title: "Edited later" },
   });
   expect(edited.status).toBe(200);
   report = { v1, v2 };
-  banner = await uploadAsset(
-    stack,
-    "banner.png",
-    imageFixture("png-123x45.png"),
-    { "asset[title]": "Banner", "asset[tags]": "home" },
-    "image/png",
-  );
-  await publishAsset(stack, banner.uid, { environments: ["production"], locales: ["fr-fr"] });
+  [banner] = (
+    await assetWithVersions(stack, null, [
+      {
+        name: "banner.png",
+        bytes: imageFixture("png-123x45.png"),
+        fields: { "asset[title]": "Banner", "asset[tags]": "home" },
+        type: "image/png",
+        publish: { environments: ["production"], locales: ["fr-fr"] },
+      },
+    ])
+  ).versions;
   draft = await uploadAsset(stack, "draft.txt", "not published");
 });
 

@@ -8,7 +8,6 @@ import { imageFixture } from "./fixtures/images/decoded";
 import {
   type AssetJson,
   countCalls,
-  createEnvironment,
   createStack,
   fetchText,
   publishAsset,
@@ -16,9 +15,9 @@ import {
   runWorker,
   type Stack,
   sendJson,
-  setPermanentUrl,
   uploadAsset,
 } from "./helpers";
+import { assetWithVersions, createEnvironments } from "./publishing-fixtures";
 
 let stack: Stack;
 let permanent: string;
@@ -31,16 +30,14 @@ const env = (url: string, name: string, extra = "") => `${url}?environment=${nam
 
 beforeAll(async () => {
   stack = await createStack("Environments at the edge");
-  await createEnvironment(stack, "production");
-  await createEnvironment(stack, "staging");
-  await createEnvironment(stack, "preview");
-  v1 = await uploadAsset(stack, "notes.txt", "version one");
-  const set = await setPermanentUrl(stack, v1.uid, "notes");
-  permanent = ((await set.json()) as { asset: AssetJson }).asset.permanent_url as string;
-  await publishAsset(stack, v1.uid, { environments: ["production"] });
-  v2 = await replaceAsset(stack, v1.uid, "notes.txt", "version two!");
-  await publishAsset(stack, v1.uid, { environments: ["staging"] });
-  v3 = await replaceAsset(stack, v1.uid, "notes-3.txt", "version three, the latest");
+  await createEnvironments(stack, ["production", "staging", "preview"]);
+  const notes = await assetWithVersions(stack, "notes", [
+    { name: "notes.txt", bytes: "version one", publish: { environments: ["production"] } },
+    { name: "notes.txt", bytes: "version two!", publish: { environments: ["staging"] } },
+    { name: "notes-3.txt", bytes: "version three, the latest" },
+  ]);
+  [v1, v2, v3] = notes.versions;
+  permanent = notes.permanent as string;
 });
 
 describe("the permanent URL with ?environment=", () => {
@@ -168,11 +165,17 @@ describe("image parameters with ?environment=", () => {
   let imagePermanent: string;
 
   beforeAll(async () => {
-    image = await uploadAsset(stack, "logo.png", imageFixture("png-123x45.png"), {}, "image/png");
-    const set = await setPermanentUrl(stack, image.uid, "logo");
-    imagePermanent = ((await set.json()) as { asset: AssetJson }).asset.permanent_url as string;
-    await publishAsset(stack, image.uid, { environments: ["production"] });
-    await replaceAsset(stack, image.uid, "logo.png", "no longer an image");
+    const logo = await assetWithVersions(stack, "logo", [
+      {
+        name: "logo.png",
+        bytes: imageFixture("png-123x45.png"),
+        type: "image/png",
+        publish: { environments: ["production"] },
+      },
+      { name: "logo.png", bytes: "no longer an image" },
+    ]);
+    [image] = logo.versions;
+    imagePermanent = logo.permanent as string;
   });
 
   it("transform the environment's version, as one variant with the versioned URL's", async () => {

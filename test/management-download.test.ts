@@ -11,15 +11,14 @@ import {
   auth,
   call,
   countCalls,
-  createEnvironment,
   createStack,
   fetchText,
   publishAsset,
   replaceAsset,
   type Stack,
-  setPermanentUrl,
   uploadAsset,
 } from "./helpers";
+import { assetWithVersions, createEnvironments } from "./publishing-fixtures";
 
 const API = `https://${MANAGEMENT_HOST}`;
 
@@ -31,8 +30,9 @@ let path: string;
 beforeAll(async () => {
   stack = await createStack("Downloads");
   other = await createStack("Someone else");
-  asset = await uploadAsset(stack, "notes.txt", "first version");
-  expect((await setPermanentUrl(stack, asset.uid, "notes")).status).toBe(200);
+  [asset] = (
+    await assetWithVersions(stack, "notes", [{ name: "notes.txt", bytes: "first version" }])
+  ).versions;
   path = `/v3/assets/${stack.apiKey}/${asset.uid}/notes`;
 });
 
@@ -133,14 +133,11 @@ describe("the download with a permanent URL", () => {
   });
 
   it("sandboxes a file a browser would run as a page", async () => {
-    const page = await uploadAsset(
-      stack,
-      "page.html",
-      "<script>alert(1)</script>",
-      {},
-      "text/html",
-    );
-    expect((await setPermanentUrl(stack, page.uid, "page")).status).toBe(200);
+    const [page] = (
+      await assetWithVersions(stack, "page", [
+        { name: "page.html", bytes: "<script>alert(1)</script>", type: "text/html" },
+      ])
+    ).versions;
     const res = await download(`/v3/assets/${stack.apiKey}/${page.uid}/page`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-security-policy")).toBe("sandbox");
@@ -193,11 +190,18 @@ describe("what it refuses", () => {
   });
 
   it("serves the version published to an environment, and 404s where there is none", async () => {
-    await createEnvironment(stack, "production");
-    await createEnvironment(stack, "staging");
-    const doc = await uploadAsset(stack, "doc.txt", "published", { "asset[permanent_url]": "doc" });
-    await publishAsset(stack, doc.uid, { environments: ["production"] });
-    await replaceAsset(stack, doc.uid, "doc.txt", "draft");
+    await createEnvironments(stack, ["production", "staging"]);
+    const [doc] = (
+      await assetWithVersions(stack, null, [
+        {
+          name: "doc.txt",
+          bytes: "published",
+          fields: { "asset[permanent_url]": "doc" },
+          publish: { environments: ["production"] },
+        },
+        { name: "doc.txt", bytes: "draft" },
+      ])
+    ).versions;
     const p = `/v3/assets/${stack.apiKey}/${doc.uid}/doc`;
     expect((await download(`${p}?environment=production`)).text).toBe("published");
     expect((await download(p)).text).toBe("draft");
