@@ -4,7 +4,9 @@
 // R2 Worker, scripts/floor-worker/, and the cache floor, scripts/cache-floor-worker/: the edge
 // cache's match, else an R2 read put in the cache) and the Hono hit Worker (scripts/hono-hit-worker/:
 // the least a Hono app answering the delivery Worker's cache entries with headers of its own does,
-// the bound for the delivery Worker's hits); redirect mode; the read-model memo off; and
+// the bound for the delivery Worker's hits), and the cache floor answering the contract's headers
+// (scripts/cache-floor-worker/wrangler.contract.toml: the same floor, with a versioned URL's nine
+// headers in its entries instead of four); redirect mode; the read-model memo off; and
 // the memo and the edge cache off (what the hot path costs without them). Seeds 1 KB / 100 KB /
 // 1 MB / 10 MB files and drives each route with wrk from this separate process: a warm-up, then
 // several rounds with the routes interleaved (the order rotates every round). Every route is
@@ -22,7 +24,7 @@ import { seed, seedImage } from "./bench-seed.mjs";
 import { ROOT, startService, stop } from "./local-service.mjs";
 import { bundle, OFFLINE_ENV } from "./serve.mjs";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ADMIN = "bench-admin-token";
@@ -30,6 +32,8 @@ const SIZES = { "1KB": 1024, "100KB": 100 * 1024, "1MB": 1024 * 1024, "10MB": 10
 const FLOOR_CONFIG = join(ROOT, "scripts", "floor-worker", "wrangler.toml");
 const CACHE_FLOOR_CONFIG = join(ROOT, "scripts", "cache-floor-worker", "wrangler.toml");
 const HONO_HIT_CONFIG = join(ROOT, "scripts", "hono-hit-worker", "wrangler.toml");
+const CONTRACT_FLOOR_CONFIG = join(ROOT, "scripts", "cache-floor-worker", "wrangler.contract.toml");
+const CONTRACT_FLOOR = "cache floor with the contract's headers";
 const WORKERS = {
   management: "wrangler.toml",
   delivery: "wrangler.delivery.toml",
@@ -130,7 +134,18 @@ function machine() {
  * The routes, each with the floor routes it is compared with: `floor`, the bare R2 Worker reading
  * the same bytes (or answering the same 304), and `cacheFloor`, the cache floor answering them.
  */
-function routesFor({ floorBase, cacheFloorBase, honoHitBase, a, r, m, c, health, img }) {
+function routesFor({
+  floorBase,
+  cacheFloorBase,
+  honoHitBase,
+  contractFloorBase,
+  a,
+  r,
+  m,
+  c,
+  health,
+  img,
+}) {
   const bare = (label) => `bare R2 Worker ${label}`;
   const cached = (label) => `cache floor ${label}`;
   const VARIANT_SIZE = "a file of the variant's size";
@@ -152,6 +167,12 @@ function routesFor({ floorBase, cacheFloorBase, honoHitBase, a, r, m, c, health,
     ...["1KB", "100KB", "1MB"].map((s) => ({
       name: `Hono hit Worker ${s}`,
       url: `${honoHitBase}${new URL(a[s].url).pathname}`,
+      ...both(s),
+    })),
+    // The cache floor itself with a versioned URL's headers (checked equal by contractHeaders).
+    ...["1KB", "100KB", "1MB"].map((s) => ({
+      name: `${CONTRACT_FLOOR} ${s}`,
+      url: `${contractFloorBase}/${a[s].key}`,
       ...both(s),
     })),
     { name: "permanent redirect (302)", url: r["1KB"].permanent, ...both("1KB") },
@@ -195,6 +216,26 @@ function routesFor({ floorBase, cacheFloorBase, honoHitBase, a, r, m, c, health,
   ];
 }
 
+// Headers the local cache adds to every hit, the floors' as well as the service's.
+const CACHE_ADDED = new Set(["age", "cf-cache-status", "date"]);
+
+/** Fails unless the contract floor's hit answers exactly the versioned URL's headers. */
+async function contractHeaders(routes) {
+  const named = (name) => routes.find((route) => route.name === name).url;
+  const headersOf = async (url) => {
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    return JSON.stringify([...res.headers].filter(([k]) => !CACHE_ADDED.has(k)));
+  };
+  const floor = await headersOf(named(`${CONTRACT_FLOOR} 1KB`));
+  const versioned = await headersOf(named("versioned 1KB"));
+  if (floor !== versioned) {
+    throw new Error(
+      `the contract floor's headers ${floor} are not the versioned URL's ${versioned}`,
+    );
+  }
+}
+
 async function main() {
   ensureWrk();
   const services = [];
@@ -215,6 +256,7 @@ async function main() {
       { configPath: FLOOR_CONFIG },
       { configPath: CACHE_FLOOR_CONFIG },
       { configPath: HONO_HIT_CONFIG },
+      { configPath: CONTRACT_FLOOR_CONFIG },
     ]);
     const firstAnswerMs = Date.now() - started;
     const redirect = await service({ PERMANENT_URL_MODE: "redirect" });
@@ -230,6 +272,7 @@ async function main() {
       floorBase: serve.extras[0],
       cacheFloorBase: serve.extras[1],
       honoHitBase: serve.extras[2],
+      contractFloorBase: serve.extras[3],
       a: await seed(serve.management, ADMIN, SIZES),
       r: await seed(redirect.management, ADMIN, { "1KB": 1024 }),
       m: await seed(off.management, ADMIN, SIZES),
@@ -242,6 +285,8 @@ async function main() {
       await res.arrayBuffer();
       route.status = res.status;
     }
+
+    await contractHeaders(routes);
 
     console.log("warm-up...");
     for (const route of routes) wrk(route.url, route.headers, 1);
@@ -311,6 +356,15 @@ async function main() {
           ["1KB", "100KB", "1MB"].map((s) => [
             `${kind}/Hono hit Worker ${s}`,
             ratio(`${kind} ${s}`, `Hono hit Worker ${s}`),
+          ]),
+        ),
+      ),
+      // Against the cache floor answering the same headers as the URLs (the floor's own work).
+      ...Object.fromEntries(
+        ["versioned", "permanent"].flatMap((kind) =>
+          ["1KB", "100KB", "1MB"].map((s) => [
+            `${kind}/${CONTRACT_FLOOR} ${s}`,
+            ratio(`${kind} ${s}`, `${CONTRACT_FLOOR} ${s}`),
           ]),
         ),
       ),
@@ -433,7 +487,11 @@ this machine's; compare routes by their ratios.
 for the same bytes in the same round: the median of the per-round ratios, and their range.
 **vs cache floor** is the same against the cache floor (scripts/cache-floor-worker/:
 \`caches.default.match(request)\` returned as it is; on a miss one R2 read, put in the cache), the
-least a Worker answering from the edge cache can do.
+least a Worker answering from the edge cache can do. The **${CONTRACT_FLOOR}** is
+that floor with a versioned URL's nine headers in its entries instead of four
+(scripts/cache-floor-worker/wrangler.contract.toml; the run checks they are the versioned URL's
+own), and the **Hono hit Worker** (scripts/hono-hit-worker/) a Hono app answering the delivery
+Worker's own entries with headers of its own.
 
 | route | status | req/s | vs bare R2 | vs cache floor | p50 ms | p99 ms | spread | req/s per round |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
