@@ -7,9 +7,9 @@
 // of SAMPLES requests after a warm-up, and how many assets matched. The management API allows a
 // stack 1,000 requests a minute, so SAMPLES stays under that across all rows; every answer must
 // be a 200 or the run fails. Prints the rows; writes nothing.
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { random, seededAsset, seededNames, seededTags, seededVersion } from "./bench-seed.mjs";
 import { ROOT, startService, stop } from "./local-service.mjs";
 
 const ASSETS = Number(process.env.BENCH_LISTING_ASSETS ?? 10_000);
@@ -18,15 +18,6 @@ const WARM_UP = 5;
 const FOLDERS = 20;
 const ADMIN = "bench-admin-token";
 const SEED_CONFIG = join(ROOT, "scripts", "listing-seed", "wrangler.toml");
-const TYPES = [
-  ["image/png", "png"],
-  ["image/jpeg", "jpg"],
-  ["application/pdf", "pdf"],
-  ["video/mp4", "mp4"],
-  ["text/plain", "txt"],
-];
-const WORDS = ["photo", "banner", "logo", "report", "clip", "hero", "icon", "manual"];
-
 /** The listings measured: a name and the query string (JSON values are encoded here). */
 function listings(folderUid) {
   const q = (value) => encodeURIComponent(JSON.stringify(value));
@@ -58,57 +49,23 @@ async function json(res) {
   return body;
 }
 
-/** A deterministic pseudo-random number generator, so every run seeds the same stack. */
-function random(seed) {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    return x / 0x80000000;
-  };
-}
-
 /** Asset i's snapshot, as an AssetObject would push it to the catalogue. */
 function snapshot(apiKey, tokenUid, folders, i, next) {
-  const [contentType, ext] = TYPES[i % TYPES.length];
-  const word = WORDS[Math.floor(next() * WORDS.length)];
-  const created = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
-  const updated = new Date(Date.parse(created) + Math.floor(next() * 86_400_000)).toISOString();
-  const tags = [];
-  for (let t = Math.floor(next() * 4); t > 0; t--) {
-    const tag = `tag-${Math.floor(next() * 50)}`;
-    if (!tags.includes(tag)) tags.push(tag);
-  }
-  const filename = `${word}-${i}.${ext}`;
-  const uid = `blt${i.toString(16).padStart(16, "0")}`;
+  const names = seededNames(i, next);
+  const updatedAt = new Date(Date.parse(names.created) + Math.floor(next() * 86_400_000));
+  const tags = seededTags(next);
+  const parentUid = next() < 0.5 ? folders[i % folders.length] : null;
   return {
-    asset: {
+    asset: seededAsset({
       apiKey,
-      uid,
-      title: `${word[0].toUpperCase()}${word.slice(1)}-${i}`,
-      description: "",
+      tokenUid,
+      names,
       tags,
-      parentUid: next() < 0.5 ? folders[i % folders.length] : null,
-      createdBy: tokenUid,
-      updatedBy: tokenUid,
-      slug: null,
-      currentVersion: 1,
-      createdAt: created,
-      updatedAt: updated,
-      deleted: false,
+      parentUid,
+      updatedAt: updatedAt.toISOString(),
       revision: 1,
-    },
-    current: {
-      version: 1,
-      fileUid: randomBytes(12).toString("hex"),
-      filename,
-      safeFilename: filename,
-      contentType,
-      size: 1000 + Math.floor(next() * 5_000_000),
-      sha256: randomBytes(32).toString("hex"),
-      etag: `"${randomBytes(16).toString("hex")}"`,
-      uploaded: created,
-      dimension: null,
-    },
+    }),
+    current: seededVersion(names, next),
   };
 }
 

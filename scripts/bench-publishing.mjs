@@ -20,6 +20,7 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { random, seededAsset, seededNames, seededTags, seededVersion } from "./bench-seed.mjs";
 import { ROOT, startService, stop } from "./local-service.mjs";
 
 const PUBLISHED = Number(process.env.BENCH_PUBLISHED_ASSETS ?? 10_000);
@@ -33,8 +34,6 @@ const ADMIN = "bench-admin-token";
 const SIZES = { "1KB": 1024, "100KB": 100 * 1024, "1MB": 1024 * 1024 };
 const FLOOR_CONFIG = join(ROOT, "scripts", "floor-worker", "wrangler.toml");
 const SEED_CONFIG = join(ROOT, "scripts", "publishing-seed", "wrangler.toml");
-const TYPES = ["image/png", "image/jpeg", "application/pdf", "video/mp4", "text/plain"];
-const WORDS = ["photo", "banner", "logo", "report", "clip", "hero", "icon", "manual"];
 
 async function json(res) {
   const body = await res.json();
@@ -100,55 +99,21 @@ async function seedThroughApi(base) {
   };
 }
 
-/** A deterministic pseudo-random number generator, so every run seeds the same catalogue. */
-function random(seed) {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    return x / 0x80000000;
-  };
-}
-
 /** Published asset i: its record, version and publication, as an asset's object keeps them. */
 function publishedAsset(ctx, i, next) {
-  const contentType = TYPES[i % TYPES.length];
-  const word = WORDS[Math.floor(next() * WORDS.length)];
-  const created = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
-  const tags = [];
-  for (let t = Math.floor(next() * 4); t > 0; t--) {
-    const tag = `tag-${Math.floor(next() * 50)}`;
-    if (!tags.includes(tag)) tags.push(tag);
-  }
-  const filename = `${word}-${i}.${contentType.split("/")[1]}`;
-  const title = `${word[0].toUpperCase()}${word.slice(1)}-${i}`;
-  const asset = {
+  const names = seededNames(i, next);
+  const { title, created } = names;
+  const tags = seededTags(next);
+  const asset = seededAsset({
     apiKey: ctx.apiKey,
-    uid: `blt${i.toString(16).padStart(16, "0")}`,
-    title,
-    description: "",
+    tokenUid: ctx.tokenUid,
+    names,
     tags,
     parentUid: null,
-    createdBy: ctx.tokenUid,
-    updatedBy: ctx.tokenUid,
-    slug: null,
-    currentVersion: 1,
-    createdAt: created,
     updatedAt: created,
-    deleted: false,
     revision: 2,
-  };
-  const version = {
-    version: 1,
-    fileUid: randomBytes(12).toString("hex"),
-    filename,
-    safeFilename: filename,
-    contentType,
-    size: 1000 + Math.floor(next() * 5_000_000),
-    sha256: randomBytes(32).toString("hex"),
-    etag: `"${randomBytes(16).toString("hex")}"`,
-    uploaded: created,
-    dimension: null,
-  };
+  });
+  const version = seededVersion(names, next);
   const publication = {
     environment: ctx.environmentUid,
     version: 1,

@@ -1,6 +1,8 @@
 // What the benchmarks seed through the management API of a local service (scripts/serve.mjs):
 // files of given sizes with permanent URLs, and a photo with a cached image variant. Shared by
-// `npm run bench` (scripts/bench.mjs) and `npm run profile` (scripts/profile-delivery.mjs).
+// `npm run bench` (scripts/bench.mjs) and `npm run profile` (scripts/profile-delivery.mjs). Also
+// the catalogue benchmarks' seeded assets, written straight into storage by a seeder Worker
+// (`npm run bench:listing` and `npm run bench:publishing`): their names, tags and version records.
 import { randomBytes } from "node:crypto";
 
 async function json(res) {
@@ -120,3 +122,87 @@ export async function seedImage(base, adminToken, freshVariants = 30) {
 }
 
 const round2 = (x) => Math.round(x * 100) / 100;
+
+/** A deterministic pseudo-random number generator, so every run seeds the same catalogue. */
+export function random(seed) {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return x / 0x80000000;
+  };
+}
+
+const TYPES = [
+  ["image/png", "png"],
+  ["image/jpeg", "jpg"],
+  ["application/pdf", "pdf"],
+  ["video/mp4", "mp4"],
+  ["text/plain", "txt"],
+];
+const WORDS = ["photo", "banner", "logo", "report", "clip", "hero", "icon", "manual"];
+
+/**
+ * Seeded asset i's names: its uid and type (by i), a word drawn from `next`, the title and
+ * filename made of them, and its creation time (a minute after asset i - 1's).
+ */
+export function seededNames(i, next) {
+  const [contentType, ext] = TYPES[i % TYPES.length];
+  const word = WORDS[Math.floor(next() * WORDS.length)];
+  return {
+    uid: `blt${i.toString(16).padStart(16, "0")}`,
+    contentType,
+    title: `${word[0].toUpperCase()}${word.slice(1)}-${i}`,
+    filename: `${word}-${i}.${ext}`,
+    created: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+  };
+}
+
+/** Up to three distinct tags of 50, drawn from `next`. */
+export function seededTags(next) {
+  const tags = [];
+  for (let t = Math.floor(next() * 4); t > 0; t--) {
+    const tag = `tag-${Math.floor(next() * 50)}`;
+    if (!tags.includes(tag)) tags.push(tag);
+  }
+  return tags;
+}
+
+/** A seeded asset's record, as its object keeps it: version 1 current, never deleted. */
+export function seededAsset({ apiKey, tokenUid, names, tags, parentUid, updatedAt, revision }) {
+  return {
+    apiKey,
+    uid: names.uid,
+    title: names.title,
+    description: "",
+    tags,
+    parentUid,
+    createdBy: tokenUid,
+    updatedBy: tokenUid,
+    slug: null,
+    currentVersion: 1,
+    createdAt: names.created,
+    updatedAt,
+    deleted: false,
+    revision,
+  };
+}
+
+/**
+ * Version 1 of a seeded asset, as its object records it: a size drawn from `next`, and a random
+ * file identity (fileUid, sha256, ETag) that no file in R2 has (the catalogue benchmarks read
+ * records, never bytes).
+ */
+export function seededVersion({ filename, contentType, created }, next) {
+  return {
+    version: 1,
+    fileUid: randomBytes(12).toString("hex"),
+    filename,
+    safeFilename: filename,
+    contentType,
+    size: 1000 + Math.floor(next() * 5_000_000),
+    sha256: randomBytes(32).toString("hex"),
+    etag: `"${randomBytes(16).toString("hex")}"`,
+    uploaded: created,
+    dimension: null,
+  };
+}
