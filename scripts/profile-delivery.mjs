@@ -13,11 +13,15 @@
 //      and the absolute figure is step 1's.
 // The profiler slows what it samples, so requests/s come from the first run. Prints Markdown
 // tables and writes each profile to profiles/ (Chrome DevTools opens .cpuprofile files).
-import { execFileSync } from "node:child_process";
+// Every step says on stderr when it starts, and every wait ends: a step that cannot complete
+// (an isolate that does not answer the inspector, a wrk that does not return, a seeding request
+// with no answer) fails the run with a message naming it, and the service is stopped.
+import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import WebSocket from "ws";
+import { promisify } from "node:util";
 import { seed, seedImage } from "./bench-seed.mjs";
+import { openSession } from "./inspector-session.mjs";
 import { ROOT, startService, stop } from "./local-service.mjs";
 import { childrenNamed } from "./process-memory.mjs";
 
@@ -27,6 +31,10 @@ const SAMPLE_US = 100;
 const ADMIN = "profile-admin-token";
 const CACHE_FLOOR = join(ROOT, "scripts", "cache-floor-worker", "wrangler.toml");
 const DELIVERY = "core:user:permanent-asset-urls-delivery";
+/** How long an inspector command may take (a Profiler.stop returns the whole profile). */
+const INSPECTOR_TIMEOUT_MS = 30_000;
+/** How long seeding may take (it takes about a second). */
+const SEED_TIMEOUT_MS = 120_000;
 
 /**
  * The hot path's steps, by the functions that carry them out (the old plain handler's names
@@ -54,59 +62,90 @@ function cpuMsOf(pid) {
   return toMs(Number(fields[11]) + Number(fields[12]));
 }
 
-function wrk(url, seconds = SECONDS) {
-  const out = execFileSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, url], {
-    encoding: "utf8",
+const started = performance.now();
+/** Says on stderr that a step starts, with the time since the run started. */
+const progress = (step) =>
+  console.error(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${step}`);
+
+/** Runs `work` as the step `name`; fails with the step's name if it fails or outlasts `ms`. */
+async function runStep(name, ms, work) {
+  progress(name);
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no end within ${ms / 1000} s`)), ms);
   });
+  try {
+    return await Promise.race([work(), late]);
+  } catch (err) {
+    throw new Error(`${name}: ${err.message}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Drives `route` with wrk (killed if it outlasts its run by 30 s); every answer must be a 2xx. */
+async function wrk(route, seconds = SECONDS) {
+  const ms = (seconds + 30) * 1000;
+  const { stdout: out } = await runStep(`${route.name}: wrk ${seconds} s`, ms, () =>
+    execFileAsync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, route.url], {
+      timeout: ms,
+      encoding: "utf8",
+    }),
+  );
   const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const failed = /Non-2xx or 3xx responses: \d+/.exec(out)?.[0];
+  if (failed || !(requests > 0)) throw new Error(`${route.name}: wrk: ${failed ?? out}`);
+  // Answers later than wrk's 2 s (it counts them as timeouts) are said, not fatal: the profiler
+  // can stall the runtime that long, and the figures say how many requests did complete.
+  const late = /Socket errors: .*/.exec(out)?.[0];
+  if (late) progress(`${route.name}: wrk: ${late}`);
   return { requests, rps };
 }
 
-/** A Chrome DevTools protocol session with one isolate. */
-async function connect(url) {
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
-  let next = 1;
-  const pending = new Map();
-  ws.on("message", (data) => {
-    const message = JSON.parse(String(data));
-    const waiting = pending.get(message.id);
-    if (!waiting) return;
-    pending.delete(message.id);
-    if (message.error) waiting.reject(new Error(JSON.stringify(message.error)));
-    else waiting.resolve(message.result);
-  });
-  const send = (method, params = {}) =>
-    new Promise((resolve, reject) => {
-      const id = next++;
-      pending.set(id, { resolve, reject });
-      ws.send(JSON.stringify({ id, method, params }));
+/**
+ * Runs `load` with every isolate that the inspector lists profiled; returns { load's result,
+ * profiles by isolate }. Each session is opened and each command sent with INSPECTOR_TIMEOUT_MS,
+ * all isolates at once, and every session is closed however this ends.
+ */
+async function profiled(inspectorPort, route, load) {
+  const targets = await runStep(`${route.name}: listing the isolates`, INSPECTOR_TIMEOUT_MS, () =>
+    fetch(`http://127.0.0.1:${inspectorPort}/json/list`, {
+      signal: AbortSignal.timeout(INSPECTOR_TIMEOUT_MS),
+    }).then((res) => res.json()),
+  );
+  const opened = [];
+  const inEach = (what, command) =>
+    runStep(`${route.name}: ${what} in ${targets.length} isolates`, 2 * INSPECTOR_TIMEOUT_MS, () =>
+      Promise.all(opened.map(command)),
+    );
+  try {
+    await runStep(
+      `${route.name}: opening ${targets.length} inspector sessions`,
+      2 * INSPECTOR_TIMEOUT_MS,
+      () =>
+        Promise.all(
+          targets.map(async (target) => {
+            opened.push(await openSession(target, INSPECTOR_TIMEOUT_MS));
+          }),
+        ),
+    );
+    await inEach("enabling the profiler", async (session) => {
+      await session.send("Profiler.enable");
+      await session.send("Profiler.setSamplingInterval", { interval: SAMPLE_US });
     });
-  return { send, close: () => ws.close() };
-}
-
-/** Runs `load` with every isolate profiled; returns { load's result, profiles by isolate }. */
-async function profiled(inspectorPort, load) {
-  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json();
-  const sessions = [];
-  for (const target of targets) {
-    const session = await connect(target.webSocketDebuggerUrl);
-    await session.send("Profiler.enable");
-    await session.send("Profiler.setSamplingInterval", { interval: SAMPLE_US });
-    sessions.push({ id: target.id, session });
+    await inEach("starting the profiler", (session) => session.send("Profiler.start"));
+    const result = await load();
+    const profiles = {};
+    await inEach("stopping the profiler", async (session) => {
+      profiles[session.id] = (await session.send("Profiler.stop")).profile;
+    });
+    return { result, profiles };
+  } finally {
+    for (const session of opened) session.close();
   }
-  await Promise.all(sessions.map(({ session }) => session.send("Profiler.start")));
-  const result = load();
-  const profiles = {};
-  for (const { id, session } of sessions) {
-    profiles[id] = (await session.send("Profiler.stop")).profile;
-    session.close();
-  }
-  return { result, profiles };
 }
 
 const nameOf = (node) => {
@@ -146,6 +185,7 @@ function steps(profile) {
 }
 
 async function main() {
+  progress("starting the service");
   const service = await startService({
     adminToken: ADMIN,
     logLevel: "warn",
@@ -155,10 +195,13 @@ async function main() {
   try {
     const [workerd, ...more] = childrenNamed(service.child.pid, "workerd");
     if (workerd === undefined || more.length > 0) throw new Error("expected one workerd child");
-    console.log("seeding...");
     const sizes = { "1KB": 1024, "100KB": 100 * 1024 };
-    const a = await seed(service.management, ADMIN, sizes);
-    const image = await seedImage(service.management, ADMIN, 0);
+    const a = await runStep("seeding the files", SEED_TIMEOUT_MS, () =>
+      seed(service.management, ADMIN, sizes),
+    );
+    const image = await runStep("seeding the image variant", SEED_TIMEOUT_MS, () =>
+      seedImage(service.management, ADMIN, 0),
+    );
     const cacheFloor = service.extras[0];
     const routes = [
       ...Object.keys(sizes).flatMap((s) => [
@@ -172,17 +215,18 @@ async function main() {
       ]),
       { name: "image variant (cached)", url: image.variant },
     ];
-    for (const route of routes) wrk(route.url, 1); // fills the caches, warms the JIT
+    for (const route of routes) await wrk(route, 1); // fills the caches, warms the JIT
 
     const rows = [];
     const stepRows = [];
     mkdirSync(join(ROOT, "profiles"), { recursive: true });
     for (const route of routes) {
       const before = cpuMsOf(workerd);
-      const plain = wrk(route.url);
+      const plain = await wrk(route);
       const cpuUs = ((cpuMsOf(workerd) - before) * 1000) / plain.requests;
-      const { profiles } = await profiled(service.inspectorPort, () => wrk(route.url));
+      const { profiles } = await profiled(service.inspectorPort, route, () => wrk(route));
       const own = route.isolate ? `core:user:${route.isolate}` : DELIVERY;
+      if (!profiles[own]) throw new Error(`${route.name}: the inspector lists no ${own}`);
       const count = (match) =>
         Object.entries(profiles)
           .filter(([id]) => match(id))
@@ -201,6 +245,7 @@ async function main() {
     }
     print(rows, stepRows);
   } finally {
+    progress("stopping the service");
     await stop(service);
   }
 }
